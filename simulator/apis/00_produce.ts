@@ -1,0 +1,88 @@
+// Produce (0): validate each partition's record batches as Kafka's LogValidator does, then append
+// them to the leader's log with offsets assigned. acks=0 gets no response at all.
+
+import type { Cluster } from '../cluster/cluster.ts';
+import { ErrorCode, KafkaError } from '../protocol/errors.ts';
+import { CorruptBatchError, splitAndValidateBatches, stampLogAppendTime } from '../protocol/records.ts';
+import { array, int16, int32, int64, nullableString, records, since, string, struct, type EncodableType } from '../protocol/schema.ts';
+import { defineApi, NO_RESPONSE } from './api.ts';
+
+const request = struct({
+  transactionalId: since('3+', nullableString),
+  acks: int16,
+  timeoutMs: int32,
+  topicData: array(struct({ name: string, partitionData: array(struct({ index: int32, records })) })),
+});
+
+const partitionResponse = struct({
+  index: int32,
+  errorCode: int16,
+  baseOffset: int64,
+  logAppendTimeMs: since('2+', int64, -1),
+  logStartOffset: since('5+', int64, -1),
+});
+
+const response = struct({
+  responses: array(struct({ name: string, partitionResponses: array(partitionResponse) })),
+  throttleTimeMs: since('1+', int32),
+});
+
+type PartitionResponse = EncodableType<typeof partitionResponse>;
+
+export const produce = defineApi({
+  key: 0,
+  name: 'Produce',
+  versions: '3-7',
+  request,
+  response,
+  handle(req, { cluster, broker }) {
+    const validAcks = req.acks === -1 || req.acks === 0 || req.acks === 1;
+    const responses = req.topicData.map((topic) => ({
+      name: topic.name,
+      partitionResponses: topic.partitionData.map((p) =>
+        validAcks ? appendPartition(cluster, broker.id, topic.name, p.index, p.records) : failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS),
+      ),
+    }));
+    return req.acks === 0 ? NO_RESPONSE : { responses, throttleTimeMs: 0 };
+  },
+  describe: (req) =>
+    `${req.topicData.map((t) => `${t.name}[${t.partitionData.map((p) => p.index).join(',')}]`).join(' ')} acks=${req.acks}`,
+});
+
+const failed = (index: number, errorCode: number): PartitionResponse => ({
+  index,
+  errorCode,
+  baseOffset: -1,
+  logAppendTimeMs: -1,
+  logStartOffset: -1,
+});
+
+function appendPartition(cluster: Cluster, brokerId: number, topicName: string, index: number, recordSet: Buffer | null): PartitionResponse {
+  const partition = cluster.partition(topicName, index);
+  if (!partition) return failed(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  if (partition.leader !== brokerId) return failed(index, ErrorCode.NOT_LEADER_OR_FOLLOWER);
+  const config = partition.topic.config;
+  try {
+    if (recordSet === null || recordSet.length === 0) throw new CorruptBatchError('no records');
+    const batches = splitAndValidateBatches(recordSet);
+    for (const { header } of batches) {
+      if (header.sizeInBytes > config.maxMessageBytes) {
+        throw new KafkaError('MESSAGE_TOO_LARGE', `batch of ${header.sizeInBytes} bytes exceeds max.message.bytes=${config.maxMessageBytes}`);
+      }
+    }
+    const now = Date.now();
+    if (config.logAppendTime) for (const { batch } of batches) stampLogAppendTime(batch, now);
+    const baseOffset = cluster.append(partition, batches, brokerId);
+    return {
+      index,
+      errorCode: ErrorCode.NONE,
+      baseOffset,
+      logAppendTimeMs: config.logAppendTime ? now : -1,
+      logStartOffset: partition.log.startOffset,
+    };
+  } catch (error) {
+    if (error instanceof CorruptBatchError) return failed(index, ErrorCode.CORRUPT_MESSAGE);
+    if (error instanceof KafkaError) return failed(index, error.code);
+    throw error;
+  }
+}

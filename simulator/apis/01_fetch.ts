@@ -1,0 +1,141 @@
+// Fetch (1): whole batches from each partition's log, up to the high watermark, within the
+// partition and response byte limits (the first non-empty partition may exceed them, KIP-74).
+// With too little data it waits (long poll) until minBytes arrive or maxWaitMs passes.
+// Fetch sessions (KIP-227) are declined by answering session id 0: every fetch is a full one.
+
+import type { Cluster } from '../cluster/cluster.ts';
+import type { StoredBatch } from '../log/partition-log.ts';
+import { ErrorCode } from '../protocol/errors.ts';
+import { array, int16, int32, int64, int8, nullableArray, records, since, string, struct, type DecodedType, type EncodableType } from '../protocol/schema.ts';
+import { defineApi } from './api.ts';
+
+const request = struct({
+  replicaId: int32,
+  maxWaitMs: int32,
+  minBytes: int32,
+  maxBytes: since('3+', int32, 0x7fffffff),
+  isolationLevel: since('4+', int8),
+  sessionId: since('7+', int32),
+  sessionEpoch: since('7+', int32, -1),
+  topics: array(
+    struct({
+      topic: string,
+      partitions: array(
+        struct({
+          partition: int32,
+          currentLeaderEpoch: since('9+', int32, -1),
+          fetchOffset: int64,
+          logStartOffset: since('5+', int64, -1),
+          partitionMaxBytes: int32,
+        }),
+      ),
+    }),
+  ),
+  forgottenTopicsData: since('7+', array(struct({ topic: string, partitions: array(int32) }))),
+  rackId: since('11+', string),
+});
+
+const partitionData = struct({
+  partitionIndex: int32,
+  errorCode: int16,
+  highWatermark: int64,
+  lastStableOffset: since('4+', int64, -1),
+  logStartOffset: since('5+', int64, -1),
+  abortedTransactions: since('4+', nullableArray(struct({ producerId: int64, firstOffset: int64 }))),
+  preferredReadReplica: since('11+', int32, -1),
+  records,
+});
+
+const response = struct({
+  throttleTimeMs: since('1+', int32),
+  errorCode: since('7+', int16),
+  sessionId: since('7+', int32),
+  responses: array(struct({ topic: string, partitions: array(partitionData) })),
+});
+
+type FetchRequest = DecodedType<typeof request>;
+type PartitionData = EncodableType<typeof partitionData>;
+
+export const fetch = defineApi({
+  key: 1,
+  name: 'Fetch',
+  versions: '4-11',
+  request,
+  response,
+  async handle(req, { cluster, broker }) {
+    const deadline = Date.now() + Math.max(0, req.maxWaitMs);
+    for (;;) {
+      const { responses, bytes, errors } = readAll(cluster, broker.id, req);
+      const remaining = deadline - Date.now();
+      if (bytes >= req.minBytes || errors || remaining <= 0 || broker.state !== 'up') {
+        return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses };
+      }
+      await nextAppend(cluster, req, remaining);
+    }
+  },
+  describe: (req) =>
+    req.topics
+      .map((t) => `${t.topic}[${t.partitions.map((p) => `${p.partition}@${p.fetchOffset}`).join(',')}]`)
+      .join(' '),
+});
+
+function readAll(cluster: Cluster, brokerId: number, req: FetchRequest) {
+  let budget = req.maxBytes;
+  let bytes = 0;
+  let errors = false;
+  const responses = req.topics.map((t) => ({
+    topic: t.topic,
+    partitions: t.partitions.map((p): PartitionData => {
+      const result = readPartition(cluster, brokerId, t.topic, p.partition, p.fetchOffset, Math.min(p.partitionMaxBytes, budget), bytes === 0);
+      const size = result.batches.reduce((sum, b) => sum + b.data.length, 0);
+      budget = Math.max(0, budget - size);
+      bytes += size;
+      if (result.data.errorCode !== ErrorCode.NONE) errors = true;
+      return { ...result.data, records: result.batches.map((b) => b.data) };
+    }),
+  }));
+  return { responses, bytes, errors };
+}
+
+function readPartition(
+  cluster: Cluster,
+  brokerId: number,
+  topic: string,
+  index: number,
+  offset: number,
+  maxBytes: number,
+  firstWithData: boolean,
+): { data: Omit<PartitionData, 'records'>; batches: StoredBatch[] } {
+  const empty = (errorCode: number, hw = -1, lso = -1, start = -1) => ({
+    data: { partitionIndex: index, errorCode, highWatermark: hw, lastStableOffset: lso, logStartOffset: start, abortedTransactions: null, preferredReadReplica: -1 },
+    batches: [] as StoredBatch[],
+  });
+  const partition = cluster.partition(topic, index);
+  if (!partition) return empty(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  if (partition.leader !== brokerId) return empty(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+  const { log, highWatermark } = partition;
+  if (offset < log.startOffset || offset > log.endOffset) {
+    return empty(ErrorCode.OFFSET_OUT_OF_RANGE, highWatermark, highWatermark, log.startOffset);
+  }
+  const { data } = empty(ErrorCode.NONE, highWatermark, highWatermark, log.startOffset);
+  return { data: { ...data, abortedTransactions: [] }, batches: log.read(offset, highWatermark, maxBytes, firstWithData) };
+}
+
+/** Resolves when any requested partition gets new records, or after `timeoutMs`. */
+function nextAppend(cluster: Cluster, req: FetchRequest, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const cancels: (() => void)[] = [];
+    const wake = () => {
+      clearTimeout(timer);
+      for (const cancel of cancels) cancel();
+      resolve();
+    };
+    const timer = setTimeout(wake, timeoutMs);
+    for (const t of req.topics) {
+      for (const p of t.partitions) {
+        const partition = cluster.partition(t.topic, p.partition);
+        if (partition) cancels.push(partition.onNextAppend(wake));
+      }
+    }
+  });
+}

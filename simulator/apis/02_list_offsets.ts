@@ -1,0 +1,62 @@
+// ListOffsets (2): the earliest offset (-2), the latest (-1, the high watermark), or the first
+// offset whose record timestamp is at or after a given time.
+
+import type { Cluster } from '../cluster/cluster.ts';
+import { ErrorCode } from '../protocol/errors.ts';
+import { array, int16, int32, int64, int8, since, string, struct, type EncodableType } from '../protocol/schema.ts';
+import { defineApi } from './api.ts';
+
+export const LATEST = -1;
+export const EARLIEST = -2;
+
+const request = struct({
+  replicaId: int32,
+  isolationLevel: since('2+', int8),
+  topics: array(struct({ name: string, partitions: array(struct({ partitionIndex: int32, timestamp: int64 })) })),
+});
+
+const partitionResponse = struct({
+  partitionIndex: int32,
+  errorCode: int16,
+  timestamp: int64,
+  offset: int64,
+});
+
+const response = struct({
+  throttleTimeMs: since('2+', int32),
+  topics: array(struct({ name: string, partitions: array(partitionResponse) })),
+});
+
+type PartitionResponse = EncodableType<typeof partitionResponse>;
+
+export const listOffsets = defineApi({
+  key: 2,
+  name: 'ListOffsets',
+  versions: '1-3',
+  request,
+  response,
+  handle(req, { cluster, broker }) {
+    return {
+      throttleTimeMs: 0,
+      topics: req.topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitions.map((p) => lookUp(cluster, broker.id, t.name, p.partitionIndex, p.timestamp)),
+      })),
+    };
+  },
+  describe: (req) =>
+    req.topics.map((t) => `${t.name}[${t.partitions.map((p) => `${p.partitionIndex}@${timeName(p.timestamp)}`).join(',')}]`).join(' '),
+});
+
+const timeName = (timestamp: number) => (timestamp === LATEST ? 'latest' : timestamp === EARLIEST ? 'earliest' : String(timestamp));
+
+function lookUp(cluster: Cluster, brokerId: number, topic: string, index: number, timestamp: number): PartitionResponse {
+  const answer = (errorCode: number, offset = -1, ts = -1) => ({ partitionIndex: index, errorCode, timestamp: ts, offset });
+  const partition = cluster.partition(topic, index);
+  if (!partition) return answer(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  if (partition.leader !== brokerId) return answer(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+  if (timestamp === EARLIEST) return answer(ErrorCode.NONE, partition.log.startOffset);
+  if (timestamp === LATEST) return answer(ErrorCode.NONE, partition.highWatermark);
+  const found = partition.log.offsetForTimestamp(timestamp, partition.highWatermark);
+  return found ? answer(ErrorCode.NONE, found.offset, found.timestamp) : answer(ErrorCode.NONE);
+}

@@ -1,0 +1,98 @@
+// Metadata (3): brokers, the controller, and each topic's partitions with leader, replicas and ISR.
+// Asking for an unknown topic creates it when auto-creation is on, answering LEADER_NOT_AVAILABLE
+// for that round as Kafka does; clients ask again and find it.
+
+import type { Cluster } from '../cluster/cluster.ts';
+import { invalidTopicName, type Topic } from '../cluster/topic.ts';
+import { ErrorCode, KafkaError } from '../protocol/errors.ts';
+import { array, bool, int16, int32, nullableArray, nullableString, since, string, struct, type EncodableType } from '../protocol/schema.ts';
+import { defineApi } from './api.ts';
+
+const request = struct({
+  topics: nullableArray(struct({ name: string })),
+  allowAutoTopicCreation: since('4+', bool, true),
+});
+
+const partitionMetadata = struct({
+  errorCode: int16,
+  partitionIndex: int32,
+  leaderId: int32,
+  leaderEpoch: since('7+', int32, -1),
+  replicaNodes: array(int32),
+  isrNodes: array(int32),
+  offlineReplicas: since('5+', array(int32)),
+});
+
+const topicMetadata = struct({
+  errorCode: int16,
+  name: string,
+  isInternal: since('1+', bool),
+  partitions: array(partitionMetadata),
+});
+
+const response = struct({
+  throttleTimeMs: since('3+', int32),
+  brokers: array(struct({ nodeId: int32, host: string, port: int32, rack: since('1+', nullableString) })),
+  clusterId: since('2+', nullableString),
+  controllerId: since('1+', int32, -1),
+  topics: array(topicMetadata),
+});
+
+type TopicMetadata = EncodableType<typeof topicMetadata>;
+
+export const metadata = defineApi({
+  key: 3,
+  name: 'Metadata',
+  versions: '0-6',
+  request,
+  response,
+  handle(req, { cluster, version }) {
+    // v0: an empty list means every topic; v1+: null means every topic, empty means none.
+    const everyTopic = req.topics === null || (version === 0 && req.topics.length === 0);
+    const names = everyTopic ? [...cluster.topics.keys()] : req.topics!.map((t) => t.name);
+    const autoCreate = cluster.options.autoCreateTopics && (version < 4 || req.allowAutoTopicCreation);
+    return {
+      throttleTimeMs: 0,
+      brokers: cluster.liveBrokers.map((b) => ({ nodeId: b.id, host: b.host, port: b.port, rack: null })),
+      clusterId: cluster.id,
+      controllerId: cluster.controllerId,
+      topics: names.map((name) => describeTopic(cluster, name, !everyTopic && autoCreate)),
+    };
+  },
+  describe: (req) => (req.topics === null ? 'all topics' : req.topics.map((t) => t.name).join(',')),
+});
+
+function describeTopic(cluster: Cluster, name: string, autoCreate: boolean): TopicMetadata {
+  const topic = cluster.topics.get(name);
+  if (topic) return topicMetadataOf(cluster, topic);
+  const failed = (code: number): TopicMetadata => ({ errorCode: code, name, isInternal: false, partitions: [] });
+  if (invalidTopicName(name)) return failed(ErrorCode.INVALID_TOPIC_EXCEPTION);
+  if (!autoCreate) return failed(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  try {
+    cluster.createTopic({ name });
+    return failed(ErrorCode.LEADER_NOT_AVAILABLE);
+  } catch (error) {
+    return failed(error instanceof KafkaError ? error.code : ErrorCode.UNKNOWN_SERVER_ERROR);
+  }
+}
+
+function topicMetadataOf(cluster: Cluster, topic: Topic): TopicMetadata {
+  return {
+    errorCode: ErrorCode.NONE,
+    name: topic.name,
+    isInternal: topic.internal,
+    partitions: topic.partitions.map((p) => {
+      const offline = p.replicas.filter((id) => cluster.brokers.get(id)?.state !== 'up');
+      const leaderUp = cluster.brokers.get(p.leader)?.state === 'up';
+      return {
+        errorCode: leaderUp ? ErrorCode.NONE : ErrorCode.LEADER_NOT_AVAILABLE,
+        partitionIndex: p.index,
+        leaderId: leaderUp ? p.leader : -1,
+        leaderEpoch: p.leaderEpoch,
+        replicaNodes: p.replicas,
+        isrNodes: p.isr,
+        offlineReplicas: offline,
+      };
+    }),
+  };
+}

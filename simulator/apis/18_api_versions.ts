@@ -1,0 +1,45 @@
+// ApiVersions (18): which APIs and versions this broker serves. The list is built from the API
+// modules themselves, so what we advertise cannot drift from what we implement.
+
+import { ErrorCode } from '../protocol/errors.ts';
+import { writeResponseHeader } from '../protocol/headers.ts';
+import { array, int16, int32, since, string, struct, tagged } from '../protocol/schema.ts';
+import { Writer } from '../protocol/wire.ts';
+import { defineApi } from './api.ts';
+import { ALL_APIS } from './index.ts';
+
+const request = struct({
+  clientSoftwareName: since('3+', string),
+  clientSoftwareVersion: since('3+', string),
+});
+
+const response = struct({
+  errorCode: int16,
+  apiKeys: array(struct({ apiKey: int16, minVersion: int16, maxVersion: int16 })),
+  throttleTimeMs: since('1+', int32),
+  finalizedFeaturesEpoch: tagged(1, '3+', int32, -1),
+});
+
+const advertised = () =>
+  ALL_APIS.map((api) => ({ apiKey: api.key, minVersion: api.versions.min, maxVersion: api.versions.max })).sort(
+    (a, b) => a.apiKey - b.apiKey,
+  );
+
+export const apiVersions = defineApi({
+  key: 18,
+  name: 'ApiVersions',
+  versions: '0-3',
+  flexible: '3+',
+  request,
+  response,
+  handle: () => ({ errorCode: ErrorCode.NONE, apiKeys: advertised(), throttleTimeMs: 0 }),
+  describe: (req) => (req.clientSoftwareName ? `${req.clientSoftwareName} ${req.clientSoftwareVersion}` : ''),
+});
+
+/** The answer to an ApiVersions version we do not serve: a v0 body with UNSUPPORTED_VERSION and our range. */
+export function unsupportedVersionResponse(correlationId: number): Buffer {
+  const w = new Writer();
+  writeResponseHeader(w, correlationId, false);
+  response.write(w, { errorCode: ErrorCode.UNSUPPORTED_VERSION, apiKeys: advertised() }, { version: 0, flexible: false });
+  return w.toBuffer();
+}

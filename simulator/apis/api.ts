@@ -1,0 +1,51 @@
+// What one Kafka API module declares: its key, the versions it serves, the schemas of its request
+// and response (one description for all versions), and the handler that acts on the cluster.
+
+import type { Broker } from '../cluster/broker.ts';
+import type { Cluster } from '../cluster/cluster.ts';
+import type { Connection } from '../net/listener.ts';
+import type { RequestHeader } from '../protocol/headers.ts';
+import { versions, type Decoded, type Encodable, type Spec, type StructType, type VersionRange } from '../protocol/schema.ts';
+
+/** Returned by a handler when Kafka sends no response (Produce with acks=0). */
+export const NO_RESPONSE = Symbol('no response');
+
+export interface RequestContext {
+  readonly cluster: Cluster;
+  readonly broker: Broker;
+  readonly connection: Connection;
+  readonly header: RequestHeader;
+  readonly version: number;
+}
+
+type Result<Res> = Res | typeof NO_RESPONSE;
+
+export interface Api<Req = any, Res = any> {
+  readonly key: number;
+  readonly name: string;
+  readonly versions: VersionRange;
+  /** Versions that use compact encodings, tagged fields and header v2 / v1. */
+  readonly flexible: VersionRange;
+  readonly request: StructType<any>;
+  readonly response: StructType<any>;
+  handle(request: Req, context: RequestContext): Result<Res> | Promise<Result<Res>>;
+  /** A short readable account of the request for `--trace`: topics, partitions, ids. */
+  describe?(request: Req): string;
+}
+
+export function defineApi<Q extends Spec, S extends Spec>(definition: {
+  key: number;
+  name: string;
+  versions: string;
+  flexible?: string;
+  request: StructType<Q>;
+  response: StructType<S>;
+  handle(request: Decoded<Q>, context: RequestContext): Result<Encodable<S>> | Promise<Result<Encodable<S>>>;
+  describe?(request: Decoded<Q>): string;
+}): Api<Decoded<Q>, Encodable<S>> {
+  return {
+    ...definition,
+    versions: versions(definition.versions),
+    flexible: definition.flexible ? versions(definition.flexible) : { min: Infinity, max: Infinity },
+  };
+}

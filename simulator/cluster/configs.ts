@@ -1,0 +1,104 @@
+// Topic configs: the names, defaults and valid values of Apache Kafka's topic-level configs.
+// A topic stores only its overrides; describing it fills in the rest from these defaults.
+
+import { KafkaError } from '../protocol/errors.ts';
+
+type ConfigType = 'int' | 'long' | 'double' | 'boolean' | 'string' | 'list';
+
+interface ConfigDefinition {
+  type: ConfigType;
+  default: string;
+  /** Allowed values (string/list types) or an inclusive minimum (numbers). */
+  oneOf?: readonly string[];
+  min?: number;
+}
+
+const LONG_MAX = '9223372036854775807';
+
+export const TOPIC_CONFIGS: Record<string, ConfigDefinition> = {
+  'cleanup.policy': { type: 'list', default: 'delete', oneOf: ['delete', 'compact'] },
+  'compression.type': { type: 'string', default: 'producer', oneOf: ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'] },
+  'delete.retention.ms': { type: 'long', default: '86400000', min: 0 },
+  'file.delete.delay.ms': { type: 'long', default: '60000', min: 0 },
+  'flush.messages': { type: 'long', default: LONG_MAX, min: 1 },
+  'flush.ms': { type: 'long', default: LONG_MAX, min: 0 },
+  'index.interval.bytes': { type: 'int', default: '4096', min: 0 },
+  'max.compaction.lag.ms': { type: 'long', default: LONG_MAX, min: 1 },
+  'max.message.bytes': { type: 'int', default: '1048588', min: 0 },
+  'message.timestamp.after.max.ms': { type: 'long', default: LONG_MAX, min: 0 },
+  'message.timestamp.before.max.ms': { type: 'long', default: LONG_MAX, min: 0 },
+  'message.timestamp.type': { type: 'string', default: 'CreateTime', oneOf: ['CreateTime', 'LogAppendTime'] },
+  'min.cleanable.dirty.ratio': { type: 'double', default: '0.5', min: 0 },
+  'min.compaction.lag.ms': { type: 'long', default: '0', min: 0 },
+  'min.insync.replicas': { type: 'int', default: '1', min: 1 },
+  preallocate: { type: 'boolean', default: 'false' },
+  'retention.bytes': { type: 'long', default: '-1' },
+  'retention.ms': { type: 'long', default: '604800000', min: -1 },
+  'segment.bytes': { type: 'int', default: '1073741824', min: 14 },
+  'segment.index.bytes': { type: 'int', default: '10485760', min: 4 },
+  'segment.jitter.ms': { type: 'long', default: '0', min: 0 },
+  'segment.ms': { type: 'long', default: '604800000', min: 1 },
+  'unclean.leader.election.enable': { type: 'boolean', default: 'false' },
+};
+
+/** Checks one config against Kafka's definition; throws INVALID_CONFIG with Kafka's wording. */
+export function validateTopicConfig(name: string, value: string | null): void {
+  const definition = TOPIC_CONFIGS[name];
+  if (!definition) throw new KafkaError('INVALID_CONFIG', `Unknown topic config name: ${name}`);
+  if (value === null) throw new KafkaError('INVALID_CONFIG', `Invalid value null for configuration ${name}`);
+  const invalid = (why: string) => new KafkaError('INVALID_CONFIG', `Invalid value ${value} for configuration ${name}: ${why}`);
+  switch (definition.type) {
+    case 'int':
+    case 'long': {
+      if (!/^-?\d+$/.test(value.trim())) throw invalid(`Not a number of type ${definition.type.toUpperCase()}`);
+      if (definition.type === 'int' && Math.abs(Number(value)) > 2 ** 31) throw invalid('Not a number of type INT');
+      if (definition.min !== undefined && Number(value) < definition.min) throw invalid(`Value must be at least ${definition.min}`);
+      return;
+    }
+    case 'double':
+      if (Number.isNaN(Number(value)) || value.trim() === '') throw invalid('Not a number of type DOUBLE');
+      if (definition.min !== undefined && Number(value) < definition.min) throw invalid(`Value must be at least ${definition.min}`);
+      return;
+    case 'boolean':
+      if (!/^(true|false)$/i.test(value.trim())) throw invalid('Expected value to be either true or false');
+      return;
+    case 'string':
+      if (definition.oneOf && !definition.oneOf.includes(value)) throw invalid(`String must be one of: ${definition.oneOf.join(', ')}`);
+      return;
+    case 'list':
+      for (const item of value.split(',').map((s) => s.trim())) {
+        if (definition.oneOf && !definition.oneOf.includes(item)) throw invalid(`Value must be one of: ${definition.oneOf.join(', ')}`);
+      }
+      return;
+  }
+}
+
+export function validateTopicConfigs(configs: Record<string, string | null>): Record<string, string> {
+  for (const [name, value] of Object.entries(configs)) validateTopicConfig(name, value);
+  return configs as Record<string, string>;
+}
+
+/** A topic's effective configs: its overrides over Kafka's defaults. */
+export class TopicConfig {
+  constructor(public overrides: Record<string, string> = {}) {}
+
+  get(name: string): string {
+    return this.overrides[name] ?? TOPIC_CONFIGS[name]?.default ?? '';
+  }
+
+  number(name: string): number {
+    return Number(this.get(name));
+  }
+
+  isOverridden(name: string): boolean {
+    return name in this.overrides;
+  }
+
+  get maxMessageBytes(): number {
+    return this.number('max.message.bytes');
+  }
+
+  get logAppendTime(): boolean {
+    return this.get('message.timestamp.type') === 'LogAppendTime';
+  }
+}

@@ -1,0 +1,78 @@
+// Topics and partitions: each partition has a replica list, a leader, an in-sync replica set and a
+// leader epoch, like Kafka's. Until the replication model lands every replica is in sync, so the
+// high watermark is the leader's log end offset.
+
+import { PartitionLog } from '../log/partition-log.ts';
+import type { Store } from '../log/store.ts';
+import { TopicConfig } from './configs.ts';
+
+export class Partition {
+  leaderEpoch = 0;
+  isr: number[];
+  private waiters = new Set<() => void>();
+  readonly log: PartitionLog;
+
+  constructor(
+    readonly topic: Topic,
+    readonly index: number,
+    public replicas: number[],
+    public leader: number,
+    store: Store,
+  ) {
+    this.isr = [...replicas];
+    this.log = new PartitionLog(store.partition(topic.name, index));
+  }
+
+  get highWatermark(): number {
+    return this.log.endOffset;
+  }
+
+  /** Calls `wake` once, on the next append; returns a function that cancels the wait. */
+  onNextAppend(wake: () => void): () => void {
+    this.waiters.add(wake);
+    return () => this.waiters.delete(wake);
+  }
+
+  notifyAppend(): void {
+    const waiters = [...this.waiters];
+    this.waiters.clear();
+    for (const wake of waiters) wake();
+  }
+}
+
+export class Topic {
+  readonly partitions: Partition[] = [];
+  readonly config: TopicConfig;
+
+  constructor(
+    readonly name: string,
+    readonly id: string,
+    configs: Record<string, string>,
+    readonly internal = false,
+  ) {
+    this.config = new TopicConfig(configs);
+  }
+
+  get replicationFactor(): number {
+    return this.partitions[0]?.replicas.length ?? 0;
+  }
+}
+
+const LEGAL_NAME = /^[a-zA-Z0-9._-]+$/;
+export const MAX_TOPIC_NAME_LENGTH = 249;
+
+/** Kafka's topic name rules (org.apache.kafka.common.internals.Topic.validate); returns why not, or null. */
+export function invalidTopicName(name: string): string | null {
+  if (name.length === 0) return 'Topic name is illegal, it can\'t be empty';
+  if (name === '.' || name === '..') return 'Topic name cannot be "." or ".."';
+  if (name.length > MAX_TOPIC_NAME_LENGTH) {
+    return `Topic name is illegal, it can't be longer than ${MAX_TOPIC_NAME_LENGTH} characters, topic name: ${name}`;
+  }
+  if (!LEGAL_NAME.test(name)) {
+    return `Topic name "${name}" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'`;
+  }
+  return null;
+}
+
+/** Kafka refuses topics whose names differ only by '.' versus '_' (they collide in metric names). */
+export const collisionKey = (name: string) => name.replaceAll('.', '_');

@@ -1,0 +1,32 @@
+// kafka-lab/simulator: start an embedded Kafka-compatible cluster and look inside it.
+//
+//   const cluster = await startCluster({ brokers: 3 });
+//   new Kafka({ brokers: cluster.bootstrapServers });
+//   cluster.describe().topics;            // partitions, leaders, ISR, offsets
+//   cluster.events.on('records-appended', (e) => ...);
+//   await cluster.stop();
+
+import { Cluster, type ClusterOptions, type NewTopic } from './cluster/cluster.ts';
+
+export type { ClusterOptions, NewTopic } from './cluster/cluster.ts';
+export type { ClusterEvent, ClusterEventType, TimedEvent } from './introspection/events.ts';
+export type * from './introspection/snapshot.ts';
+export { TOPIC_CONFIGS } from './cluster/configs.ts';
+export { readRecords, type LogRecord } from './protocol/records.ts';
+
+/** The handle a running cluster is controlled and observed through. */
+export type ClusterHandle = Pick<
+  Cluster,
+  'id' | 'bootstrapServers' | 'events' | 'describe' | 'stop' | 'controllerId'
+> & {
+  /** Creates a topic directly (as the controller would), without a client. */
+  createTopic(topic: NewTopic): void;
+};
+
+export async function startCluster(options: ClusterOptions = {}): Promise<ClusterHandle> {
+  const cluster = new Cluster(options);
+  await cluster.start();
+  return cluster;
+}
+
+export { Cluster };

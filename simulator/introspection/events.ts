@@ -1,0 +1,101 @@
+// The cluster's event stream: everything that happens, as typed events, for labs' live views,
+// checks, the chaos screen, the history checker and the grader.
+
+export type ClusterEvent =
+  | {
+      type: 'request-handled';
+      brokerId: number;
+      connectionId: number;
+      clientId: string | null;
+      api: string;
+      apiKey: number;
+      version: number;
+      /** Topics and partitions the request named, readable: "sample[0,1]". */
+      summary: string;
+      /** Error names found in the response, or ["NONE"]. */
+      errors: string[];
+      durationMs: number;
+    }
+  | { type: 'request-rejected'; brokerId: number; connectionId: number; reason: string }
+  | { type: 'client-connected'; brokerId: number; connectionId: number; address: string }
+  | { type: 'client-disconnected'; brokerId: number; connectionId: number; address: string }
+  | { type: 'topic-created'; topic: string; partitions: number; replicationFactor: number }
+  | { type: 'topic-deleted'; topic: string }
+  | { type: 'partitions-created'; topic: string; partitions: number }
+  | { type: 'topic-config-changed'; topic: string; configs: Record<string, string> }
+  | {
+      type: 'records-appended';
+      topic: string;
+      partition: number;
+      brokerId: number;
+      baseOffset: number;
+      lastOffset: number;
+      recordCount: number;
+      bytes: number;
+      producerId: number;
+    }
+  | { type: 'records-deleted'; topic: string; partition: number; logStartOffset: number };
+
+export type ClusterEventType = ClusterEvent['type'];
+export type EventOf<T extends ClusterEventType> = Extract<ClusterEvent, { type: T }>;
+export type TimedEvent = ClusterEvent & { time: number };
+
+type Listener = (event: TimedEvent) => void;
+
+export class EventStream {
+  private listeners = new Set<Listener>();
+  private history: TimedEvent[] = [];
+
+  constructor(private readonly historySize = 500) {}
+
+  emit(event: ClusterEvent): void {
+    const timed = { ...event, time: Date.now() } as TimedEvent;
+    this.history.push(timed);
+    if (this.history.length > this.historySize) this.history.shift();
+    for (const listener of this.listeners) {
+      try {
+        listener(timed);
+      } catch {
+        // A faulty observer must never break the broker.
+      }
+    }
+  }
+
+  /** Every event; returns the function that unsubscribes. */
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Events of one type. */
+  on<T extends ClusterEventType>(type: T, listener: (event: EventOf<T> & { time: number }) => void): () => void {
+    return this.subscribe((event) => {
+      if (event.type === type) listener(event as EventOf<T> & { time: number });
+    });
+  }
+
+  /** The most recent events, oldest first. */
+  recent(limit = this.historySize): TimedEvent[] {
+    return this.history.slice(-limit);
+  }
+
+  /** Resolves with the first event matching `predicate` (e.g. in tests and checks), or rejects after `timeoutMs`. */
+  waitFor<T extends ClusterEventType>(
+    type: T,
+    predicate: (event: EventOf<T>) => boolean = () => true,
+    timeoutMs = 10_000,
+  ): Promise<EventOf<T> & { time: number }> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        unsubscribe();
+        reject(new Error(`no ${type} event within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const unsubscribe = this.on(type, (event) => {
+        if (!predicate(event)) return;
+        clearTimeout(timer);
+        unsubscribe();
+        resolve(event);
+      });
+    });
+  }
+}

@@ -1,0 +1,185 @@
+// Record batch v2 (magic 2), the only message format kafka-lab accepts.
+// Batches are stored exactly as received; the broker only rewrites the fields Kafka rewrites
+// (base offset, partition leader epoch, and for LogAppendTime the timestamp type and max timestamp).
+
+import { crc32c } from '@node-rs/crc32';
+import { decompress, type CompressionCodec, CODECS } from './compression.ts';
+import { Reader } from './wire.ts';
+
+export const BATCH_OVERHEAD = 61;
+const LENGTH_PREFIX = 12; // baseOffset + batchLength precede what batchLength counts
+const AT = {
+  baseOffset: 0,
+  batchLength: 8,
+  partitionLeaderEpoch: 12,
+  magic: 16,
+  crc: 17,
+  attributes: 21,
+  lastOffsetDelta: 23,
+  baseTimestamp: 27,
+  maxTimestamp: 35,
+  producerId: 43,
+  producerEpoch: 51,
+  baseSequence: 53,
+  recordCount: 57,
+} as const;
+
+const TIMESTAMP_TYPE_BIT = 0x08;
+const TRANSACTIONAL_BIT = 0x10;
+const CONTROL_BIT = 0x20;
+
+export class CorruptBatchError extends Error {
+  override name = 'CorruptBatchError';
+}
+
+export interface BatchHeader {
+  baseOffset: number;
+  partitionLeaderEpoch: number;
+  magic: number;
+  attributes: number;
+  lastOffsetDelta: number;
+  baseTimestamp: number;
+  maxTimestamp: number;
+  producerId: number;
+  producerEpoch: number;
+  baseSequence: number;
+  recordCount: number;
+  compression: CompressionCodec;
+  logAppendTime: boolean;
+  transactional: boolean;
+  control: boolean;
+  /** Size of the whole batch in bytes, including the offset and length prefix. */
+  sizeInBytes: number;
+}
+
+export interface LogRecord {
+  offset: number;
+  timestamp: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: { key: string; value: Buffer | null }[];
+}
+
+export function readBatchHeader(batch: Buffer): BatchHeader {
+  if (batch.length < BATCH_OVERHEAD) throw new CorruptBatchError(`batch of ${batch.length} bytes is shorter than its header`);
+  const attributes = batch.readInt16BE(AT.attributes);
+  return {
+    baseOffset: Number(batch.readBigInt64BE(AT.baseOffset)),
+    partitionLeaderEpoch: batch.readInt32BE(AT.partitionLeaderEpoch),
+    magic: batch.readInt8(AT.magic),
+    attributes,
+    lastOffsetDelta: batch.readInt32BE(AT.lastOffsetDelta),
+    baseTimestamp: Number(batch.readBigInt64BE(AT.baseTimestamp)),
+    maxTimestamp: Number(batch.readBigInt64BE(AT.maxTimestamp)),
+    producerId: Number(batch.readBigInt64BE(AT.producerId)),
+    producerEpoch: batch.readInt16BE(AT.producerEpoch),
+    baseSequence: batch.readInt32BE(AT.baseSequence),
+    recordCount: batch.readInt32BE(AT.recordCount),
+    compression: CODECS[attributes & 0x07] ?? 'unknown',
+    logAppendTime: (attributes & TIMESTAMP_TYPE_BIT) !== 0,
+    transactional: (attributes & TRANSACTIONAL_BIT) !== 0,
+    control: (attributes & CONTROL_BIT) !== 0,
+    sizeInBytes: batch.length,
+  };
+}
+
+/** Splits a produce request's record set into batches, validating each as Kafka does. */
+export function splitAndValidateBatches(recordSet: Buffer): { batch: Buffer; header: BatchHeader }[] {
+  const batches: { batch: Buffer; header: BatchHeader }[] = [];
+  let at = 0;
+  while (at < recordSet.length) {
+    if (recordSet.length - at < BATCH_OVERHEAD) throw new CorruptBatchError(`${recordSet.length - at} trailing bytes are not a batch`);
+    const magic = recordSet.readInt8(at + AT.magic);
+    if (magic !== 2) throw new CorruptBatchError(`message format v${magic}; only record batch v2 is supported`);
+    const batchLength = recordSet.readInt32BE(at + AT.batchLength);
+    const end = at + LENGTH_PREFIX + batchLength;
+    if (batchLength < BATCH_OVERHEAD - LENGTH_PREFIX || end > recordSet.length) {
+      throw new CorruptBatchError(`batch length ${batchLength} does not fit the ${recordSet.length - at} bytes sent`);
+    }
+    const batch = recordSet.subarray(at, end);
+    const expectedCrc = batch.readUInt32BE(AT.crc);
+    const actualCrc = crc32c(batch.subarray(AT.attributes));
+    if (expectedCrc !== actualCrc) {
+      throw new CorruptBatchError(`CRC mismatch: batch says ${expectedCrc.toString(16)}, bytes give ${actualCrc.toString(16)}`);
+    }
+    const header = readBatchHeader(batch);
+    if (header.compression === 'unknown') throw new CorruptBatchError(`unknown compression codec ${header.attributes & 0x07}`);
+    if (header.recordCount < 0 || header.lastOffsetDelta !== header.recordCount - 1) {
+      throw new CorruptBatchError(`batch claims ${header.recordCount} records but a last offset delta of ${header.lastOffsetDelta}`);
+    }
+    // Kafka decompresses and walks every record before appending; so do we.
+    const records = readRecords(batch, header);
+    if (records.length !== header.recordCount) {
+      throw new CorruptBatchError(`batch claims ${header.recordCount} records but holds ${records.length}`);
+    }
+    batches.push({ batch, header });
+    at = end;
+  }
+  if (batches.length === 0) throw new CorruptBatchError('empty record set');
+  return batches;
+}
+
+/** Rewrites the fields the leader assigns on append. Offsets and epoch sit outside the CRC. */
+export function stampBatch(batch: Buffer, baseOffset: number, leaderEpoch: number): void {
+  batch.writeBigInt64BE(BigInt(baseOffset), AT.baseOffset);
+  batch.writeInt32BE(leaderEpoch, AT.partitionLeaderEpoch);
+}
+
+/** Sets LogAppendTime as Kafka does: timestamp type bit, max timestamp = append time, new CRC. */
+export function stampLogAppendTime(batch: Buffer, now: number): void {
+  batch.writeInt16BE(batch.readInt16BE(AT.attributes) | TIMESTAMP_TYPE_BIT, AT.attributes);
+  batch.writeBigInt64BE(BigInt(now), AT.maxTimestamp);
+  batch.writeUInt32BE(crc32c(batch.subarray(AT.attributes)), AT.crc);
+}
+
+/** Decodes every record of a batch (decompressing it if needed). */
+export function readRecords(batch: Buffer, header: BatchHeader = readBatchHeader(batch)): LogRecord[] {
+  const payload = batch.subarray(BATCH_OVERHEAD);
+  let body: Buffer;
+  try {
+    body = header.compression === 'none' ? payload : decompress(header.compression, payload);
+  } catch (error) {
+    throw new CorruptBatchError(`cannot decompress ${header.compression} batch: ${(error as Error).message}`);
+  }
+  const r = new Reader(body);
+  const records: LogRecord[] = [];
+  try {
+    while (r.remaining > 0 && records.length <= header.recordCount) {
+      const length = r.varint();
+      const end = r.offset + length;
+      if (length < 0 || end > body.length) throw new CorruptBatchError(`record length ${length} overruns its batch`);
+      r.int8(); // record attributes, unused
+      const timestampDelta = r.varlong();
+      const offsetDelta = r.varint();
+      const key = readVarBytes(r);
+      const value = readVarBytes(r);
+      const headerCount = r.varint();
+      if (headerCount < 0 || headerCount > end - r.offset) throw new CorruptBatchError(`bad header count ${headerCount}`);
+      const headers = [];
+      for (let i = 0; i < headerCount; i++) {
+        const headerKey = readVarBytes(r);
+        if (headerKey === null) throw new CorruptBatchError('null header key');
+        headers.push({ key: headerKey.toString('utf8'), value: readVarBytes(r) });
+      }
+      if (r.offset !== end) throw new CorruptBatchError(`record length ${length} does not match its fields`);
+      records.push({
+        offset: header.baseOffset + offsetDelta,
+        timestamp: header.logAppendTime ? header.maxTimestamp : header.baseTimestamp + timestampDelta,
+        key,
+        value,
+        headers,
+      });
+    }
+  } catch (error) {
+    if (error instanceof CorruptBatchError) throw error;
+    throw new CorruptBatchError(`malformed record: ${(error as Error).message}`);
+  }
+  return records;
+}
+
+function readVarBytes(r: Reader): Buffer | null {
+  const length = r.varint();
+  if (length === -1) return null;
+  if (length < -1) throw new CorruptBatchError(`negative length ${length}`);
+  return r.bytesOf(length);
+}

@@ -1,0 +1,160 @@
+// Kafka's primitive types on the wire: big-endian integers, zig-zag varints, and the
+// classic (int16/int32 length) and compact (unsigned varint length + 1) string/bytes forms.
+
+/** Thrown when a frame cannot be decoded; the connection that sent it is closed. */
+export class MalformedFrameError extends Error {
+  override name = 'MalformedFrameError';
+}
+
+export class Reader {
+  offset = 0;
+  constructor(readonly buffer: Buffer, offset = 0) {
+    this.offset = offset;
+  }
+
+  get remaining(): number {
+    return this.buffer.length - this.offset;
+  }
+
+  private need(n: number): number {
+    if (n < 0 || this.offset + n > this.buffer.length) {
+      throw new MalformedFrameError(`need ${n} bytes at offset ${this.offset}, frame has ${this.buffer.length}`);
+    }
+    const at = this.offset;
+    this.offset += n;
+    return at;
+  }
+
+  int8(): number { return this.buffer.readInt8(this.need(1)); }
+  int16(): number { return this.buffer.readInt16BE(this.need(2)); }
+  uint16(): number { return this.buffer.readUInt16BE(this.need(2)); }
+  int32(): number { return this.buffer.readInt32BE(this.need(4)); }
+  uint32(): number { return this.buffer.readUInt32BE(this.need(4)); }
+  /** int64 as a JS number: offsets, timestamps and producer ids stay far below 2^53. */
+  int64(): number { return Number(this.buffer.readBigInt64BE(this.need(8))); }
+  float64(): number { return this.buffer.readDoubleBE(this.need(8)); }
+  bool(): boolean { return this.int8() !== 0; }
+
+  unsignedVarint(): number {
+    let value = 0;
+    for (let shift = 0; shift <= 28; shift += 7) {
+      const byte = this.buffer[this.need(1)];
+      value |= (byte & 0x7f) << shift;
+      if ((byte & 0x80) === 0) return value >>> 0;
+    }
+    throw new MalformedFrameError('varint longer than 5 bytes');
+  }
+
+  varint(): number {
+    const raw = this.unsignedVarint();
+    return (raw >>> 1) ^ -(raw & 1);
+  }
+
+  varlong(): number {
+    let value = 0n;
+    for (let shift = 0n; shift <= 63n; shift += 7n) {
+      const byte = this.buffer[this.need(1)];
+      value |= BigInt(byte & 0x7f) << shift;
+      if ((byte & 0x80) === 0) return Number((value >> 1n) ^ -(value & 1n));
+    }
+    throw new MalformedFrameError('varlong longer than 10 bytes');
+  }
+
+  bytesOf(length: number): Buffer {
+    const at = this.need(length);
+    return this.buffer.subarray(at, at + length);
+  }
+
+  /** Length-prefixed data; null for length -1 (classic) or 0 (compact). */
+  sized(compact: boolean, width: 16 | 32): Buffer | null {
+    const length = compact ? this.unsignedVarint() - 1 : width === 16 ? this.int16() : this.int32();
+    if (length === -1) return null;
+    if (length < -1) throw new MalformedFrameError(`negative length ${length}`);
+    return this.bytesOf(length);
+  }
+
+  uuid(): string {
+    return this.bytesOf(16).toString('hex');
+  }
+}
+
+export class Writer {
+  private buffer: Buffer;
+  offset = 0;
+
+  constructor(initialSize = 256) {
+    this.buffer = Buffer.allocUnsafe(initialSize);
+  }
+
+  private ensure(n: number): number {
+    if (this.offset + n > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.offset + n));
+      this.buffer.copy(grown, 0, 0, this.offset);
+      this.buffer = grown;
+    }
+    const at = this.offset;
+    this.offset += n;
+    return at;
+  }
+
+  int8(v: number): this { this.buffer.writeInt8(v, this.ensure(1)); return this; }
+  int16(v: number): this { this.buffer.writeInt16BE(v, this.ensure(2)); return this; }
+  uint16(v: number): this { this.buffer.writeUInt16BE(v, this.ensure(2)); return this; }
+  int32(v: number): this { this.buffer.writeInt32BE(v, this.ensure(4)); return this; }
+  uint32(v: number): this { this.buffer.writeUInt32BE(v, this.ensure(4)); return this; }
+  int64(v: number): this { this.buffer.writeBigInt64BE(BigInt(v), this.ensure(8)); return this; }
+  float64(v: number): this { this.buffer.writeDoubleBE(v, this.ensure(8)); return this; }
+  bool(v: boolean): this { return this.int8(v ? 1 : 0); }
+
+  unsignedVarint(v: number): this {
+    let value = v >>> 0;
+    while (value >= 0x80) {
+      this.buffer[this.ensure(1)] = (value & 0x7f) | 0x80;
+      value >>>= 7;
+    }
+    this.buffer[this.ensure(1)] = value;
+    return this;
+  }
+
+  varint(v: number): this {
+    return this.unsignedVarint((v << 1) ^ (v >> 31));
+  }
+
+  varlong(v: number): this {
+    let value = (BigInt(v) << 1n) ^ (BigInt(v) >> 63n);
+    while (value >= 0x80n) {
+      this.buffer[this.ensure(1)] = Number(value & 0x7fn) | 0x80;
+      value >>= 7n;
+    }
+    this.buffer[this.ensure(1)] = Number(value);
+    return this;
+  }
+
+  raw(data: Uint8Array): this {
+    const at = this.ensure(data.length);
+    this.buffer.set(data, at);
+    return this;
+  }
+
+  sized(data: Uint8Array | null, compact: boolean, width: 16 | 32): this {
+    const length = data === null ? -1 : data.length;
+    if (compact) this.unsignedVarint(length + 1);
+    else if (width === 16) this.int16(length);
+    else this.int32(length);
+    return data === null ? this : this.raw(data);
+  }
+
+  uuid(hex: string): this {
+    return this.raw(Buffer.from(hex.padStart(32, '0'), 'hex'));
+  }
+
+  /** Overwrites an int32 written earlier, e.g. a size prefix. */
+  patchInt32(at: number, v: number): this {
+    this.buffer.writeInt32BE(v, at);
+    return this;
+  }
+
+  toBuffer(): Buffer {
+    return this.buffer.subarray(0, this.offset);
+  }
+}
