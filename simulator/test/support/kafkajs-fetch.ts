@@ -24,7 +24,7 @@ interface KafkajsCluster {
   findBroker(args: { nodeId: string }): Promise<KafkajsBroker>;
 }
 
-function internalCluster(kafka: Kafka): KafkajsCluster {
+export function internalCluster(kafka: Kafka): KafkajsCluster {
   const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
   if (!symbol) throw new Error('kafkajs internals changed: no createCluster');
   const create = (kafka as unknown as Record<symbol, (o: object) => KafkajsCluster>)[symbol];

@@ -1,0 +1,98 @@
+// CreateTopics (19): creates topics as Kafka's KRaft controller does, each with its own outcome.
+// Any broker accepts it: KRaft brokers forward admin requests to the active controller instead of
+// answering NOT_CONTROLLER. numPartitions / replicationFactor -1 mean the broker defaults (Kafka's
+// server accepts -1 in every version; only its Java client refuses it below v4).
+
+import type { NewTopic } from '../cluster/cluster.ts';
+import { ErrorCode, KafkaError } from '../protocol/errors.ts';
+import { array, bool, int16, int32, nullableString, since, string, struct, type DecodedType, type EncodableType } from '../protocol/schema.ts';
+import { MAX_RECORDS_PER_REQUEST, namesGivenTwice, outcomeOf, TOO_LARGE } from './admin.ts';
+import { defineApi } from './api.ts';
+
+const creatableTopic = struct({
+  name: string,
+  numPartitions: int32,
+  replicationFactor: int16,
+  assignments: array(struct({ partitionIndex: int32, brokerIds: array(int32) })),
+  configs: array(struct({ name: string, value: nullableString })),
+});
+
+const request = struct({
+  topics: array(creatableTopic),
+  timeoutMs: int32,
+  validateOnly: since('1+', bool),
+});
+
+const topicResult = struct({
+  name: string,
+  errorCode: int16,
+  errorMessage: since('1+', nullableString),
+});
+
+const response = struct({
+  throttleTimeMs: since('2+', int32),
+  topics: array(topicResult),
+});
+
+type CreatableTopic = DecodedType<typeof creatableTopic>;
+type TopicResult = EncodableType<typeof topicResult>;
+
+export const createTopics = defineApi({
+  key: 19,
+  name: 'CreateTopics',
+  versions: '0-4',
+  request,
+  response,
+  handle(req, { cluster }) {
+    if (metadataRecords(req.topics, cluster.options.numPartitions) > MAX_RECORDS_PER_REQUEST) {
+      return { throttleTimeMs: 0, topics: req.topics.map((t) => ({ name: t.name, ...TOO_LARGE })) };
+    }
+    const twice = namesGivenTwice(req.topics.map((t) => t.name));
+    const results: TopicResult[] = req.topics
+      .filter((t) => !twice.has(t.name))
+      .map((t) => ({ name: t.name, ...outcomeOf(() => cluster.createTopic(newTopic(t), req.validateOnly)) }));
+    for (const name of twice) results.push({ name, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Duplicate topic name.' });
+    return { throttleTimeMs: 0, topics: results };
+  },
+  describe: (req) =>
+    `${req.topics.map((t) => `${t.name}(${t.assignments.length ? `${t.assignments.length} assigned` : `${t.numPartitions}x${t.replicationFactor}`})`).join(' ')}` +
+    (req.validateOnly ? ' validateOnly' : ''),
+});
+
+/** The records creating these topics would write: each topic, each of its partitions, each config. */
+function metadataRecords(topics: CreatableTopic[], defaultPartitions: number): number {
+  const partitions = (t: CreatableTopic) => t.assignments.length || (t.numPartitions === -1 ? defaultPartitions : Math.max(0, t.numPartitions));
+  return topics.reduce((sum, t) => sum + 1 + partitions(t) + t.configs.length, 0);
+}
+
+/** The request's topic as the cluster takes it; refuses what only a request can get wrong. */
+function newTopic(topic: CreatableTopic): NewTopic {
+  const nullConfigs = topic.configs.filter((c) => c.value === null).map((c) => c.name);
+  if (nullConfigs.length > 0) throw new KafkaError('INVALID_CONFIG', `Null value not supported for topic configs: ${nullConfigs.join(',')}`);
+  const configs = Object.fromEntries(topic.configs.map((c) => [c.name, c.value as string]));
+  if (topic.assignments.length === 0) {
+    return { name: topic.name, partitions: topic.numPartitions, replicationFactor: topic.replicationFactor, configs };
+  }
+  if (topic.replicationFactor !== -1) {
+    throw new KafkaError('INVALID_REQUEST', 'A manual partition assignment was specified, but replication factor was not set to -1.');
+  }
+  if (topic.numPartitions !== -1) {
+    throw new KafkaError('INVALID_REQUEST', 'A manual partition assignment was specified, but numPartitions was not set to -1.');
+  }
+  return { name: topic.name, assignments: assignmentsInOrder(topic.assignments), configs };
+}
+
+function assignmentsInOrder(assignments: CreatableTopic['assignments']): number[][] {
+  const byPartition = new Map<number, number[]>();
+  for (const { partitionIndex, brokerIds } of assignments) {
+    if (byPartition.has(partitionIndex)) {
+      throw new KafkaError('INVALID_REPLICA_ASSIGNMENT', `Found multiple manual partition assignments for partition ${partitionIndex}`);
+    }
+    byPartition.set(partitionIndex, brokerIds);
+  }
+  return assignments.map((_, index) => {
+    const replicas = byPartition.get(index);
+    if (!replicas) throw new KafkaError('INVALID_REPLICA_ASSIGNMENT', 'partitions should be a consecutive 0-based integer sequence');
+    return replicas;
+  });
+}

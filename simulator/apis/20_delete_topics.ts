@@ -1,0 +1,38 @@
+// DeleteTopics (20): deletes topics by name, with their logs. As on a KRaft controller, a name
+// listed twice is refused with INVALID_REQUEST and an unknown one gets UNKNOWN_TOPIC_OR_PARTITION.
+
+import { ErrorCode } from '../protocol/errors.ts';
+import { array, int16, int32, since, string, struct, type EncodableType } from '../protocol/schema.ts';
+import { namesGivenTwice, outcomeOf } from './admin.ts';
+import { defineApi } from './api.ts';
+
+const request = struct({
+  topicNames: array(string),
+  timeoutMs: int32,
+});
+
+const topicResult = struct({ name: string, errorCode: int16 });
+
+const response = struct({
+  throttleTimeMs: since('1+', int32),
+  responses: array(topicResult),
+});
+
+type TopicResult = EncodableType<typeof topicResult>;
+
+export const deleteTopics = defineApi({
+  key: 20,
+  name: 'DeleteTopics',
+  versions: '0-3',
+  request,
+  response,
+  handle(req, { cluster }) {
+    const twice = namesGivenTwice(req.topicNames);
+    const responses: TopicResult[] = [...twice].map((name) => ({ name, errorCode: ErrorCode.INVALID_REQUEST }));
+    for (const name of new Set(req.topicNames)) {
+      if (!twice.has(name)) responses.push({ name, errorCode: outcomeOf(() => cluster.deleteTopic(name)).errorCode });
+    }
+    return { throttleTimeMs: 0, responses };
+  },
+  describe: (req) => req.topicNames.join(','),
+});

@@ -1,0 +1,57 @@
+// DeleteRecords (21): moves a partition's log start offset (its low watermark) forward, on the
+// partition's leader. Offset -1 means the high watermark; beyond it is OFFSET_OUT_OF_RANGE.
+// Records of Kafka's internal topics and of compact-only topics cannot be deleted.
+
+import type { Cluster } from '../cluster/cluster.ts';
+import { ErrorCode, KafkaError } from '../protocol/errors.ts';
+import { array, int16, int32, int64, string, struct, type EncodableType } from '../protocol/schema.ts';
+import { defineApi } from './api.ts';
+
+const request = struct({
+  topics: array(struct({ name: string, partitions: array(struct({ partitionIndex: int32, offset: int64 })) })),
+  timeoutMs: int32,
+});
+
+const partitionResult = struct({ partitionIndex: int32, lowWatermark: int64, errorCode: int16 });
+
+const response = struct({
+  throttleTimeMs: int32,
+  topics: array(struct({ name: string, partitions: array(partitionResult) })),
+});
+
+type PartitionResult = EncodableType<typeof partitionResult>;
+
+export const deleteRecords = defineApi({
+  key: 21,
+  name: 'DeleteRecords',
+  versions: '0-1',
+  request,
+  response,
+  handle(req, { cluster, broker }) {
+    return {
+      throttleTimeMs: 0,
+      topics: req.topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitions.map((p) => deleteBefore(cluster, broker.id, t.name, p.partitionIndex, p.offset)),
+      })),
+    };
+  },
+  describe: (req) =>
+    req.topics.map((t) => `${t.name}[${t.partitions.map((p) => `${p.partitionIndex}<${p.offset === -1 ? 'hw' : p.offset}`).join(',')}]`).join(' '),
+});
+
+function deleteBefore(cluster: Cluster, brokerId: number, topic: string, index: number, offset: number): PartitionResult {
+  const failed = (errorCode: number) => ({ partitionIndex: index, lowWatermark: -1, errorCode });
+  const partition = cluster.partition(topic, index);
+  if (!partition) return failed(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  if (partition.topic.internal) return failed(ErrorCode.INVALID_TOPIC_EXCEPTION);
+  if (partition.leader !== brokerId) return failed(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+  const policies = partition.topic.config.get('cleanup.policy').split(',').map((s) => s.trim());
+  if (!policies.includes('delete')) return failed(ErrorCode.POLICY_VIOLATION);
+  try {
+    return { partitionIndex: index, lowWatermark: cluster.deleteRecords(partition, offset), errorCode: ErrorCode.NONE };
+  } catch (error) {
+    if (error instanceof KafkaError) return failed(error.code);
+    throw error;
+  }
+}

@@ -1,0 +1,151 @@
+// DescribeConfigs (32): a topic's every config (its overrides over Kafka's defaults), or the
+// receiving broker's configs. v0 says whether each value is a default; v1+ says where it comes
+// from and, when asked, lists its synonyms: the topic override, then the broker config it falls
+// back to.
+
+import { BROKER_SYNONYM, brokerConfigs, ConfigResource, ConfigSource, resourceLabel, type BrokerConfig } from '../cluster/broker-configs.ts';
+import type { Cluster } from '../cluster/cluster.ts';
+import { TOPIC_CONFIGS } from '../cluster/configs.ts';
+import { invalidTopicName, type Topic } from '../cluster/topic.ts';
+import { ErrorCode, KafkaError } from '../protocol/errors.ts';
+import { array, bool, int16, int32, int8, nullableArray, nullableString, since, string, struct, type EncodableType } from '../protocol/schema.ts';
+import { outcomeOf, type Outcome } from './admin.ts';
+import { defineApi } from './api.ts';
+
+const request = struct({
+  resources: array(struct({ resourceType: int8, resourceName: string, configurationKeys: nullableArray(string) })),
+  includeSynonyms: since('1+', bool),
+});
+
+const synonym = struct({ name: string, value: nullableString, source: int8 });
+
+const configEntry = struct({
+  name: string,
+  value: nullableString,
+  readOnly: bool,
+  isDefault: since('0', bool),
+  configSource: since('1+', int8, -1),
+  isSensitive: bool,
+  synonyms: since('1+', array(synonym)),
+});
+
+const response = struct({
+  throttleTimeMs: int32,
+  results: array(
+    struct({
+      errorCode: int16,
+      errorMessage: nullableString,
+      resourceType: int8,
+      resourceName: string,
+      configs: array(configEntry),
+    }),
+  ),
+});
+
+type ConfigEntry = EncodableType<typeof configEntry>;
+type Synonym = EncodableType<typeof synonym>;
+
+export const describeConfigs = defineApi({
+  key: 32,
+  name: 'DescribeConfigs',
+  versions: '0-2',
+  request,
+  response,
+  handle(req, { cluster, broker }) {
+    return {
+      throttleTimeMs: 0,
+      results: req.resources.map(({ resourceType, resourceName, configurationKeys }) => {
+        const { configs, ...outcome } = describeResource(cluster, broker.id, resourceType, resourceName, req.includeSynonyms);
+        // An empty key list means every config, as null does.
+        const wanted = configurationKeys?.length ? new Set(configurationKeys) : null;
+        return { resourceType, resourceName, ...outcome, configs: wanted ? configs.filter((c) => wanted.has(c.name)) : configs };
+      }),
+    };
+  },
+  describe: (req) => req.resources.map((r) => resourceLabel(r.resourceType, r.resourceName)).join(' '),
+});
+
+function describeResource(cluster: Cluster, brokerId: number, type: number, name: string, includeSynonyms: boolean): Outcome & { configs: ConfigEntry[] } {
+  // Kafka answers an unknown topic with the bare error code, no message.
+  if (type === ConfigResource.TOPIC && !invalidTopicName(name) && !cluster.topics.has(name)) {
+    return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: null, configs: [] };
+  }
+  let configs: ConfigEntry[] = [];
+  const outcome = outcomeOf(() => {
+    configs = configsOf(cluster, brokerId, type, name, includeSynonyms);
+  });
+  return { ...outcome, configs };
+}
+
+function configsOf(cluster: Cluster, brokerId: number, type: number, name: string, includeSynonyms: boolean): ConfigEntry[] {
+  if (type === ConfigResource.TOPIC) {
+    const invalid = invalidTopicName(name);
+    if (invalid) throw new KafkaError('INVALID_TOPIC_EXCEPTION', invalid);
+    const topic = cluster.requireTopic(name);
+    return Object.keys(TOPIC_CONFIGS).map((config) => topicEntry(topic, config, includeSynonyms));
+  }
+  if (type === ConfigResource.BROKER) {
+    // The empty name means the cluster-wide dynamic defaults, of which this cluster has none.
+    if (name === '') return [];
+    if (!/^-?\d+$/.test(name)) throw new KafkaError('INVALID_REQUEST', `Broker id must be an integer, but it is: ${name}`);
+    if (Number(name) !== brokerId) {
+      throw new KafkaError('INVALID_REQUEST', `Unexpected broker id, expected ${brokerId} or empty string, but received ${name}`);
+    }
+    return brokerConfigs(cluster, brokerId).map((config) => brokerEntry(config, includeSynonyms));
+  }
+  throw new KafkaError('INVALID_REQUEST', `Unsupported resource type: ${type}`);
+}
+
+function topicEntry(topic: Topic, name: string, includeSynonyms: boolean): ConfigEntry {
+  const value = canonical(name, topic.config.get(name));
+  const brokerName = BROKER_SYNONYM[name];
+  const synonyms: Synonym[] = [];
+  if (topic.config.isOverridden(name)) synonyms.push({ name, value, source: ConfigSource.TOPIC_CONFIG });
+  if (brokerName) synonyms.push({ name: brokerName, value: TOPIC_CONFIGS[name].default, source: ConfigSource.DEFAULT_CONFIG });
+  return entry(name, value, false, synonyms, includeSynonyms);
+}
+
+function brokerEntry(config: BrokerConfig, includeSynonyms: boolean): ConfigEntry {
+  const synonyms: Synonym[] = [];
+  if (config.isStatic) synonyms.push({ name: config.name, value: config.value, source: ConfigSource.STATIC_BROKER_CONFIG });
+  if (config.kafkaDefault !== undefined) synonyms.push({ name: config.name, value: config.kafkaDefault, source: ConfigSource.DEFAULT_CONFIG });
+  return entry(config.name, config.value, !config.dynamic, synonyms, includeSynonyms);
+}
+
+/** As Kafka builds an entry: its source is that of its first synonym, DEFAULT_CONFIG without any. */
+function entry(name: string, value: string, readOnly: boolean, synonyms: Synonym[], includeSynonyms: boolean): ConfigEntry {
+  const configSource = synonyms[0]?.source ?? ConfigSource.DEFAULT_CONFIG;
+  return {
+    name,
+    value,
+    readOnly,
+    isDefault: configSource === ConfigSource.DEFAULT_CONFIG,
+    configSource,
+    isSensitive: false,
+    synonyms: includeSynonyms ? synonyms : [],
+  };
+}
+
+/** A value as Kafka prints it once parsed: "delete, compact" is "delete,compact", " 007" is "7". */
+function canonical(name: string, value: string): string {
+  switch (TOPIC_CONFIGS[name]?.type) {
+    case 'int':
+    case 'long':
+      return BigInt(value.trim()).toString();
+    case 'double': {
+      // Java prints whole doubles with a fraction: 1 is "1.0".
+      const n = Number(value);
+      return Number.isInteger(n) && Math.abs(n) < 1e7 ? n.toFixed(1) : String(n);
+    }
+    case 'boolean':
+      return value.trim().toLowerCase();
+    case 'list':
+      return value
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== '')
+        .join(',');
+    default:
+      return value;
+  }
+}

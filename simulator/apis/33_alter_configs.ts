@@ -1,0 +1,92 @@
+// AlterConfigs (33): replaces a topic's config overrides. It is not incremental: a config the
+// request leaves out goes back to its default. The broker checks the request's shape, then the
+// topic's configs are validated before its existence, as on a KRaft controller.
+// Broker resources: Kafka refuses read-only configs with INVALID_REQUEST and applies dynamic ones
+// (KIP-226); this cluster has no dynamic broker configs, so it refuses those too.
+
+import { brokerConfigs, ConfigResource, resourceLabel } from '../cluster/broker-configs.ts';
+import type { Cluster } from '../cluster/cluster.ts';
+import { validateTopicConfigs } from '../cluster/configs.ts';
+import { invalidTopicName } from '../cluster/topic.ts';
+import { ErrorCode, KafkaError } from '../protocol/errors.ts';
+import { array, bool, int16, int32, int8, nullableString, string, struct, type DecodedType } from '../protocol/schema.ts';
+import { namesGivenTwice, outcomeOf } from './admin.ts';
+import { defineApi } from './api.ts';
+
+const resource = struct({
+  resourceType: int8,
+  resourceName: string,
+  configs: array(struct({ name: string, value: nullableString })),
+});
+
+const request = struct({
+  resources: array(resource),
+  validateOnly: bool,
+});
+
+const response = struct({
+  throttleTimeMs: int32,
+  responses: array(struct({ errorCode: int16, errorMessage: nullableString, resourceType: int8, resourceName: string })),
+});
+
+type Resource = DecodedType<typeof resource>;
+
+export const alterConfigs = defineApi({
+  key: 33,
+  name: 'AlterConfigs',
+  versions: '0-1',
+  request,
+  response,
+  handle(req, { cluster, broker }) {
+    const twice = namesGivenTwice(req.resources.map((r) => `${r.resourceType}:${r.resourceName}`));
+    return {
+      throttleTimeMs: 0,
+      responses: req.resources.map((r) => ({
+        resourceType: r.resourceType,
+        resourceName: r.resourceName,
+        ...(twice.has(`${r.resourceType}:${r.resourceName}`)
+          ? { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Each resource must appear at most once.' }
+          : outcomeOf(() => alter(cluster, broker.id, r, req.validateOnly))),
+      })),
+    };
+  },
+  describe: (req) =>
+    req.resources
+      .map((r) => `${resourceLabel(r.resourceType, r.resourceName)}{${r.configs.map((c) => `${c.name}=${c.value}`).join(',')}}`)
+      .join(' ') + (req.validateOnly ? ' validateOnly' : ''),
+});
+
+function alter(cluster: Cluster, brokerId: number, resource: Resource, validateOnly: boolean): void {
+  if (namesGivenTwice(resource.configs.map((c) => c.name)).size > 0) throw new KafkaError('INVALID_REQUEST', 'Error due to duplicate config keys');
+  const nulls = resource.configs.filter((c) => c.value === null).map((c) => c.name);
+  if (nulls.length > 0) throw new KafkaError('INVALID_REQUEST', `Null value not supported for : ${nulls.join(', ')}`);
+  const configs = Object.fromEntries(resource.configs.map((c) => [c.name, c.value as string]));
+  const name = resource.resourceName;
+  switch (resource.resourceType) {
+    case ConfigResource.TOPIC: {
+      if (name === '') throw new KafkaError('INVALID_REQUEST', 'Default topic resources are not allowed.');
+      const invalid = invalidTopicName(name);
+      if (invalid) throw new KafkaError('INVALID_TOPIC_EXCEPTION', invalid);
+      validateTopicConfigs(configs);
+      if (!cluster.topics.has(name)) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `The topic '${name}' does not exist.`);
+      return cluster.setTopicConfigs(name, configs, validateOnly);
+    }
+    case ConfigResource.BROKER:
+      return refuseBrokerConfigs(cluster, brokerId, name, Object.keys(configs));
+    default:
+      throw new KafkaError('INVALID_REQUEST', `Unknown resource type ${resource.resourceType}`);
+  }
+}
+
+function refuseBrokerConfigs(cluster: Cluster, brokerId: number, name: string, configNames: string[]): void {
+  if (name !== '') {
+    if (!/^-?\d+$/.test(name)) throw new KafkaError('INVALID_REQUEST', `Node id must be an integer, but it is: ${name}`);
+    if (Number(name) !== brokerId) throw new KafkaError('INVALID_REQUEST', `Unexpected broker id, expected ${brokerId}, but received ${name}`);
+  }
+  const known = new Map(brokerConfigs(cluster, brokerId).map((c) => [c.name, c]));
+  const readOnly = configNames.filter((n) => known.has(n) && !known.get(n)!.dynamic);
+  if (readOnly.length > 0) throw new KafkaError('INVALID_REQUEST', `Cannot update these configs dynamically: Set(${readOnly.join(', ')})`);
+  if (configNames.length > 0) {
+    throw new KafkaError('INVALID_REQUEST', `This cluster does not support dynamic broker configs (KIP-226): ${configNames.join(', ')}`);
+  }
+}

@@ -1,0 +1,43 @@
+// CreatePartitions (37): grows a topic to a larger partition count, placing the new partitions'
+// replicas as topic creation does, or as the request assigns them. A topic can never shrink.
+
+import { ErrorCode } from '../protocol/errors.ts';
+import { array, bool, int16, int32, nullableArray, nullableString, string, struct, type EncodableType } from '../protocol/schema.ts';
+import { MAX_RECORDS_PER_REQUEST, namesGivenTwice, outcomeOf, TOO_LARGE } from './admin.ts';
+import { defineApi } from './api.ts';
+
+const request = struct({
+  topics: array(struct({ name: string, count: int32, assignments: nullableArray(struct({ brokerIds: array(int32) })) })),
+  timeoutMs: int32,
+  validateOnly: bool,
+});
+
+const topicResult = struct({ name: string, errorCode: int16, errorMessage: nullableString });
+
+const response = struct({
+  throttleTimeMs: int32,
+  results: array(topicResult),
+});
+
+type TopicResult = EncodableType<typeof topicResult>;
+
+export const createPartitions = defineApi({
+  key: 37,
+  name: 'CreatePartitions',
+  versions: '0-1',
+  request,
+  response,
+  handle(req, { cluster }) {
+    const added = req.topics.reduce((sum, t) => sum + Math.max(0, t.count - (cluster.topics.get(t.name)?.partitions.length ?? t.count)), 0);
+    if (added > MAX_RECORDS_PER_REQUEST) return { throttleTimeMs: 0, results: req.topics.map((t) => ({ name: t.name, ...TOO_LARGE })) };
+    const twice = namesGivenTwice(req.topics.map((t) => t.name));
+    const results: TopicResult[] = [...twice].map((name) => ({ name, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Duplicate topic name.' }));
+    for (const t of req.topics) {
+      if (twice.has(t.name)) continue;
+      const assignments = t.assignments?.map((a) => a.brokerIds) ?? null;
+      results.push({ name: t.name, ...outcomeOf(() => cluster.createPartitions(t.name, t.count, assignments, req.validateOnly)) });
+    }
+    return { throttleTimeMs: 0, results };
+  },
+  describe: (req) => req.topics.map((t) => `${t.name}->${t.count}`).join(' ') + (req.validateOnly ? ' validateOnly' : ''),
+});

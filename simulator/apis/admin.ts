@@ -1,0 +1,36 @@
+// Shared by the admin APIs: how a refusal becomes a result's error fields, and which names a
+// request lists more than once (Kafka answers those INVALID_REQUEST rather than act on either).
+
+import { ErrorCode, KafkaError } from '../protocol/errors.ts';
+
+export interface Outcome {
+  errorCode: number;
+  errorMessage: string | null;
+}
+
+export const SUCCESS: Outcome = { errorCode: ErrorCode.NONE, errorMessage: null };
+
+/** Runs `act`; a KafkaError it throws becomes the error code and message of this one result. */
+export function outcomeOf(act: () => void): Outcome {
+  try {
+    act();
+    return SUCCESS;
+  } catch (error) {
+    if (error instanceof KafkaError) return { errorCode: error.code, errorMessage: error.message };
+    throw error;
+  }
+}
+
+/**
+ * A KRaft controller writes at most 10,000 metadata records per request (a topic, each partition and
+ * each config is one) and refuses a larger request whole, each result with this outcome.
+ */
+export const MAX_RECORDS_PER_REQUEST = 10_000;
+export const TOO_LARGE: Outcome = { errorCode: ErrorCode.POLICY_VIOLATION, errorMessage: 'Unable to perform excessively large batch operation.' };
+
+export function namesGivenTwice(names: readonly string[]): Set<string> {
+  const seen = new Set<string>();
+  const twice = new Set<string>();
+  for (const name of names) (seen.has(name) ? twice : seen).add(name);
+  return twice;
+}

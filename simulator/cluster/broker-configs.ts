@@ -1,0 +1,86 @@
+// Broker-level configs, as DescribeConfigs reports them for a broker: what the cluster options set
+// (the way server.properties sets a real broker's, so STATIC_BROKER_CONFIG) and Kafka's defaults
+// for the broker configs that topic configs fall back to. None can be changed at run time here.
+
+import type { Cluster } from './cluster.ts';
+import { TOPIC_CONFIGS } from './configs.ts';
+
+/** Kafka's ConfigResource.Type ids for the resources this cluster has configs for. */
+export const ConfigResource = { TOPIC: 2, BROKER: 4 } as const;
+
+/** "topic:orders", "broker:1": a config resource as --trace prints it. */
+export const resourceLabel = (type: number, name: string) =>
+  `${type === ConfigResource.TOPIC ? 'topic' : type === ConfigResource.BROKER ? 'broker' : `type${type}`}:${name}`;
+
+/** Kafka's DescribeConfigsResponse.ConfigSource ids. */
+export const ConfigSource = {
+  TOPIC_CONFIG: 1,
+  STATIC_BROKER_CONFIG: 4,
+  DEFAULT_CONFIG: 5,
+} as const;
+
+/**
+ * The broker config each topic config takes its default from (Kafka's ServerTopicConfigSynonyms),
+ * where that first synonym has a default of its own. retention.ms, segment.ms, segment.jitter.ms
+ * and flush.ms are left out: their first synonyms (log.retention.ms, log.roll.ms, ...) default to
+ * null, so Kafka lists no synonym for them.
+ */
+export const BROKER_SYNONYM: Readonly<Record<string, string>> = {
+  'cleanup.policy': 'log.cleanup.policy',
+  'compression.type': 'compression.type',
+  'delete.retention.ms': 'log.cleaner.delete.retention.ms',
+  'file.delete.delay.ms': 'log.segment.delete.delay.ms',
+  'flush.messages': 'log.flush.interval.messages',
+  'index.interval.bytes': 'log.index.interval.bytes',
+  'max.compaction.lag.ms': 'log.cleaner.max.compaction.lag.ms',
+  'max.message.bytes': 'message.max.bytes',
+  'message.timestamp.after.max.ms': 'log.message.timestamp.after.max.ms',
+  'message.timestamp.before.max.ms': 'log.message.timestamp.before.max.ms',
+  'message.timestamp.type': 'log.message.timestamp.type',
+  'min.cleanable.dirty.ratio': 'log.cleaner.min.cleanable.ratio',
+  'min.compaction.lag.ms': 'log.cleaner.min.compaction.lag.ms',
+  'min.insync.replicas': 'min.insync.replicas',
+  preallocate: 'log.preallocate',
+  'retention.bytes': 'log.retention.bytes',
+  'segment.bytes': 'log.segment.bytes',
+  'segment.index.bytes': 'log.index.size.max.bytes',
+  'unclean.leader.election.enable': 'unclean.leader.election.enable',
+};
+
+export interface BrokerConfig {
+  name: string;
+  value: string;
+  /** Set by the cluster options, as server.properties sets a real broker's. */
+  isStatic: boolean;
+  /** Kafka's default value, where it has one. */
+  kafkaDefault?: string;
+  /** Kafka can change it at run time (KIP-226); Kafka reports the others read-only. */
+  dynamic: boolean;
+}
+
+export function brokerConfigs(cluster: Cluster, brokerId: number): BrokerConfig[] {
+  const { options } = cluster;
+  const fromOptions = (name: string, value: string | number | boolean, kafkaDefault?: string, dynamic = false): BrokerConfig => ({
+    name,
+    value: String(value),
+    isStatic: true,
+    kafkaDefault,
+    dynamic,
+  });
+  const kafkaDefault = (name: string, value: string, dynamic: boolean): BrokerConfig => ({ name, value, isStatic: false, kafkaDefault: value, dynamic });
+  const address = cluster.brokers.get(brokerId)?.address ?? '';
+  return [
+    fromOptions('node.id', brokerId, '-1'),
+    fromOptions('broker.id', brokerId, '-1'),
+    fromOptions('listeners', `PLAINTEXT://${address}`, 'PLAINTEXT://:9092', true),
+    fromOptions('num.partitions', options.numPartitions, '1'),
+    fromOptions('default.replication.factor', options.defaultReplicationFactor, '1'),
+    fromOptions('auto.create.topics.enable', options.autoCreateTopics, 'true'),
+    // The group coordinator creates __consumer_offsets with min(3, brokers) replicas.
+    fromOptions('offsets.topic.replication.factor', Math.min(3, options.brokers), '3'),
+    kafkaDefault('delete.topic.enable', 'true', false),
+    kafkaDefault('log.retention.hours', '168', false),
+    kafkaDefault('log.roll.hours', '168', false),
+    ...Object.entries(BROKER_SYNONYM).map(([topicConfig, name]) => kafkaDefault(name, TOPIC_CONFIGS[topicConfig].default, true)),
+  ].sort((a, b) => a.name.localeCompare(b.name));
+}
