@@ -21,8 +21,10 @@ export class PartitionLog {
   constructor(private readonly store: PartitionStore) {
     const saved = store.load();
     for (const data of saved.batches) this.push(data);
-    this.startOffset = Math.max(saved.startOffset, this.batches[0]?.baseOffset ?? saved.startOffset);
-    if (this.batches.length === 0) this.endOffset = this.startOffset;
+    this.startOffset = this.batches[0]?.baseOffset ?? saved.startOffset;
+    // The file still holds batches that DeleteRecords removed before the restart: drop them again.
+    this.dropBelow(saved.startOffset);
+    if (this.batches.length === 0) this.endOffset = Math.max(this.endOffset, this.startOffset);
   }
 
   private push(data: Buffer): StoredBatch {
@@ -93,6 +95,12 @@ export class PartitionLog {
   /** Moves the log start offset forward, dropping batches wholly below it. */
   advanceStartOffset(offset: number): void {
     if (offset <= this.startOffset) return;
+    this.dropBelow(offset);
+    this.store.setStartOffset(offset);
+  }
+
+  private dropBelow(offset: number): void {
+    if (offset <= this.startOffset) return;
     this.startOffset = offset;
     let drop = 0;
     while (drop < this.batches.length && this.batches[drop].lastOffset < offset) {
@@ -100,7 +108,6 @@ export class PartitionLog {
       drop++;
     }
     this.batches.splice(0, drop);
-    this.store.setStartOffset(offset);
   }
 
   get batchCount(): number {

@@ -3,6 +3,8 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { crc32c } from '@node-rs/crc32';
+import { BATCH_OVERHEAD, readBatchHeader } from '../protocol/records.ts';
 
 export interface PartitionStore {
   load(): { batches: Buffer[]; startOffset: number };
@@ -33,6 +35,23 @@ export const memoryStore: Store = {
 };
 
 const LENGTH_PREFIX = 12; // a batch's base offset and length field, which its length does not count
+const CRC_AT = 17; // the CRC-32C covers the batch from its attributes (byte 21) to its end
+const ATTRIBUTES_AT = 21;
+
+/**
+ * Where the whole, intact batch starting at `at` ends, or -1 if the bytes there are not one: cut
+ * short, zeroed, garbage, a CRC that does not match, or offsets that go backwards. What a crash
+ * mid-write leaves; as Kafka's log recovery does, the log is cut before it.
+ */
+function intactBatchEnd(data: Buffer, at: number, nextOffset: number): number {
+  if (data.length - at < BATCH_OVERHEAD) return -1;
+  const end = at + LENGTH_PREFIX + data.readInt32BE(at + 8);
+  if (end < at + BATCH_OVERHEAD || end > data.length) return -1;
+  const batch = data.subarray(at, end);
+  const header = readBatchHeader(batch);
+  if (header.magic !== 2 || header.lastOffsetDelta < 0 || header.baseOffset < nextOffset) return -1;
+  return batch.readUInt32BE(CRC_AT) === crc32c(batch.subarray(ATTRIBUTES_AT)) ? end : -1;
+}
 
 /** One folder per partition holding `log` (batches back to back) and `start-offset`. */
 export function diskStore(dataDir: string): Store {
@@ -53,22 +72,29 @@ export function diskStore(dataDir: string): Store {
           const data = fs.readFileSync(logFile);
           const batches: Buffer[] = [];
           let at = 0;
-          // A batch cut short by a crash mid-write was never acknowledged: stop before it.
-          while (at + LENGTH_PREFIX <= data.length) {
-            const end = at + LENGTH_PREFIX + data.readInt32BE(at + 8);
-            if (end > data.length) break;
-            batches.push(Buffer.from(data.subarray(at, end)));
+          let nextOffset = 0;
+          for (;;) {
+            const end = intactBatchEnd(data, at, nextOffset);
+            if (end === -1) break;
+            const batch = Buffer.from(data.subarray(at, end));
+            const header = readBatchHeader(batch);
+            batches.push(batch);
+            nextOffset = header.baseOffset + header.lastOffsetDelta + 1;
             at = end;
           }
+          // What follows the last intact batch was being written when the broker died: drop it,
+          // so new batches are not appended after it.
           if (at < data.length) fs.truncateSync(logFile, at);
-          const startOffset = fs.existsSync(startFile) ? Number(fs.readFileSync(startFile, 'utf8')) : 0;
-          return { batches, startOffset };
+          const saved = fs.existsSync(startFile) ? Number(fs.readFileSync(startFile, 'utf8')) : 0;
+          return { batches, startOffset: Number.isSafeInteger(saved) && saved > 0 ? saved : 0 };
         },
         append(batch) {
           fs.writeSync(fd, batch);
         },
         setStartOffset(offset) {
-          fs.writeFileSync(startFile, String(offset));
+          // Written aside and renamed, so a crash leaves the old start offset or the new one.
+          fs.writeFileSync(`${startFile}.tmp`, String(offset));
+          fs.renameSync(`${startFile}.tmp`, startFile);
         },
         delete() {
           fs.closeSync(fd);

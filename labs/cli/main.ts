@@ -1,0 +1,39 @@
+// The `kafka-lab` program: parses the command line with commander and hands over to one module
+// per subcommand in ./commands/. Each module adds its subcommand to the program it is given, so it
+// inherits the settings made here (one-line errors on stderr, exit code 1).
+
+import fs from 'node:fs';
+import { Command } from 'commander';
+import { addBrokerCommand } from './commands/broker.ts';
+
+const EXAMPLES = `
+Examples:
+  $ kafka-lab broker                        3 brokers on 127.0.0.1:9092-9094
+  $ kafka-lab broker --brokers 1 --port 0   one broker on a free port
+  $ kafka-lab broker --data-dir ./data      keep topics and records on restart
+  $ kafka-lab broker --trace                print one line per request
+  $ kafka-lab help broker                   every flag of the broker command`;
+
+export function createProgram(): Command {
+  const program = new Command('kafka-lab')
+    .description('A teaching lab and failure simulator for Apache Kafka: a Kafka-compatible cluster that runs inside npm install.')
+    .version(packageVersion(), '-V, --version', 'print the kafka-lab version')
+    .helpOption('-h, --help', 'explain a command and its flags')
+    .helpCommand('help [command]', 'explain a command and its flags')
+    .configureOutput({
+      // Commander puts a spelling suggestion on a line of its own; keep every error to one line.
+      outputError: (message, write) => write(`${message.trim().replace(/\s*\n\s*/g, ' ')}\n`),
+    })
+    .addHelpText('after', EXAMPLES);
+  addBrokerCommand(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  await createProgram().parseAsync(argv);
+}
+
+function packageVersion(): string {
+  const manifest = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
+}

@@ -1,0 +1,191 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { fetchMessages } from '../../simulator/test/support/kafkajs-fetch.ts';
+import { runCli } from './support/cli.ts';
+
+const kafkaAt = (brokers: string[]) => new Kafka({ brokers, clientId: 'cli-test', logLevel: logLevel.NOTHING, retry: { retries: 2 } });
+
+async function produce(brokers: string[], topic: string, values: string[]): Promise<void> {
+  const producer = kafkaAt(brokers).producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  try {
+    await producer.send({ topic, acks: -1, messages: values.map((value) => ({ value })) });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+const readValues = async (brokers: string[], topic: string, count: number) =>
+  (await fetchMessages(kafkaAt(brokers), topic, 0, { count })).map((m) => m.value?.toString());
+
+/** The non-empty lines a process wrote to stderr. */
+const stderrLines = (lines: string[]) => lines.filter((l) => l.trim() !== '');
+
+const temporaryDirs: string[] = [];
+afterAll(() => {
+  for (const dir of temporaryDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('kafka-lab broker', () => {
+  it('prints only the bootstrap line, serves kafkajs, and exits 0 on SIGINT', async () => {
+    const cli = runCli(['broker', '--brokers', '2', '--port', '0']);
+    const brokers = await cli.bootstrap();
+    expect(brokers).toHaveLength(2);
+    for (const address of brokers) expect(address).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(new Set(brokers).size).toBe(2);
+
+    await produce(brokers, 'sample', ['one', 'two', 'three']);
+    expect(await readValues(brokers, 'sample', 3)).toEqual(['one', 'two', 'three']);
+
+    cli.kill('SIGINT');
+    expect(await cli.exit()).toEqual({ code: 0, signal: null });
+    expect(cli.stdout).toEqual([`bootstrap=${brokers.join(',')}`]);
+    expect(cli.stderr.join('\n')).not.toMatch(/\n\s+at /);
+  });
+
+  it('stops cleanly and exits 0 on SIGTERM', async () => {
+    const cli = runCli(['broker', '--brokers', '1', '--port', '0']);
+    const brokers = await cli.bootstrap();
+    await produce(brokers, 'before-sigterm', ['x']);
+    cli.kill('SIGTERM');
+    expect(await cli.exit()).toEqual({ code: 0, signal: null });
+  });
+
+  it('listens on consecutive ports from --port, one per broker', async () => {
+    const first = await freePortPair();
+    const cli = runCli(['broker', '--brokers', '2', '--port', String(first)]);
+    expect(await cli.bootstrap()).toEqual([`127.0.0.1:${first}`, `127.0.0.1:${first + 1}`]);
+  });
+
+  it('refuses a port that is taken with a one-line error and exit code 1', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      const cli = runCli(['broker', '--brokers', '1', '--port', String(port)]);
+      expect((await cli.exit()).code).toBe(1);
+      expect(cli.stdout).toEqual([]);
+      const errors = stderrLines(cli.stderr);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toContain(`port ${port}`);
+      expect(errors[0]).toContain('already in use');
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+
+  it.each([
+    ['--brokers', '0'],
+    ['--brokers', '17'],
+    ['--brokers', 'two'],
+    ['--brokers', '2.5'],
+    ['--port', '65536'],
+    ['--port', '-1'],
+    ['--partitions', '0'],
+    ['--seed', 'abc'],
+    ['--port', '65535', '--brokers', '2'],
+    ['--frobnicate'],
+    ['--port'],
+  ])('rejects `broker %s %s` with a one-line error naming the flag and exit code 1', async (...args: string[]) => {
+    const cli = runCli(['broker', ...args]);
+    expect((await cli.exit()).code).toBe(1);
+    expect(cli.stdout).toEqual([]);
+    const errors = stderrLines(cli.stderr);
+    expect(errors, cli.stderr.join('\n')).toHaveLength(1);
+    expect(errors[0]).toMatch(/^error: /);
+    expect(errors[0]).toContain(args[0].startsWith('--frob') ? '--frobnicate' : args[0]);
+  });
+
+  it('explains every flag, with examples, in --help', async () => {
+    const cli = runCli(['broker', '--help']);
+    expect((await cli.exit()).code).toBe(0);
+    const help = cli.stdout.join('\n');
+    for (const flag of ['--brokers', '--port', '--data-dir', '--trace', '--seed', '--no-auto-create-topics', '--partitions', '--help']) {
+      expect(help).toContain(flag);
+    }
+    expect(help).toContain('Examples:');
+    expect(help).toContain('kafka-lab broker --data-dir');
+  });
+
+  it('lists the broker command, with examples, in the top-level --help', async () => {
+    const cli = runCli(['--help']);
+    expect((await cli.exit()).code).toBe(0);
+    const help = cli.stdout.join('\n');
+    expect(help).toMatch(/^Usage: kafka-lab/);
+    expect(help).toMatch(/\n\s+broker \[options\]\s+\S/);
+    expect(help).toContain('Examples:');
+  });
+
+  it('prints a line per request naming the broker, client, API and topic with --trace', async () => {
+    const cli = runCli(['broker', '--brokers', '1', '--port', '0', '--trace']);
+    const brokers = await cli.bootstrap();
+    await produce(brokers, 'traced', ['hello']);
+
+    await cli.line(/^b1 +cli-test +ApiVersions v\d+ .* NONE \d+\.\dms$/);
+    await cli.line(/^b1 +cli-test +Metadata v\d+ +traced\b/);
+    await cli.line(/^b1 +cli-test +Produce v\d+ +traced\[0\] acks=-1 +NONE \d+\.\dms$/);
+    await cli.line(/^b1 +- +connected +#\d+ 127\.0\.0\.1:\d+$/);
+    await cli.line(/^b1 +cli-test +disconnected +#\d+ 127\.0\.0\.1:\d+$/);
+    expect(cli.stdout[0]).toMatch(/^bootstrap=/);
+    for (const line of cli.stdout) expect(line.length).toBeLessThanOrEqual(80);
+    expect(cli.stdout.join('\n')).not.toContain('\x1b[');
+  });
+
+  it('creates topics with --partitions partitions, and none at all with --no-auto-create-topics', async () => {
+    const creating = runCli(['broker', '--brokers', '1', '--port', '0', '--partitions', '3']);
+    const brokers = await creating.bootstrap();
+    await produce(brokers, 'three-ways', ['a']);
+    const admin = kafkaAt(brokers).admin();
+    await admin.connect();
+    const { topics } = await admin.fetchTopicMetadata({ topics: ['three-ways'] });
+    await admin.disconnect();
+    expect(topics[0].partitions).toHaveLength(3);
+
+    const refusing = runCli(['broker', '--brokers', '1', '--port', '0', '--no-auto-create-topics', '--trace']);
+    const refusingBrokers = await refusing.bootstrap();
+    await expect(produce(refusingBrokers, 'not-there', ['a'])).rejects.toThrow();
+    await refusing.line(/Metadata v\d+ +not-there +UNKNOWN_TOPIC_OR_PARTITION/);
+    expect(refusing.stdout.some((l) => l.includes('topic created'))).toBe(false);
+  });
+
+  it('keeps topics and records across a restart with --data-dir, creating the directory', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-lab-cli-'));
+    temporaryDirs.push(root);
+    const dataDir = path.join(root, 'nested', 'data');
+
+    const first = runCli(['broker', '--brokers', '2', '--port', '0', '--data-dir', dataDir]);
+    const values = Array.from({ length: 10 }, (_, i) => `kept-${i}`);
+    await produce(await first.bootstrap(), 'durable', values);
+    first.kill('SIGINT');
+    expect((await first.exit()).code).toBe(0);
+    expect(fs.existsSync(path.join(dataDir, 'cluster.json'))).toBe(true);
+
+    const second = runCli(['broker', '--brokers', '2', '--port', '0', '--data-dir', dataDir]);
+    const brokers = await second.bootstrap();
+    expect(await readValues(brokers, 'durable', 10)).toEqual(values);
+    await produce(brokers, 'durable', ['after-restart']);
+    const all = await fetchMessages(kafkaAt(brokers), 'durable', 0, { count: 11 });
+    expect(all.map((m) => [Number(m.offset), m.value?.toString()]).at(-1)).toEqual([10, 'after-restart']);
+  });
+});
+
+/** A port whose next port is free too, found by asking the OS (nothing keeps it, so it may race). */
+async function freePortPair(): Promise<number> {
+  for (;;) {
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    const next = net.createServer();
+    const nextFree = port < 65535 && (await new Promise<boolean>((resolve) => {
+      next.once('error', () => resolve(false));
+      next.listen(port + 1, '127.0.0.1', () => resolve(true));
+    }));
+    await new Promise((resolve) => server.close(resolve));
+    if (nextFree) await new Promise((resolve) => next.close(resolve));
+    if (nextFree) return port;
+  }
+}

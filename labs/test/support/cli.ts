@@ -1,0 +1,118 @@
+// Runs the real `kafka-lab` command (labs/cli/bin.js) as a child process and watches its output
+// line by line, so tests wait for what it prints, with deadlines instead of sleeps.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
+
+export const BIN = fileURLToPath(new URL('../../cli/bin.js', import.meta.url));
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export class CliProcess {
+  readonly stdout: string[] = [];
+  readonly stderr: string[] = [];
+  /** Set once the process has exited and its output is fully read: nothing more will come. */
+  private result: Exit | undefined;
+  private readonly child: ChildProcess;
+  private readonly waiters = new Set<() => void>();
+
+  constructor(args: string[], env: NodeJS.ProcessEnv = {}) {
+    this.child = spawn(process.execPath, [BIN, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1', ...env },
+    });
+    this.collect(this.child.stdout!, this.stdout);
+    this.collect(this.child.stderr!, this.stderr);
+    this.child.once('close', (code, signal) => {
+      this.result = { code, signal };
+      this.wake();
+    });
+  }
+
+  get running(): boolean {
+    return this.result === undefined;
+  }
+
+  kill(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+
+  /** The first stdout line matching `pattern`, waiting for it until `timeoutMs`. */
+  line(pattern: RegExp, timeoutMs = 15_000): Promise<string> {
+    return this.until(() => this.stdout.find((l) => pattern.test(l)), `a stdout line matching ${pattern}`, timeoutMs);
+  }
+
+  /** The broker addresses from the `bootstrap=` line. */
+  async bootstrap(timeoutMs = 15_000): Promise<string[]> {
+    const line = await this.line(/^bootstrap=/, timeoutMs);
+    return line.slice('bootstrap='.length).split(',');
+  }
+
+  /** Waits for the process to end and its output to be read, failing after `timeoutMs`. */
+  exit(timeoutMs = 15_000): Promise<Exit> {
+    return this.until(() => this.result, 'the process to exit', timeoutMs);
+  }
+
+  private async until<T>(check: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = check();
+      if (found !== undefined) return found;
+      const left = deadline - Date.now();
+      if (left <= 0 || this.result) {
+        const output = `stdout: ${JSON.stringify(this.stdout)} stderr: ${JSON.stringify(this.stderr)}`;
+        throw new Error(`${this.result ? 'the process ended' : 'timed out'} before ${what}; ${output}`);
+      }
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          this.waiters.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, left);
+        this.waiters.add(done);
+      });
+    }
+  }
+
+  private collect(stream: NodeJS.ReadableStream, lines: string[]): void {
+    let partial = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      const parts = (partial + chunk).split('\n');
+      partial = parts.pop()!;
+      lines.push(...parts);
+      this.wake();
+    });
+    stream.on('end', () => {
+      if (partial) lines.push(partial);
+      partial = '';
+      this.wake();
+    });
+  }
+
+  private wake(): void {
+    for (const wake of [...this.waiters]) wake();
+  }
+}
+
+const started = new Set<CliProcess>();
+
+/** Starts `kafka-lab <args>`; whatever a test leaves running is killed after it. */
+export function runCli(args: string[], env?: NodeJS.ProcessEnv): CliProcess {
+  const cli = new CliProcess(args, env);
+  started.add(cli);
+  return cli;
+}
+
+afterEach(async () => {
+  for (const cli of started) {
+    if (cli.running) cli.kill('SIGKILL');
+    await cli.exit();
+  }
+  started.clear();
+});
