@@ -1,0 +1,42 @@
+// FindCoordinator (10): which broker coordinates a consumer group (key type 0) or a
+// transactional id (key type 1).
+
+import { ErrorCode, KafkaError } from '../protocol/errors.ts';
+import { int16, int32, int8, nullableString, since, string, struct } from '../protocol/schema.ts';
+import { defineApi } from './api.ts';
+
+const GROUP = 0;
+
+const request = struct({
+  key: string,
+  keyType: since('1+', int8),
+});
+
+const response = struct({
+  throttleTimeMs: since('1+', int32),
+  errorCode: int16,
+  errorMessage: since('1+', nullableString),
+  nodeId: int32,
+  host: string,
+  port: int32,
+});
+
+export const findCoordinator = defineApi({
+  key: 10,
+  name: 'FindCoordinator',
+  versions: '0-2',
+  request,
+  response,
+  handle(req, { cluster }) {
+    const failed = (errorCode: number, errorMessage: string) => ({ throttleTimeMs: 0, errorCode, errorMessage, nodeId: -1, host: '', port: -1 });
+    try {
+      const nodeId = req.keyType === GROUP ? cluster.groups.findCoordinator(req.key) : cluster.transactions.findCoordinator(req.key);
+      const broker = cluster.brokers.get(nodeId)!;
+      return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null, nodeId, host: broker.host, port: broker.port };
+    } catch (error) {
+      if (error instanceof KafkaError) return failed(error.code, error.message);
+      throw error;
+    }
+  },
+  describe: (req) => `${req.keyType === GROUP ? 'group' : 'transactional.id'}=${req.key}`,
+});

@@ -1,0 +1,40 @@
+// LeaveGroup (13): members leave at once instead of waiting for their session to time out.
+// v3 (KIP-345) leaves several members in one request and answers each.
+
+import { ErrorCode, KafkaError } from '../protocol/errors.ts';
+import { array, int16, int32, nullableString, since, string, struct } from '../protocol/schema.ts';
+import { defineApi } from './api.ts';
+
+const request = struct({
+  groupId: string,
+  memberId: since('0-2', string),
+  members: since('3+', array(struct({ memberId: string, groupInstanceId: nullableString }))),
+});
+
+const response = struct({
+  throttleTimeMs: since('1+', int32),
+  errorCode: int16,
+  members: since('3+', array(struct({ memberId: string, groupInstanceId: nullableString, errorCode: int16 }))),
+});
+
+export const leaveGroup = defineApi({
+  key: 13,
+  name: 'LeaveGroup',
+  versions: '0-3',
+  request,
+  response,
+  handle(req, { cluster, broker, version }) {
+    const leaving = version >= 3 ? req.members : [{ memberId: req.memberId, groupInstanceId: null }];
+    try {
+      const group = cluster.groups.group(req.groupId, broker.id);
+      const members = leaving.map((m) => ({ ...m, errorCode: ErrorCode[group ? group.leave(m.memberId) : 'UNKNOWN_MEMBER_ID'] }));
+      // v0-2 carry one member, whose error is the request's; v3 answers per member.
+      const errorCode = version >= 3 ? ErrorCode.NONE : members[0].errorCode;
+      return { throttleTimeMs: 0, errorCode, members };
+    } catch (error) {
+      if (error instanceof KafkaError) return { throttleTimeMs: 0, errorCode: error.code, members: [] };
+      throw error;
+    }
+  },
+  describe: (req) => `group=${req.groupId} member=${req.memberId || req.members.map((m) => m.memberId).join(',')}`,
+});

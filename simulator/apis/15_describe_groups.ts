@@ -1,0 +1,64 @@
+// DescribeGroups (15): state, protocol and members of groups. Member metadata and assignments are
+// shown only once the group is Stable, as Kafka does; an unknown group is reported as Dead.
+
+import type { Group } from '../groups/group.ts';
+import { ErrorCode, KafkaError } from '../protocol/errors.ts';
+import { array, bytes, int16, int32, since, string, struct } from '../protocol/schema.ts';
+import { defineApi } from './api.ts';
+
+const request = struct({ groups: array(string) });
+
+const response = struct({
+  throttleTimeMs: since('1+', int32),
+  groups: array(
+    struct({
+      errorCode: int16,
+      groupId: string,
+      groupState: string,
+      protocolType: string,
+      protocolData: string,
+      members: array(struct({ memberId: string, clientId: string, clientHost: string, memberMetadata: bytes, memberAssignment: bytes })),
+    }),
+  ),
+});
+
+export const describeGroups = defineApi({
+  key: 15,
+  name: 'DescribeGroups',
+  versions: '0-2',
+  request,
+  response,
+  handle(req, { cluster, broker }) {
+    return {
+      throttleTimeMs: 0,
+      groups: req.groups.map((groupId) => {
+        try {
+          const group = cluster.groups.group(groupId, broker.id);
+          return group ? summary(group) : { errorCode: ErrorCode.NONE, groupId, groupState: 'Dead', protocolType: '', protocolData: '', members: [] };
+        } catch (error) {
+          if (!(error instanceof KafkaError)) throw error;
+          return { errorCode: error.code, groupId, groupState: '', protocolType: '', protocolData: '', members: [] };
+        }
+      }),
+    };
+  },
+  describe: (req) => req.groups.join(','),
+});
+
+function summary(group: Group) {
+  const stable = group.state === 'Stable';
+  return {
+    errorCode: ErrorCode.NONE,
+    groupId: group.groupId,
+    groupState: group.state,
+    protocolType: group.protocolType ?? '',
+    protocolData: stable ? (group.protocolName ?? '') : '',
+    members: [...group.members.values()].map((m) => ({
+      memberId: m.memberId,
+      clientId: m.clientId,
+      clientHost: m.clientHost,
+      memberMetadata: stable ? (m.protocols.find((p) => p.name === group.protocolName)?.metadata ?? Buffer.alloc(0)) : Buffer.alloc(0),
+      memberAssignment: stable ? m.assignment : Buffer.alloc(0),
+    })),
+  };
+}

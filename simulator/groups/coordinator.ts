@@ -1,0 +1,201 @@
+// The group coordinator: which broker coordinates a group, the groups themselves, and their
+// committed offsets. As in Kafka, a group belongs to one partition of the internal, compacted
+// `__consumer_offsets` topic (chosen by the hash of its id); that partition's leader coordinates it,
+// and every commit is a record in that partition, so offsets survive a `--data-dir` restart.
+
+import type { Cluster } from '../cluster/cluster.ts';
+import { InternalTopicPlacement } from '../cluster/internal-topics.ts';
+import { KafkaError } from '../protocol/errors.ts';
+import { encodeBatch, readBatchHeader, readRecords } from '../protocol/records.ts';
+import type { GroupSnapshot } from '../introspection/snapshot.ts';
+import { decodeAssignment } from './consumer-protocol.ts';
+import { Group, type GroupChange } from './group.ts';
+import { offsetKey, offsetValue, parseOffsetRecord } from './offsets-format.ts';
+
+export const OFFSETS_TOPIC = '__consumer_offsets';
+
+export interface CommittedOffset {
+  offset: number;
+  leaderEpoch: number;
+  metadata: string;
+  commitTimestamp: number;
+}
+
+/** A group's committed offsets: topic → partition → offset. */
+export type CommittedOffsets = Map<string, Map<number, CommittedOffset>>;
+
+export interface CoordinatorOptions {
+  /** Kafka's offsets.topic.num.partitions (default 50). */
+  offsetsTopicPartitions: number;
+  /** Kafka's group.initial.rebalance.delay.ms (default 3000). */
+  initialRebalanceDelayMs: number;
+  /** group.min.session.timeout.ms / group.max.session.timeout.ms (6000 / 1800000). */
+  minSessionTimeoutMs: number;
+  maxSessionTimeoutMs: number;
+}
+
+export class GroupCoordinator {
+  readonly groups = new Map<string, Group>();
+  private readonly offsets = new Map<string, CommittedOffsets>();
+  private loaded = false;
+  /** "group/producerId" → offsets committed inside a transaction that has not ended yet */
+  private readonly pendingTxnOffsets = new Map<string, { topic: string; partition: number; value: CommittedOffset }[]>();
+  private readonly placement: InternalTopicPlacement;
+
+  constructor(
+    private readonly cluster: Cluster,
+    readonly options: CoordinatorOptions,
+  ) {
+    this.placement = new InternalTopicPlacement(cluster, {
+      name: OFFSETS_TOPIC,
+      partitions: options.offsetsTopicPartitions,
+      configs: { 'cleanup.policy': 'compact', 'compression.type': 'producer', 'segment.bytes': '104857600' },
+    });
+  }
+
+  /** The broker coordinating `groupId`, creating the offsets topic on first use. */
+  findCoordinator(groupId: string): number {
+    return this.placement.findCoordinator(groupId);
+  }
+
+  /** The broker coordinating a group now, or -1 while the offsets topic does not exist. */
+  coordinatorOf(groupId: string): number {
+    return this.placement.coordinatorOf(groupId);
+  }
+
+  /** The group, if `brokerId` coordinates it; creates an empty group when `create` is set. */
+  group(groupId: string, brokerId: number, create: true): Group;
+  group(groupId: string, brokerId: number, create?: false): Group | undefined;
+  group(groupId: string, brokerId: number, create = false): Group | undefined {
+    this.requireCoordinator(groupId, brokerId);
+    return create ? this.ensureGroup(groupId) : this.groups.get(groupId);
+  }
+
+  private ensureGroup(groupId: string): Group {
+    let group = this.groups.get(groupId);
+    if (!group) {
+      group = new Group(groupId, {
+        initialRebalanceDelayMs: this.options.initialRebalanceDelayMs,
+        newMemberId: (clientId) => `${clientId}-${this.cluster.random.uuid().replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-')}`,
+        onChange: (g, change) => this.report(g, change),
+      });
+      this.groups.set(groupId, group);
+    }
+    return group;
+  }
+
+  requireCoordinator(groupId: string, brokerId: number): void {
+    if (groupId === '') throw new KafkaError('INVALID_GROUP_ID', 'The configured groupId is invalid.');
+    this.placement.requireCoordinator(groupId, brokerId);
+    this.loadOffsets();
+  }
+
+  // ---------------------------------------------------------------- committed offsets
+
+  committed(groupId: string): CommittedOffsets {
+    return this.offsets.get(groupId) ?? new Map();
+  }
+
+  commit(groupId: string, topic: string, partition: number, value: CommittedOffset): void {
+    const record = { key: offsetKey(groupId, topic, partition), value: offsetValue(value), timestamp: value.commitTimestamp };
+    this.appendToOffsetsTopic(groupId, [record]);
+    this.remember(groupId, topic, partition, value);
+    this.cluster.events.emit({ type: 'offsets-committed', group: groupId, topic, partition, offset: value.offset });
+  }
+
+  /** Offsets a transaction commits (TxnOffsetCommit): held back until its EndTxn. */
+  commitInTransaction(groupId: string, producerId: number, topic: string, partition: number, value: CommittedOffset): void {
+    const key = `${groupId}/${producerId}`;
+    const pending = this.pendingTxnOffsets.get(key) ?? [];
+    pending.push({ topic, partition, value });
+    this.pendingTxnOffsets.set(key, pending);
+  }
+
+  /** EndTxn reached this group: a commit makes the transaction's offsets committed, an abort drops them. */
+  completeTransaction(groupId: string, producerId: number, commit: boolean): void {
+    const key = `${groupId}/${producerId}`;
+    const pending = this.pendingTxnOffsets.get(key) ?? [];
+    this.pendingTxnOffsets.delete(key);
+    if (commit) for (const { topic, partition, value } of pending) this.commit(groupId, topic, partition, value);
+  }
+
+  /** Deletes a group's offsets with tombstones, as DeleteGroups does. */
+  deleteGroup(groupId: string): void {
+    const tombstones = [...this.committed(groupId)].flatMap(([topic, partitions]) =>
+      [...partitions.keys()].map((partition) => ({ key: offsetKey(groupId, topic, partition), value: null })),
+    );
+    if (tombstones.length > 0) this.appendToOffsetsTopic(groupId, tombstones);
+    this.offsets.delete(groupId);
+    this.groups.get(groupId)?.shutdown();
+    this.groups.delete(groupId);
+    this.cluster.events.emit({ type: 'group-deleted', group: groupId });
+  }
+
+  private appendToOffsetsTopic(groupId: string, records: { key: Buffer; value: Buffer | null; timestamp?: number }[]): void {
+    const partition = this.placement.partitionFor(groupId)!;
+    const batch = encodeBatch(records);
+    this.cluster.append(partition, [{ batch, header: readBatchHeader(batch) }], partition.leader);
+  }
+
+  private remember(groupId: string, topic: string, partition: number, value: CommittedOffset | null): void {
+    let byTopic = this.offsets.get(groupId);
+    if (!byTopic) this.offsets.set(groupId, (byTopic = new Map()));
+    let byPartition = byTopic.get(topic);
+    if (!byPartition) byTopic.set(topic, (byPartition = new Map()));
+    if (value) byPartition.set(partition, value);
+    else byPartition.delete(partition);
+  }
+
+  /** Replays the offsets topic once (after a restart with `--data-dir`) to rebuild committed offsets. */
+  loadOffsets(): void {
+    if (this.loaded) return;
+    this.loaded = true;
+    const topic = this.cluster.topics.get(OFFSETS_TOPIC);
+    for (const partition of topic?.partitions ?? []) {
+      for (const batch of partition.log.read(partition.log.startOffset, partition.highWatermark, Infinity)) {
+        for (const record of readRecords(batch.data)) {
+          const parsed = parseOffsetRecord(record.key, record.value);
+          if (!parsed) continue;
+          this.remember(parsed.group, parsed.topic, parsed.partition, parsed.value);
+        }
+      }
+    }
+    // Groups that only have committed offsets exist, Empty, as in Kafka.
+    for (const groupId of this.offsets.keys()) this.ensureGroup(groupId);
+  }
+
+  // ---------------------------------------------------------------- events
+
+  private report(group: Group, change: GroupChange): void {
+    this.cluster.events.emit({ type: 'group-changed', group: group.groupId, state: group.state, generationId: group.generationId, ...change });
+  }
+
+  describe(): GroupSnapshot[] {
+    return [...this.groups.values()].map((group) => ({
+      groupId: group.groupId,
+      state: group.state,
+      generationId: group.generationId,
+      protocolType: group.protocolType,
+      protocol: group.protocolName,
+      leader: group.leaderId,
+      coordinator: this.coordinatorOf(group.groupId),
+      members: [...group.members.values()].map((m) => ({
+        memberId: m.memberId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        assignment: group.protocolType === 'consumer' ? decodeAssignment(m.assignment) : null,
+      })),
+      offsets: [...this.committed(group.groupId)].flatMap(([topic, partitions]) =>
+        [...partitions].map(([partition, committed]) => {
+          const highWatermark = this.cluster.partition(topic, partition)?.highWatermark ?? -1;
+          return { topic, partition, committed: committed.offset, highWatermark, lag: Math.max(0, highWatermark - committed.offset) };
+        }),
+      ),
+    }));
+  }
+
+  shutdown(): void {
+    for (const group of this.groups.values()) group.shutdown();
+    this.groups.clear();
+  }
+}
