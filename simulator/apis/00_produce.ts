@@ -3,7 +3,7 @@
 
 import type { Cluster } from '../cluster/cluster.ts';
 import { ErrorCode, KafkaError } from '../protocol/errors.ts';
-import { CorruptBatchError, splitAndValidateBatches, stampLogAppendTime } from '../protocol/records.ts';
+import { CorruptBatchError, InvalidRecordError, splitAndValidateBatches, stampLogAppendTime } from '../protocol/records.ts';
 import { array, int16, int32, int64, nullableString, records, since, string, struct, type EncodableType } from '../protocol/schema.ts';
 import { defineApi, NO_RESPONSE } from './api.ts';
 
@@ -63,8 +63,9 @@ function appendPartition(cluster: Cluster, brokerId: number, topicName: string, 
   if (partition.leader !== brokerId) return failed(index, ErrorCode.NOT_LEADER_OR_FOLLOWER);
   const config = partition.topic.config;
   try {
-    if (recordSet === null || recordSet.length === 0) throw new CorruptBatchError('no records');
+    if (recordSet === null || recordSet.length === 0) throw new InvalidRecordError('no records');
     const batches = splitAndValidateBatches(recordSet);
+    if (batches.length > 1) throw new InvalidRecordError('Produce v3+ carries exactly one record batch per partition');
     for (const { header } of batches) {
       if (header.sizeInBytes > config.maxMessageBytes) {
         throw new KafkaError('MESSAGE_TOO_LARGE', `batch of ${header.sizeInBytes} bytes exceeds max.message.bytes=${config.maxMessageBytes}`);
@@ -81,6 +82,7 @@ function appendPartition(cluster: Cluster, brokerId: number, topicName: string, 
       logStartOffset: partition.log.startOffset,
     };
   } catch (error) {
+    if (error instanceof InvalidRecordError) return failed(index, ErrorCode.INVALID_RECORD);
     if (error instanceof CorruptBatchError) return failed(index, ErrorCode.CORRUPT_MESSAGE);
     if (error instanceof KafkaError) return failed(index, error.code);
     throw error;

@@ -54,6 +54,8 @@ const response = struct({
 });
 
 type FetchRequest = DecodedType<typeof request>;
+
+const READ_COMMITTED = 1;
 type PartitionData = EncodableType<typeof partitionData>;
 
 export const fetch = defineApi({
@@ -86,7 +88,7 @@ function readAll(cluster: Cluster, brokerId: number, req: FetchRequest) {
   const responses = req.topics.map((t) => ({
     topic: t.topic,
     partitions: t.partitions.map((p): PartitionData => {
-      const result = readPartition(cluster, brokerId, t.topic, p.partition, p.fetchOffset, Math.min(p.partitionMaxBytes, budget), bytes === 0);
+      const result = readPartition(cluster, brokerId, t.topic, p.partition, p.fetchOffset, Math.min(p.partitionMaxBytes, budget), bytes === 0, req.isolationLevel === READ_COMMITTED);
       const size = result.batches.reduce((sum, b) => sum + b.data.length, 0);
       budget = Math.max(0, budget - size);
       bytes += size;
@@ -105,6 +107,7 @@ function readPartition(
   offset: number,
   maxBytes: number,
   firstWithData: boolean,
+  readCommitted: boolean,
 ): { data: Omit<PartitionData, 'records'>; batches: StoredBatch[] } {
   const empty = (errorCode: number, hw = -1, lso = -1, start = -1) => ({
     data: { partitionIndex: index, errorCode, highWatermark: hw, lastStableOffset: lso, logStartOffset: start, abortedTransactions: null, preferredReadReplica: -1 },
@@ -113,12 +116,16 @@ function readPartition(
   const partition = cluster.partition(topic, index);
   if (!partition) return empty(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   if (partition.leader !== brokerId) return empty(ErrorCode.NOT_LEADER_OR_FOLLOWER);
-  const { log, highWatermark } = partition;
+  const { log, highWatermark, lastStableOffset } = partition;
   if (offset < log.startOffset || offset > log.endOffset) {
-    return empty(ErrorCode.OFFSET_OUT_OF_RANGE, highWatermark, highWatermark, log.startOffset);
+    return empty(ErrorCode.OFFSET_OUT_OF_RANGE, highWatermark, lastStableOffset, log.startOffset);
   }
-  const { data } = empty(ErrorCode.NONE, highWatermark, highWatermark, log.startOffset);
-  return { data: { ...data, abortedTransactions: [] }, batches: log.read(offset, highWatermark, maxBytes, firstWithData) };
+  const { data } = empty(ErrorCode.NONE, highWatermark, lastStableOffset, log.startOffset);
+  // read_committed stops at the last stable offset and lists the aborted transactions to skip.
+  const upTo = readCommitted ? lastStableOffset : highWatermark;
+  const batches = log.read(offset, upTo, maxBytes, firstWithData);
+  const abortedTransactions = readCommitted ? partition.producers.abortedBetween(offset, (batches.at(-1)?.lastOffset ?? offset - 1) + 1) : null;
+  return { data: { ...data, abortedTransactions }, batches };
 }
 
 /** Resolves when any requested partition gets new records, or after `timeoutMs`. */

@@ -8,6 +8,7 @@ import { defineApi } from './api.ts';
 
 export const LATEST = -1;
 export const EARLIEST = -2;
+const READ_COMMITTED = 1;
 
 const request = struct({
   replicaId: int32,
@@ -40,7 +41,7 @@ export const listOffsets = defineApi({
       throttleTimeMs: 0,
       topics: req.topics.map((t) => ({
         name: t.name,
-        partitions: t.partitions.map((p) => lookUp(cluster, broker.id, t.name, p.partitionIndex, p.timestamp)),
+        partitions: t.partitions.map((p) => lookUp(cluster, broker.id, t.name, p.partitionIndex, p.timestamp, req.isolationLevel === READ_COMMITTED)),
       })),
     };
   },
@@ -50,13 +51,15 @@ export const listOffsets = defineApi({
 
 const timeName = (timestamp: number) => (timestamp === LATEST ? 'latest' : timestamp === EARLIEST ? 'earliest' : String(timestamp));
 
-function lookUp(cluster: Cluster, brokerId: number, topic: string, index: number, timestamp: number): PartitionResponse {
+function lookUp(cluster: Cluster, brokerId: number, topic: string, index: number, timestamp: number, readCommitted: boolean): PartitionResponse {
   const answer = (errorCode: number, offset = -1, ts = -1) => ({ partitionIndex: index, errorCode, timestamp: ts, offset });
   const partition = cluster.partition(topic, index);
   if (!partition) return answer(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   if (partition.leader !== brokerId) return answer(ErrorCode.NOT_LEADER_OR_FOLLOWER);
   if (timestamp === EARLIEST) return answer(ErrorCode.NONE, partition.log.startOffset);
-  if (timestamp === LATEST) return answer(ErrorCode.NONE, partition.highWatermark);
-  const found = partition.log.offsetForTimestamp(timestamp, partition.highWatermark);
+  // read_committed consumers see up to the last stable offset, the others up to the high watermark.
+  const visibleEnd = readCommitted ? partition.lastStableOffset : partition.highWatermark;
+  if (timestamp === LATEST) return answer(ErrorCode.NONE, visibleEnd);
+  const found = partition.log.offsetForTimestamp(timestamp, visibleEnd);
   return found ? answer(ErrorCode.NONE, found.offset, found.timestamp) : answer(ErrorCode.NONE);
 }

@@ -5,7 +5,7 @@ import { ErrorCode } from '../protocol/errors.ts';
 import { writeResponseHeader } from '../protocol/headers.ts';
 import { array, int16, int32, since, string, struct, tagged } from '../protocol/schema.ts';
 import { Writer } from '../protocol/wire.ts';
-import { defineApi } from './api.ts';
+import { defineApi, type Api } from './api.ts';
 import { ALL_APIS } from './index.ts';
 
 const request = struct({
@@ -20,8 +20,14 @@ const response = struct({
   finalizedFeaturesEpoch: tagged(1, '3+', int32, -1),
 });
 
+const PRODUCE_KEY = 0;
+
+// Kafka 4 serves Produce v3+ only, yet advertises v0+ (KAFKA-18659): librdkafka up to 2.11 turns
+// gzip, snappy and lz4 off unless the broker lists Produce v0. A v0-v2 Produce is still refused.
+const advertisedMin = (api: Api) => (api.key === PRODUCE_KEY ? 0 : api.versions.min);
+
 const advertised = () =>
-  ALL_APIS.map((api) => ({ apiKey: api.key, minVersion: api.versions.min, maxVersion: api.versions.max })).sort(
+  ALL_APIS.map((api) => ({ apiKey: api.key, minVersion: advertisedMin(api), maxVersion: api.versions.max })).sort(
     (a, b) => a.apiKey - b.apiKey,
   );
 

@@ -8,6 +8,8 @@ import type { ClusterSnapshot } from '../introspection/snapshot.ts';
 import { memoryStore, diskStore, type Store } from '../log/store.ts';
 import { KafkaError } from '../protocol/errors.ts';
 import type { BatchHeader } from '../protocol/records.ts';
+import { GroupCoordinator } from '../groups/coordinator.ts';
+import { TransactionCoordinator } from '../txn/coordinator.ts';
 import { Broker } from './broker.ts';
 import { TOPIC_CONFIGS, validateTopicConfigs } from './configs.ts';
 import { assignReplicas } from './placement.ts';
@@ -29,6 +31,12 @@ export interface ClusterOptions {
   defaultReplicationFactor?: number;
   /** Makes cluster id, topic ids and replica placement repeatable. */
   seed?: number;
+  /** Kafka's group.initial.rebalance.delay.ms (default 3000; tests often want 0). */
+  groupInitialRebalanceDelayMs?: number;
+  /** Kafka's offsets.topic.num.partitions (default 50). */
+  offsetsTopicPartitions?: number;
+  /** Kafka's transaction.state.log.num.partitions (default 50). */
+  transactionStateTopicPartitions?: number;
   /** A create.topic.policy: return a message to refuse a topic with POLICY_VIOLATION. */
   createTopicPolicy?: (topic: NewTopic) => string | undefined | void;
 }
@@ -40,11 +48,16 @@ export interface NewTopic {
   /** Explicit replica lists per partition, instead of partitions + replicationFactor. */
   assignments?: number[][];
   configs?: Record<string, string>;
+  /** Kafka's own topics (`__consumer_offsets`, `__transaction_state`). */
+  internal?: boolean;
 }
+
+const PRODUCER_ID_BLOCK = 1000;
 
 interface SavedMetadata {
   clusterId: string;
-  topics: { name: string; id: string; configs: Record<string, string>; partitions: { replicas: number[]; leader: number }[] }[];
+  producerIdBlockEnd?: number;
+  topics: { name: string; id: string; internal?: boolean; configs: Record<string, string>; partitions: { replicas: number[]; leader: number }[] }[];
 }
 
 export const HOST = '127.0.0.1';
@@ -56,6 +69,10 @@ export class Cluster {
   readonly random: Random;
   readonly id: string;
   readonly options: Required<Omit<ClusterOptions, 'dataDir' | 'seed' | 'createTopicPolicy'>> & ClusterOptions;
+  readonly groups: GroupCoordinator;
+  readonly transactions: TransactionCoordinator;
+  /** Producer ids are handed out in blocks, as Kafka's controller does, so a restart never reuses one. */
+  private producerIds = { next: 0, blockEnd: 0 };
   private readonly store: Store;
 
   constructor(options: ClusterOptions = {}) {
@@ -65,6 +82,9 @@ export class Cluster {
       autoCreateTopics: true,
       numPartitions: 1,
       defaultReplicationFactor: 1,
+      groupInitialRebalanceDelayMs: 3000,
+      offsetsTopicPartitions: 50,
+      transactionStateTopicPartitions: 50,
       ...options,
     };
     if (!Number.isInteger(this.options.brokers) || this.options.brokers < 1) throw new Error(`brokers must be a positive integer, not ${this.options.brokers}`);
@@ -76,9 +96,28 @@ export class Cluster {
       this.brokers.set(id, new Broker(id, HOST, this.options.port === 0 ? 0 : this.options.port + id - 1));
     }
     for (const t of saved?.topics ?? []) this.restoreTopic(t);
+    this.groups = new GroupCoordinator(this, {
+      offsetsTopicPartitions: this.options.offsetsTopicPartitions,
+      initialRebalanceDelayMs: this.options.groupInitialRebalanceDelayMs,
+      minSessionTimeoutMs: 6000,
+      maxSessionTimeoutMs: 1_800_000,
+    });
+    this.transactions = new TransactionCoordinator(this, this.options.transactionStateTopicPartitions);
+    this.producerIds = { next: saved?.producerIdBlockEnd ?? 0, blockEnd: saved?.producerIdBlockEnd ?? 0 };
+  }
+
+  nextProducerId(): number {
+    if (this.producerIds.next >= this.producerIds.blockEnd) {
+      this.producerIds.blockEnd += PRODUCER_ID_BLOCK;
+      this.saveMetadata();
+    }
+    return this.producerIds.next++;
   }
 
   async start(): Promise<void> {
+    // After a restart, settle what the logs left behind before any client connects.
+    this.groups.loadOffsets();
+    this.transactions.load();
     try {
       for (const broker of this.brokers.values()) {
         await broker.start((frame, connection) => handleFrame(this, broker, frame, connection), this.events);
@@ -90,6 +129,8 @@ export class Cluster {
   }
 
   async stop(): Promise<void> {
+    this.groups.shutdown();
+    this.transactions.shutdown();
     await Promise.all([...this.brokers.values()].map((b) => b.stop()));
     for (const topic of this.topics.values()) for (const partition of topic.partitions) partition.notifyAppend();
     this.store.close();
@@ -123,12 +164,12 @@ export class Cluster {
     if (collides) {
       throw new KafkaError('INVALID_TOPIC_EXCEPTION', `Topic '${spec.name}' collides with existing topic: ${collides}`);
     }
+    const configs = validateTopicConfigs(spec.configs ?? {});
     const assignments = spec.assignments?.length ? spec.assignments : this.placeReplicas(spec.partitions, spec.replicationFactor);
     this.validateAssignments(assignments);
-    const configs = validateTopicConfigs(spec.configs ?? {});
     const violation = this.options.createTopicPolicy?.({ ...spec, partitions: assignments.length, replicationFactor: assignments[0].length });
     if (violation) throw new KafkaError('POLICY_VIOLATION', violation);
-    const topic = new Topic(spec.name, this.random.uuid(), configs);
+    const topic = new Topic(spec.name, this.newTopicId(), configs, spec.internal);
     if (validateOnly) return topic;
 
     this.topics.set(topic.name, topic);
@@ -138,11 +179,22 @@ export class Cluster {
     return topic;
   }
 
+  /** A topic id no topic has: a seeded cluster restarted over its data dir replays the ids it drew before. */
+  private newTopicId(): string {
+    const taken = new Set([...this.topics.values()].map((t) => t.id));
+    for (;;) {
+      const id = this.random.uuid();
+      if (!taken.has(id)) return id;
+    }
+  }
+
   private placeReplicas(partitions = -1, replicationFactor = -1, firstPartition = 0): number[][] {
+    if (replicationFactor < -1 || replicationFactor === 0) {
+      throw new KafkaError('INVALID_REPLICATION_FACTOR', 'Replication factor must be larger than 0, or -1 to use the default value.');
+    }
+    if (partitions < -1 || partitions === 0) throw new KafkaError('INVALID_PARTITIONS', 'Number of partitions was set to an invalid non-positive value.');
     const count = partitions === -1 ? this.options.numPartitions : partitions;
     const factor = replicationFactor === -1 ? this.options.defaultReplicationFactor : replicationFactor;
-    if (count <= 0) throw new KafkaError('INVALID_PARTITIONS', 'Number of partitions must be larger than 0.');
-    if (factor <= 0) throw new KafkaError('INVALID_REPLICATION_FACTOR', 'Replication factor must be larger than 0.');
     const live = this.liveBrokers.map((b) => b.id);
     if (factor > live.length) {
       throw new KafkaError('INVALID_REPLICATION_FACTOR', `Unable to replicate the partition ${factor} time(s): The target replication factor of ${factor} cannot be reached because only ${live.length} broker(s) are registered.`);
@@ -150,13 +202,18 @@ export class Cluster {
     return assignReplicas(live, count, factor, this.random, firstPartition);
   }
 
+  /** Kafka's checks of a manual assignment (ReplicationControlManager), with its messages. */
   private validateAssignments(assignments: number[][]): void {
+    const invalid = (why: string) => new KafkaError('INVALID_REPLICA_ASSIGNMENT', `The manual partition assignment includes ${why}`);
     for (const replicas of assignments) {
-      if (replicas.length === 0 || new Set(replicas).size !== replicas.length || replicas.some((id) => !this.brokers.has(id))) {
-        throw new KafkaError('INVALID_REPLICA_ASSIGNMENT', `Invalid replica assignment ${JSON.stringify(replicas)}.`);
-      }
+      if (replicas.length === 0) throw invalid('an empty replica list.');
+      const sorted = [...replicas].sort((a, b) => a - b);
+      sorted.forEach((id, i) => {
+        if (!this.brokers.has(id)) throw invalid(`broker ${id}, but no such broker is registered.`);
+        if (id === sorted[i - 1]) throw invalid(`the broker ${id} more than once.`);
+      });
       if (replicas.length !== assignments[0].length) {
-        throw new KafkaError('INVALID_REPLICA_ASSIGNMENT', 'All partitions should have the same number of replicas.');
+        throw invalid(`a partition with ${replicas.length} replica(s), but this is not consistent with previous partitions, which have ${assignments[0].length} replica(s).`);
       }
     }
   }
@@ -175,12 +232,14 @@ export class Cluster {
   createPartitions(name: string, count: number, assignments: number[][] | null, validateOnly = false): void {
     const topic = this.requireTopic(name);
     const current = topic.partitions.length;
-    if (count < current) throw new KafkaError('INVALID_PARTITIONS', `Topic currently has ${current} partitions, which is higher than the requested ${count}.`);
-    if (count === current) throw new KafkaError('INVALID_PARTITIONS', `Topic already has ${current} partitions.`);
-    const added = assignments ?? this.placeReplicas(count - current, topic.replicationFactor, current);
-    if (added.length !== count - current) {
-      throw new KafkaError('INVALID_REPLICA_ASSIGNMENT', `Increasing the number of partitions by ${count - current} but ${added.length} assignments provided.`);
+    if (count === current) throw new KafkaError('INVALID_PARTITIONS', `Topic already has ${current} partition(s).`);
+    if (count < current) {
+      throw new KafkaError('INVALID_PARTITIONS', `The topic ${name} currently has ${current} partition(s); ${count} would not be an increase.`);
     }
+    if (assignments && assignments.length !== count - current) {
+      throw new KafkaError('INVALID_REPLICA_ASSIGNMENT', `Attempted to add ${count - current} additional partition(s), but only ${assignments.length} assignment(s) were specified.`);
+    }
+    const added = assignments ?? this.placeReplicas(count - current, topic.replicationFactor, current);
     this.validateAssignments([topic.partitions[0].replicas, ...added]);
     if (validateOnly) return;
     added.forEach((replicas, i) => topic.partitions.push(new Partition(topic, current + i, replicas, replicas[0], this.store)));
@@ -208,9 +267,13 @@ export class Cluster {
 
   /** Appends validated batches to a partition's log; returns the first offset assigned. */
   append(partition: Partition, batches: { batch: Buffer; header: BatchHeader }[], brokerId: number): number {
-    const baseOffset = partition.log.endOffset;
+    let baseOffset = -1;
     for (const { batch, header } of batches) {
-      const stored = partition.log.append(batch, partition.leaderEpoch);
+      if (header.transactional && !header.control) this.transactions.verify(header.producerId, header.producerEpoch, partition.topic.name, partition.index);
+      const appended = partition.appendBatch(batch, header);
+      if (baseOffset === -1) baseOffset = appended.baseOffset;
+      const stored = appended.stored;
+      if (!stored) continue; // a retried batch already in the log
       this.events.emit({
         type: 'records-appended',
         topic: partition.topic.name,
@@ -230,8 +293,10 @@ export class Cluster {
   /** DeleteRecords: moves the log start offset; -1 means the high watermark. */
   deleteRecords(partition: Partition, offset: number): number {
     const target = offset === -1 ? partition.highWatermark : offset;
-    if (target < 0 || target > partition.highWatermark) {
-      throw new KafkaError('OFFSET_OUT_OF_RANGE', `Cannot delete records before ${target}: the high watermark is ${partition.highWatermark}.`);
+    const name = `${partition.topic.name}-${partition.index}`;
+    if (target < 0) throw new KafkaError('OFFSET_OUT_OF_RANGE', `The offset ${target} for partition ${name} is not valid`);
+    if (target > partition.highWatermark) {
+      throw new KafkaError('OFFSET_OUT_OF_RANGE', `Cannot increment the log start offset to ${target} of partition ${name} since it is larger than the high watermark ${partition.highWatermark}`);
     }
     partition.log.advanceStartOffset(target);
     this.events.emit({ type: 'records-deleted', topic: partition.topic.name, partition: partition.index, logStartOffset: partition.log.startOffset });
@@ -241,7 +306,7 @@ export class Cluster {
   // ------------------------------------------------------------------ persistence and introspection
 
   private restoreTopic(saved: SavedMetadata['topics'][number]): void {
-    const topic = new Topic(saved.name, saved.id, saved.configs);
+    const topic = new Topic(saved.name, saved.id, saved.configs, saved.internal);
     this.topics.set(topic.name, topic);
     saved.partitions.forEach((p, index) => topic.partitions.push(new Partition(topic, index, p.replicas, p.leader, this.store)));
   }
@@ -249,9 +314,11 @@ export class Cluster {
   private saveMetadata(): void {
     this.store.saveMetadata({
       clusterId: this.id,
+      producerIdBlockEnd: this.producerIds.blockEnd,
       topics: [...this.topics.values()].map((t) => ({
         name: t.name,
         id: t.id,
+        internal: t.internal,
         configs: t.config.overrides,
         partitions: t.partitions.map((p) => ({ replicas: p.replicas, leader: p.leader })),
       })),
@@ -290,6 +357,7 @@ export class Cluster {
           connectedAt: c.connectedAt,
         })),
       ),
+      groups: this.groups.describe(),
     };
   }
 }

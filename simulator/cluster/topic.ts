@@ -2,7 +2,9 @@
 // leader epoch, like Kafka's. Until the replication model lands every replica is in sync, so the
 // high watermark is the leader's log end offset.
 
-import { PartitionLog } from '../log/partition-log.ts';
+import { PartitionLog, type StoredBatch } from '../log/partition-log.ts';
+import { controlType, readBatchHeader, type BatchHeader } from '../protocol/records.ts';
+import { ProducerState } from '../txn/producer-state.ts';
 import type { Store } from '../log/store.ts';
 import { TopicConfig } from './configs.ts';
 
@@ -11,6 +13,7 @@ export class Partition {
   isr: number[];
   private waiters = new Set<() => void>();
   readonly log: PartitionLog;
+  readonly producers = new ProducerState();
 
   constructor(
     readonly topic: Topic,
@@ -21,10 +24,33 @@ export class Partition {
   ) {
     this.isr = [...replicas];
     this.log = new PartitionLog(store.partition(topic.name, index));
+    for (const stored of this.log.read(this.log.startOffset, Infinity, Infinity)) this.trackProducer(stored, readBatchHeader(stored.data));
   }
 
   get highWatermark(): number {
     return this.log.endOffset;
+  }
+
+  /** What read_committed consumers may read up to: the high watermark, or the first open transaction. */
+  get lastStableOffset(): number {
+    return this.producers.lastStableOffset(this.highWatermark);
+  }
+
+  /**
+   * Appends one validated batch after checking its producer's epoch and sequence. A retry of a
+   * batch already in the log is not appended again: its original offset is returned instead.
+   */
+  appendBatch(batch: Buffer, header: BatchHeader): { baseOffset: number; stored: StoredBatch | null } {
+    const duplicateOf = this.producers.check(header);
+    if (duplicateOf !== null) return { baseOffset: duplicateOf, stored: null };
+    const stored = this.log.append(batch, this.leaderEpoch);
+    this.trackProducer(stored, header);
+    return { baseOffset: stored.baseOffset, stored };
+  }
+
+  private trackProducer(stored: StoredBatch, header: BatchHeader): void {
+    if (header.control) this.producers.recordMarker(header.producerId, header.producerEpoch, controlType(stored.data), stored.baseOffset);
+    else this.producers.recordBatch(header, stored.baseOffset);
   }
 
   /** Calls `wake` once, on the next append; returns a function that cancels the wait. */

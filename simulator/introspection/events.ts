@@ -1,6 +1,8 @@
 // The cluster's event stream: everything that happens, as typed events, for labs' live views,
 // checks, the chaos screen, the history checker and the grader.
 
+import type { GroupChange, GroupState } from '../groups/group.ts';
+
 export type ClusterEvent =
   | {
       type: 'request-handled';
@@ -34,7 +36,11 @@ export type ClusterEvent =
       bytes: number;
       producerId: number;
     }
-  | { type: 'records-deleted'; topic: string; partition: number; logStartOffset: number };
+  | { type: 'records-deleted'; topic: string; partition: number; logStartOffset: number }
+  | ({ type: 'group-changed'; group: string; state: GroupState; generationId: number } & GroupChange)
+  | { type: 'group-deleted'; group: string }
+  | { type: 'offsets-committed'; group: string; topic: string; partition: number; offset: number }
+  | { type: 'transaction-completed'; transactionalId: string; producerId: number; outcome: 'commit' | 'abort' };
 
 export type ClusterEventType = ClusterEvent['type'];
 export type EventOf<T extends ClusterEventType> = Extract<ClusterEvent, { type: T }>;

@@ -38,10 +38,40 @@ export interface ClientSnapshot {
   connectedAt: number;
 }
 
+export interface GroupMemberSnapshot {
+  memberId: string;
+  clientId: string;
+  clientHost: string;
+  /** topic → partitions, decoded for the "consumer" protocol; null when opaque. */
+  assignment: Record<string, number[]> | null;
+}
+
+export interface CommittedOffsetSnapshot {
+  topic: string;
+  partition: number;
+  committed: number;
+  highWatermark: number;
+  /** Records the group has yet to read: high watermark − committed offset. */
+  lag: number;
+}
+
+export interface GroupSnapshot {
+  groupId: string;
+  state: 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
+  generationId: number;
+  protocolType: string | null;
+  protocol: string | null;
+  leader: string | null;
+  coordinator: number;
+  members: GroupMemberSnapshot[];
+  offsets: CommittedOffsetSnapshot[];
+}
+
 export interface ClusterSnapshot {
   clusterId: string;
   controllerId: number;
   brokers: BrokerSnapshot[];
   topics: TopicSnapshot[];
   clients: ClientSnapshot[];
+  groups: GroupSnapshot[];
 }

@@ -4,7 +4,7 @@
 
 import { crc32c } from '@node-rs/crc32';
 import { decompress, type CompressionCodec, CODECS } from './compression.ts';
-import { Reader } from './wire.ts';
+import { Reader, Writer } from './wire.ts';
 
 export const BATCH_OVERHEAD = 61;
 const LENGTH_PREFIX = 12; // baseOffset + batchLength precede what batchLength counts
@@ -30,6 +30,14 @@ const CONTROL_BIT = 0x20;
 
 export class CorruptBatchError extends Error {
   override name = 'CorruptBatchError';
+}
+
+/**
+ * A batch whose CRC and size are sound but whose structure is not: Kafka answers these with
+ * INVALID_RECORD (InvalidRecordException) rather than CORRUPT_MESSAGE (CorruptRecordException).
+ */
+export class InvalidRecordError extends CorruptBatchError {
+  override name = 'InvalidRecordError';
 }
 
 export interface BatchHeader {
@@ -90,12 +98,12 @@ export function splitAndValidateBatches(recordSet: Buffer): { batch: Buffer; hea
   while (at < recordSet.length) {
     if (recordSet.length - at < BATCH_OVERHEAD) throw new CorruptBatchError(`${recordSet.length - at} trailing bytes are not a batch`);
     const magic = recordSet.readInt8(at + AT.magic);
-    if (magic !== 2) throw new CorruptBatchError(`message format v${magic}; only record batch v2 is supported`);
+    if (magic !== 2) throw new InvalidRecordError(`message format v${magic}; only record batch v2 is supported`);
     const batchLength = recordSet.readInt32BE(at + AT.batchLength);
     const end = at + LENGTH_PREFIX + batchLength;
-    if (batchLength < BATCH_OVERHEAD - LENGTH_PREFIX || end > recordSet.length) {
-      throw new CorruptBatchError(`batch length ${batchLength} does not fit the ${recordSet.length - at} bytes sent`);
-    }
+    if (batchLength < BATCH_OVERHEAD - LENGTH_PREFIX) throw new CorruptBatchError(`batch length ${batchLength} is shorter than a batch header`);
+    // Kafka's batch iterator stops at a batch cut short, so it finds no batch at all.
+    if (end > recordSet.length) throw new InvalidRecordError(`batch length ${batchLength} overruns the ${recordSet.length - at} bytes sent`);
     const batch = recordSet.subarray(at, end);
     const expectedCrc = batch.readUInt32BE(AT.crc);
     const actualCrc = crc32c(batch.subarray(AT.attributes));
@@ -105,17 +113,17 @@ export function splitAndValidateBatches(recordSet: Buffer): { batch: Buffer; hea
     const header = readBatchHeader(batch);
     if (header.compression === 'unknown') throw new CorruptBatchError(`unknown compression codec ${header.attributes & 0x07}`);
     if (header.recordCount < 0 || header.lastOffsetDelta !== header.recordCount - 1) {
-      throw new CorruptBatchError(`batch claims ${header.recordCount} records but a last offset delta of ${header.lastOffsetDelta}`);
+      throw new InvalidRecordError(`batch claims ${header.recordCount} records but a last offset delta of ${header.lastOffsetDelta}`);
     }
     // Kafka decompresses and walks every record before appending; so do we.
     const records = readRecords(batch, header);
     if (records.length !== header.recordCount) {
-      throw new CorruptBatchError(`batch claims ${header.recordCount} records but holds ${records.length}`);
+      throw new InvalidRecordError(`batch claims ${header.recordCount} records but holds ${records.length}`);
     }
     batches.push({ batch, header });
     at = end;
   }
-  if (batches.length === 0) throw new CorruptBatchError('empty record set');
+  if (batches.length === 0) throw new InvalidRecordError('empty record set');
   return batches;
 }
 
@@ -147,21 +155,21 @@ export function readRecords(batch: Buffer, header: BatchHeader = readBatchHeader
     while (r.remaining > 0 && records.length <= header.recordCount) {
       const length = r.varint();
       const end = r.offset + length;
-      if (length < 0 || end > body.length) throw new CorruptBatchError(`record length ${length} overruns its batch`);
+      if (length < 0 || end > body.length) throw new InvalidRecordError(`record length ${length} overruns its batch`);
       r.int8(); // record attributes, unused
       const timestampDelta = r.varlong();
       const offsetDelta = r.varint();
       const key = readVarBytes(r);
       const value = readVarBytes(r);
       const headerCount = r.varint();
-      if (headerCount < 0 || headerCount > end - r.offset) throw new CorruptBatchError(`bad header count ${headerCount}`);
+      if (headerCount < 0 || headerCount > end - r.offset) throw new InvalidRecordError(`bad header count ${headerCount}`);
       const headers = [];
       for (let i = 0; i < headerCount; i++) {
         const headerKey = readVarBytes(r);
-        if (headerKey === null) throw new CorruptBatchError('null header key');
+        if (headerKey === null) throw new InvalidRecordError('null header key');
         headers.push({ key: headerKey.toString('utf8'), value: readVarBytes(r) });
       }
-      if (r.offset !== end) throw new CorruptBatchError(`record length ${length} does not match its fields`);
+      if (r.offset !== end) throw new InvalidRecordError(`record length ${length} does not match its fields`);
       records.push({
         offset: header.baseOffset + offsetDelta,
         timestamp: header.logAppendTime ? header.maxTimestamp : header.baseTimestamp + timestampDelta,
@@ -172,7 +180,7 @@ export function readRecords(batch: Buffer, header: BatchHeader = readBatchHeader
     }
   } catch (error) {
     if (error instanceof CorruptBatchError) throw error;
-    throw new CorruptBatchError(`malformed record: ${(error as Error).message}`);
+    throw new InvalidRecordError(`malformed record: ${(error as Error).message}`);
   }
   return records;
 }
@@ -180,6 +188,84 @@ export function readRecords(batch: Buffer, header: BatchHeader = readBatchHeader
 function readVarBytes(r: Reader): Buffer | null {
   const length = r.varint();
   if (length === -1) return null;
-  if (length < -1) throw new CorruptBatchError(`negative length ${length}`);
+  if (length < -1) throw new InvalidRecordError(`negative length ${length}`);
   return r.bytesOf(length);
+}
+
+export interface NewRecord {
+  key: Buffer | null;
+  value: Buffer | null;
+  timestamp?: number;
+  headers?: { key: string; value: Buffer | null }[];
+}
+
+export interface NewBatchOptions {
+  producerId?: number;
+  producerEpoch?: number;
+  baseSequence?: number;
+  transactional?: boolean;
+  control?: boolean;
+}
+
+/** Encodes an uncompressed batch, as the broker writes its own records (offsets, markers). */
+export function encodeBatch(records: NewRecord[], options: NewBatchOptions = {}): Buffer {
+  const now = Date.now();
+  const baseTimestamp = records[0]?.timestamp ?? now;
+  const maxTimestamp = records.reduce((max, r) => Math.max(max, r.timestamp ?? now), baseTimestamp);
+  const body = new Writer(256);
+  records.forEach((record, i) => {
+    const fields = new Writer(64);
+    fields.int8(0).varlong((record.timestamp ?? now) - baseTimestamp).varint(i);
+    writeVarBytes(fields, record.key);
+    writeVarBytes(fields, record.value);
+    fields.varint(record.headers?.length ?? 0);
+    for (const header of record.headers ?? []) {
+      writeVarBytes(fields, Buffer.from(header.key, 'utf8'));
+      writeVarBytes(fields, header.value);
+    }
+    const encoded = fields.toBuffer();
+    body.varint(encoded.length).raw(encoded);
+  });
+  const attributes = (options.transactional ? TRANSACTIONAL_BIT : 0) | (options.control ? CONTROL_BIT : 0);
+  const w = new Writer(BATCH_OVERHEAD + body.offset);
+  w.int64(0)
+    .int32(0) // batch length, patched below
+    .int32(-1)
+    .int8(2)
+    .uint32(0) // CRC, patched below
+    .int16(attributes)
+    .int32(records.length - 1)
+    .int64(baseTimestamp)
+    .int64(maxTimestamp)
+    .int64(options.producerId ?? -1)
+    .int16(options.producerEpoch ?? -1)
+    .int32(options.baseSequence ?? -1)
+    .int32(records.length)
+    .raw(body.toBuffer());
+  const batch = Buffer.from(w.toBuffer());
+  batch.writeInt32BE(batch.length - LENGTH_PREFIX, AT.batchLength);
+  batch.writeUInt32BE(crc32c(batch.subarray(AT.attributes)), AT.crc);
+  return batch;
+}
+
+function writeVarBytes(w: Writer, data: Buffer | null): void {
+  if (data === null) w.varint(-1);
+  else w.varint(data.length).raw(data);
+}
+
+/** Control records mark the end of a transaction: key = (version 0, type), type 0 = abort, 1 = commit. */
+export function encodeControlBatch(type: 'commit' | 'abort', producerId: number, producerEpoch: number, coordinatorEpoch = 0): Buffer {
+  const key = Buffer.alloc(4);
+  key.writeInt16BE(0, 0);
+  key.writeInt16BE(type === 'commit' ? 1 : 0, 2);
+  const value = Buffer.alloc(6);
+  value.writeInt16BE(0, 0);
+  value.writeInt32BE(coordinatorEpoch, 2);
+  return encodeBatch([{ key, value }], { producerId, producerEpoch, transactional: true, control: true });
+}
+
+/** The marker type of a control batch. */
+export function controlType(batch: Buffer): 'commit' | 'abort' {
+  const [record] = readRecords(batch);
+  return record?.key && record.key.length >= 4 && record.key.readInt16BE(2) === 1 ? 'commit' : 'abort';
 }

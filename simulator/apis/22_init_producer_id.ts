@@ -1,0 +1,41 @@
+// InitProducerId (22): a producer id and epoch. Without a transactional id every call gets a fresh
+// id at epoch 0 (idempotent producers; Kafka clients enable idempotence by default, KIP-679). With
+// one, the transaction coordinator bumps the id's epoch, fencing older instances and aborting what
+// they left open.
+
+import { ErrorCode, KafkaError } from '../protocol/errors.ts';
+import { int16, int32, int64, nullableString, since, struct } from '../protocol/schema.ts';
+import { defineApi } from './api.ts';
+
+const request = struct({
+  transactionalId: nullableString,
+  transactionTimeoutMs: int32,
+  producerId: since('3+', int64, -1),
+  producerEpoch: since('3+', int16, -1),
+});
+
+const response = struct({
+  throttleTimeMs: int32,
+  errorCode: int16,
+  producerId: int64,
+  producerEpoch: int16,
+});
+
+export const initProducerId = defineApi({
+  key: 22,
+  name: 'InitProducerId',
+  versions: '0-4',
+  flexible: '2+',
+  request,
+  response,
+  handle(req, { cluster, broker }) {
+    try {
+      const granted = cluster.transactions.initProducerId(req.transactionalId, req.transactionTimeoutMs, broker.id);
+      return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, ...granted };
+    } catch (error) {
+      if (error instanceof KafkaError) return { throttleTimeMs: 0, errorCode: error.code, producerId: -1, producerEpoch: -1 };
+      throw error;
+    }
+  },
+  describe: (req) => (req.transactionalId === null ? 'idempotent' : `transactional.id=${req.transactionalId}`),
+});

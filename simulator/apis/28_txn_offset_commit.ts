@@ -1,0 +1,57 @@
+// TxnOffsetCommit (28): offsets committed inside a transaction, sent to the group's coordinator;
+// they become the group's committed offsets only if the transaction commits.
+
+import { ErrorCode, KafkaError } from '../protocol/errors.ts';
+import { array, int16, int32, int64, nullableString, since, string, struct } from '../protocol/schema.ts';
+import { defineApi } from './api.ts';
+
+const request = struct({
+  transactionalId: string,
+  groupId: string,
+  producerId: int64,
+  producerEpoch: int16,
+  topics: array(
+    struct({
+      name: string,
+      partitions: array(struct({ partitionIndex: int32, committedOffset: int64, committedLeaderEpoch: since('2+', int32, -1), committedMetadata: nullableString })),
+    }),
+  ),
+});
+
+const response = struct({
+  throttleTimeMs: int32,
+  topics: array(struct({ name: string, partitions: array(struct({ partitionIndex: int32, errorCode: int16 })) })),
+});
+
+export const txnOffsetCommit = defineApi({
+  key: 28,
+  name: 'TxnOffsetCommit',
+  versions: '0-2',
+  request,
+  response,
+  handle(req, { cluster, broker }) {
+    const answerAll = (errorFor: (topic: string, partition: number) => number) => ({
+      throttleTimeMs: 0,
+      topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: errorFor(t.name, p.partitionIndex) })) })),
+    });
+    try {
+      cluster.groups.requireCoordinator(req.groupId, broker.id);
+    } catch (error) {
+      if (error instanceof KafkaError) return answerAll(() => error.code);
+      throw error;
+    }
+    const now = Date.now();
+    return answerAll((topic, partition) => {
+      if (!cluster.partition(topic, partition)) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+      const p = req.topics.find((t) => t.name === topic)!.partitions.find((x) => x.partitionIndex === partition)!;
+      cluster.groups.commitInTransaction(req.groupId, req.producerId, topic, partition, {
+        offset: p.committedOffset,
+        leaderEpoch: p.committedLeaderEpoch,
+        metadata: p.committedMetadata ?? '',
+        commitTimestamp: now,
+      });
+      return ErrorCode.NONE;
+    });
+  },
+  describe: (req) => `transactional.id=${req.transactionalId} group=${req.groupId}`,
+});
