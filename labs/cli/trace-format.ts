@@ -84,8 +84,14 @@ export class TraceFormatter {
       }
       case 'records-deleted':
         return this.line('--', 'controller', 'records gone', `${event.topic}[${event.partition}] start=${event.logStartOffset}`, 'yellow');
+      case 'group-changed':
+        return this.line('--', 'coordinator', `group ${groupVerb(event)}`, `${event.group} ${groupDetail(event)}`, 'yellow');
+      case 'group-deleted':
+        return this.line('--', 'coordinator', 'group deleted', event.group, 'yellow');
+      case 'transaction-completed':
+        return this.line('--', 'coordinator', `txn ${event.outcome}`, `${event.transactionalId} producer=${event.producerId}`, event.outcome === 'commit' ? 'green' : 'red');
       default:
-        // Appends are already told by their Produce line.
+        // Appends and commits are already told by their Produce and OffsetCommit lines.
         return null;
     }
   }
@@ -103,5 +109,37 @@ export class TraceFormatter {
 
   private paint(text: string, colour: Colour): string {
     return this.style.color ? `\x1b[${ANSI[colour]}m${text}\x1b[0m` : text;
+  }
+}
+
+type GroupEvent = Extract<ClusterEvent, { type: 'group-changed' }>;
+
+function groupVerb(event: GroupEvent): string {
+  switch (event.change) {
+    case 'member-joined':
+      return 'join';
+    case 'member-left':
+      return 'leave';
+    case 'rebalance-started':
+      return 'rebalance';
+    case 'rebalance-completed':
+      return 'generation';
+    case 'stable':
+      return 'stable';
+  }
+}
+
+function groupDetail(event: GroupEvent): string {
+  switch (event.change) {
+    case 'member-joined':
+      return `+${event.memberId}`;
+    case 'member-left':
+      return `-${event.memberId} (${event.reason})`;
+    case 'rebalance-started':
+      return event.reason;
+    case 'rebalance-completed':
+      return `${event.generationId}: ${event.members.length} member(s)${event.protocol ? `, ${event.protocol}` : ''}`;
+    case 'stable':
+      return `generation ${event.generationId}`;
   }
 }

@@ -95,3 +95,31 @@ describe('trace helpers', () => {
     expect(shouldColor({ isTTY: true }, { NO_COLOR: '' })).toBe(true);
   });
 });
+
+describe('group and transaction lines', () => {
+  const formatter = new TraceFormatter({ color: false, width: 80 });
+
+  it('tells a rebalance in the group coordinator', () => {
+    const line = formatter.format({
+      type: 'group-changed',
+      group: 'my-group',
+      state: 'CompletingRebalance',
+      generationId: 3,
+      change: 'rebalance-completed',
+      protocol: 'range',
+      members: ['a', 'b'],
+    });
+    expect(line).toContain('group generation');
+    expect(line).toContain('my-group 3: 2 member(s), range');
+    expect(line!.length).toBeLessThanOrEqual(80);
+  });
+
+  it('names a member that timed out', () => {
+    const line = formatter.format({ type: 'group-changed', group: 'g', state: 'PreparingRebalance', generationId: 1, change: 'member-left', memberId: 'consumer-1', reason: 'session-timeout' });
+    expect(line).toContain('-consumer-1 (session-timeout)');
+  });
+
+  it('tells how a transaction ended', () => {
+    expect(formatter.format({ type: 'transaction-completed', transactionalId: 'tx-1', producerId: 4, outcome: 'abort' })).toContain('txn abort');
+  });
+});
