@@ -4,14 +4,12 @@
 // they left open.
 
 import { ErrorCode, KafkaError } from '../protocol/errors.ts';
-import { int16, int32, int64, nullableString, since, struct } from '../protocol/schema.ts';
+import { int16, int32, int64, nullableString, struct } from '../protocol/schema.ts';
 import { defineApi } from './api.ts';
 
 const request = struct({
   transactionalId: nullableString,
   transactionTimeoutMs: int32,
-  producerId: since('3+', int64, -1),
-  producerEpoch: since('3+', int16, -1),
 });
 
 const response = struct({
@@ -24,8 +22,7 @@ const response = struct({
 export const initProducerId = defineApi({
   key: 22,
   name: 'InitProducerId',
-  versions: '0-4',
-  flexible: '2+',
+  versions: '0-1',
   request,
   response,
   handle(req, { cluster, broker }) {
