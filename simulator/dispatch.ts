@@ -1,6 +1,8 @@
 // From a frame to a response: decode the header, pick the API module, decode the body with that
 // API's schema, run its handler against the cluster, encode the answer, and tell the event stream.
 // A frame that cannot be understood throws, and the listener closes the connection, as Kafka does.
+// On a SASL listener the connection's session first decides whether a request may be served yet,
+// and after SaslHandshake v0 whole frames are SASL tokens rather than requests.
 
 import { NO_RESPONSE, type RequestContext } from './apis/api.ts';
 import { API_BY_KEY } from './apis/index.ts';
@@ -16,10 +18,13 @@ import { MalformedFrameError, Reader, Writer } from './protocol/wire.ts';
 const API_VERSIONS_KEY = 18;
 
 export async function handleFrame(cluster: Cluster, broker: Broker, frame: Buffer, connection: Connection): Promise<Buffer | null> {
+  const session = (connection.auth ??= cluster.security.session(connection.remoteAddress));
+  if (session.expectsRawToken) return session.answerRawToken(frame);
   const r = new Reader(frame);
   const prefix = readRequestPrefix(r);
   const api = API_BY_KEY.get(prefix.apiKey);
   if (!api) throw new MalformedFrameError(`unknown API key ${prefix.apiKey}`);
+  session.admit(api.key, api.name, frame.length);
   if (!inRange(api.versions, prefix.apiVersion)) {
     // Kafka answers an ApiVersions it cannot parse with v0 + UNSUPPORTED_VERSION so the client can
     // retry with a version we list; any other unsupported request closes the connection.
@@ -33,9 +38,11 @@ export async function handleFrame(cluster: Cluster, broker: Broker, frame: Buffe
   connection.clientId = clientId;
   const request = api.request.read(r, { version, flexible });
 
-  const context: RequestContext = { cluster, broker, connection, version, header: { ...prefix, clientId } };
+  const { authorize, authorizeAny } = session;
+  const context: RequestContext = { cluster, broker, connection, version, header: { ...prefix, clientId }, session, authorize, authorizeAny };
   const started = performance.now();
   const response = await api.handle(request, context);
+  if (api.key === API_VERSIONS_KEY) session.apiVersionsAnswered();
   cluster.events.emit({
     type: 'request-handled',
     brokerId: broker.id,

@@ -4,11 +4,16 @@
 //   new Kafka({ brokers: cluster.bootstrapServers });
 //   cluster.describe().topics;            // partitions, leaders, ISR, offsets
 //   cluster.events.on('records-appended', (e) => ...);
+//   cluster.cleanLogs({ topic: 'orders' }); // retention and compaction now, not in 5 minutes
 //   await cluster.stop();
 
 import { Cluster, type ClusterOptions, type NewTopic } from './cluster/cluster.ts';
 
 export type { ClusterOptions, NewTopic } from './cluster/cluster.ts';
+export type { SecurityOptions } from './security/security.ts';
+export type { SaslUser, SaslMechanism } from './security/users.ts';
+export type { AclBinding, AclBindingInput, AclFilter, AclOperation, AclResourceType } from './security/acl.ts';
+export type { CleanLogsOptions, PartitionCleaning } from './log/cleaner.ts';
 export type { ClusterEvent, ClusterEventType, TimedEvent } from './introspection/events.ts';
 export type * from './introspection/snapshot.ts';
 export { TOPIC_CONFIGS } from './cluster/configs.ts';
@@ -17,7 +22,7 @@ export { readRecords, type LogRecord } from './protocol/records.ts';
 /** The handle a running cluster is controlled and observed through. */
 export type ClusterHandle = Pick<
   Cluster,
-  'id' | 'bootstrapServers' | 'events' | 'describe' | 'stop' | 'controllerId'
+  'id' | 'bootstrapServers' | 'events' | 'describe' | 'stop' | 'controllerId' | 'createAcls' | 'describeAcls' | 'deleteAcls' | 'cleanLogs'
 > & {
   /** Creates a topic directly (as the controller would), without a client. */
   createTopic(topic: NewTopic): void;

@@ -1,6 +1,7 @@
 // Parsers for flag values, shared by the subcommands. They throw commander's InvalidArgumentError,
 // which commander reports as one line naming the flag, and exits with code 1.
 
+import fs from 'node:fs';
 import { InvalidArgumentError } from 'commander';
 
 /** A whole number in min..max, written in decimal ("8", not "8.0", "0x8" or "8k"). */
@@ -13,4 +14,73 @@ export function integerIn(min: number, max: number): (value: string) => number {
     }
     return number;
   };
+}
+
+/** A user for `--users`, as the cluster takes it. */
+export interface UserEntry {
+  name: string;
+  password: string;
+  mechanisms?: ('PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512')[];
+}
+
+const MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'];
+
+/**
+ * `--users FILE`: either a JSON array of {"name", "password", "mechanisms"?} objects, or one
+ * `name:password` per line (the password is everything after the first colon; blank lines and
+ * lines starting with # are skipped).
+ */
+export function usersFile(path: string): UserEntry[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new InvalidArgumentError(`Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
+  }
+  const users = text.trimStart().startsWith('[') ? usersFromJson(text, path) : usersFromLines(text, path);
+  if (users.length === 0) throw new InvalidArgumentError(`${path} lists no users.`);
+  const seen = new Set<string>();
+  for (const user of users) {
+    if (seen.has(user.name)) throw new InvalidArgumentError(`${path} lists user "${user.name}" twice.`);
+    seen.add(user.name);
+  }
+  return users;
+}
+
+function usersFromLines(text: string, path: string): UserEntry[] {
+  const users: UserEntry[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const colon = line.indexOf(':');
+    if (colon <= 0 || colon === line.length - 1) throw new InvalidArgumentError(`${path} line ${i + 1}: expected name:password.`);
+    users.push({ name: line.slice(0, colon), password: line.slice(colon + 1) });
+  });
+  return users;
+}
+
+function usersFromJson(text: string, path: string): UserEntry[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new InvalidArgumentError(`${path} is not valid JSON: ${(error as Error).message}.`);
+  }
+  return (parsed as unknown[]).map((entry, i) => {
+    const user = entry as Partial<UserEntry> | null;
+    const where = `${path} entry ${i + 1}`;
+    if (typeof user?.name !== 'string' || user.name === '') throw new InvalidArgumentError(`${where}: "name" must be a non-empty string.`);
+    if (typeof user.password !== 'string' || user.password === '') throw new InvalidArgumentError(`${where}: "password" must be a non-empty string.`);
+    if (user.mechanisms !== undefined && (!Array.isArray(user.mechanisms) || user.mechanisms.length === 0 || user.mechanisms.some((m) => !MECHANISMS.includes(m)))) {
+      throw new InvalidArgumentError(`${where}: "mechanisms" must list some of ${MECHANISMS.join(', ')}.`);
+    }
+    return { name: user.name, password: user.password, ...(user.mechanisms ? { mechanisms: user.mechanisms } : {}) };
+  });
+}
+
+/** A comma-separated list of user names ("alice" or "User:alice"). */
+export function nameList(value: string): string[] {
+  const names = value.split(',').map((n) => n.trim());
+  if (names.some((n) => n === '')) throw new InvalidArgumentError('Expected comma-separated names, like alice,bob.');
+  return names;
 }

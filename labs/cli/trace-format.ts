@@ -86,6 +86,8 @@ export class TraceFormatter {
         return this.line('--', 'controller', 'records gone', `${event.topic}[${event.partition}] start=${event.logStartOffset}`, 'yellow');
       case 'group-changed':
         return this.line('--', 'coordinator', `group ${groupVerb(event)}`, `${event.group} ${groupDetail(event)}`, 'yellow');
+      case 'log-cleaned':
+        return this.line('--', 'log cleaner', 'cleaned', cleanedDetail(event), 'yellow');
       case 'group-deleted':
         return this.line('--', 'coordinator', 'group deleted', event.group, 'yellow');
       case 'transaction-completed':
@@ -142,4 +144,12 @@ function groupDetail(event: GroupEvent): string {
     case 'stable':
       return `generation ${event.generationId}`;
   }
+}
+
+function cleanedDetail(event: Extract<ClusterEvent, { type: 'log-cleaned' }>): string {
+  const removed = [
+    event.deleted.records > 0 ? `-${event.deleted.records} expired` : '',
+    event.compacted.records > 0 ? `-${event.compacted.records} compacted` : '',
+  ].filter(Boolean);
+  return `${event.topic}[${event.partition}] ${removed.join(' ')} start=${event.logStartOffset}`;
 }

@@ -123,3 +123,19 @@ describe('group and transaction lines', () => {
     expect(formatter.format({ type: 'transaction-completed', transactionalId: 'tx-1', producerId: 4, outcome: 'abort' })).toContain('txn abort');
   });
 });
+
+describe('log cleaner lines', () => {
+  it('say what retention and compaction removed and where the log now starts', () => {
+    const line = new TraceFormatter({ color: false, width: 80 }).format({
+      type: 'log-cleaned',
+      topic: 'sensors',
+      partition: 2,
+      deleted: { batches: 1, records: 3, bytes: 200, reasons: ['retention.ms'] },
+      compacted: { records: 4, bytes: 300, tombstones: 1 },
+      logStartOffset: 3,
+      logEndOffset: 20,
+      sizeInBytes: 900,
+    });
+    expect(line).toContain('sensors[2] -3 expired -4 compacted start=3');
+  });
+});

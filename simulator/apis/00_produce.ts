@@ -3,7 +3,7 @@
 
 import type { Cluster } from '../cluster/cluster.ts';
 import { ErrorCode, KafkaError } from '../protocol/errors.ts';
-import { CorruptBatchError, InvalidRecordError, splitAndValidateBatches, stampLogAppendTime } from '../protocol/records.ts';
+import { CorruptBatchError, InvalidRecordError, readRecords, splitAndValidateBatches, stampLogAppendTime } from '../protocol/records.ts';
 import { array, int16, int32, int64, nullableString, records, since, string, struct, type EncodableType } from '../protocol/schema.ts';
 import { defineApi, NO_RESPONSE } from './api.ts';
 
@@ -35,14 +35,22 @@ export const produce = defineApi({
   versions: '3-7',
   request,
   response,
-  handle(req, { cluster, broker }) {
+  handle(req, { cluster, broker, authorize }) {
     const validAcks = req.acks === -1 || req.acks === 0 || req.acks === 1;
-    const responses = req.topicData.map((topic) => ({
-      name: topic.name,
-      partitionResponses: topic.partitionData.map((p) =>
-        validAcks ? appendPartition(cluster, broker.id, topic.name, p.index, p.records) : failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS),
-      ),
-    }));
+    const txnDenied = req.transactionalId !== null && !authorize('WRITE', 'TRANSACTIONAL_ID', req.transactionalId);
+    const responses = req.topicData.map((topic) => {
+      const denied = txnDenied ? ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED : authorize('WRITE', 'TOPIC', topic.name) ? null : ErrorCode.TOPIC_AUTHORIZATION_FAILED;
+      return {
+        name: topic.name,
+        partitionResponses: topic.partitionData.map((p) =>
+          denied !== null
+            ? failed(p.index, denied)
+            : validAcks
+              ? appendPartition(cluster, broker.id, topic.name, p.index, p.records)
+              : failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS),
+        ),
+      };
+    });
     return req.acks === 0 ? NO_RESPONSE : { responses, throttleTimeMs: 0 };
   },
   describe: (req) =>
@@ -66,9 +74,13 @@ function appendPartition(cluster: Cluster, brokerId: number, topicName: string, 
     if (recordSet === null || recordSet.length === 0) throw new InvalidRecordError('no records');
     const batches = splitAndValidateBatches(recordSet);
     if (batches.length > 1) throw new InvalidRecordError('Produce v3+ carries exactly one record batch per partition');
-    for (const { header } of batches) {
+    for (const { batch, header } of batches) {
       if (header.sizeInBytes > config.maxMessageBytes) {
         throw new KafkaError('MESSAGE_TOO_LARGE', `batch of ${header.sizeInBytes} bytes exceeds max.message.bytes=${config.maxMessageBytes}`);
+      }
+      // Kafka's LogValidator: a compacted topic keeps the latest record per key, so every record needs one.
+      if (partition.topic.cleanupPolicy.compact && readRecords(batch, header).some((r) => r.key === null)) {
+        throw new InvalidRecordError(`Compacted topic cannot accept message without key in topic partition ${topicName}-${index}`);
       }
     }
     const now = Date.now();

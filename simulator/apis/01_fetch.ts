@@ -64,10 +64,11 @@ export const fetch = defineApi({
   versions: '4-11',
   request,
   response,
-  async handle(req, { cluster, broker }) {
+  async handle(req, { cluster, broker, authorize }) {
     const deadline = Date.now() + Math.max(0, req.maxWaitMs);
+    const readable = (topic: string) => authorize('READ', 'TOPIC', topic);
     for (;;) {
-      const { responses, bytes, errors } = readAll(cluster, broker.id, req);
+      const { responses, bytes, errors } = readAll(cluster, broker.id, req, readable);
       const remaining = deadline - Date.now();
       if (bytes >= req.minBytes || errors || remaining <= 0 || broker.state !== 'up') {
         return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses };
@@ -81,14 +82,16 @@ export const fetch = defineApi({
       .join(' '),
 });
 
-function readAll(cluster: Cluster, brokerId: number, req: FetchRequest) {
+function readAll(cluster: Cluster, brokerId: number, req: FetchRequest, readable: (topic: string) => boolean) {
   let budget = req.maxBytes;
   let bytes = 0;
   let errors = false;
   const responses = req.topics.map((t) => ({
     topic: t.topic,
     partitions: t.partitions.map((p): PartitionData => {
-      const result = readPartition(cluster, brokerId, t.topic, p.partition, p.fetchOffset, Math.min(p.partitionMaxBytes, budget), bytes === 0, req.isolationLevel === READ_COMMITTED);
+      const result = readable(t.topic)
+        ? readPartition(cluster, brokerId, t.topic, p.partition, p.fetchOffset, Math.min(p.partitionMaxBytes, budget), bytes === 0, req.isolationLevel === READ_COMMITTED)
+        : refused(p.partition, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
       const size = result.batches.reduce((sum, b) => sum + b.data.length, 0);
       budget = Math.max(0, budget - size);
       bytes += size;
@@ -109,10 +112,7 @@ function readPartition(
   firstWithData: boolean,
   readCommitted: boolean,
 ): { data: Omit<PartitionData, 'records'>; batches: StoredBatch[] } {
-  const empty = (errorCode: number, hw = -1, lso = -1, start = -1) => ({
-    data: { partitionIndex: index, errorCode, highWatermark: hw, lastStableOffset: lso, logStartOffset: start, abortedTransactions: null, preferredReadReplica: -1 },
-    batches: [] as StoredBatch[],
-  });
+  const empty = (errorCode: number, hw = -1, lso = -1, start = -1) => refused(index, errorCode, hw, lso, start);
   const partition = cluster.partition(topic, index);
   if (!partition) return empty(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   if (partition.leader !== brokerId) return empty(ErrorCode.NOT_LEADER_OR_FOLLOWER);
@@ -126,6 +126,14 @@ function readPartition(
   const batches = log.read(offset, upTo, maxBytes, firstWithData);
   const abortedTransactions = readCommitted ? partition.producers.abortedBetween(offset, (batches.at(-1)?.lastOffset ?? offset - 1) + 1) : null;
   return { data: { ...data, abortedTransactions }, batches };
+}
+
+/** A partition answered with an error and no records. */
+function refused(index: number, errorCode: number, hw = -1, lso = -1, start = -1): { data: Omit<PartitionData, 'records'>; batches: StoredBatch[] } {
+  return {
+    data: { partitionIndex: index, errorCode, highWatermark: hw, lastStableOffset: lso, logStartOffset: start, abortedTransactions: null, preferredReadReplica: -1 },
+    batches: [],
+  };
 }
 
 /** Resolves when any requested partition gets new records, or after `timeoutMs`. */

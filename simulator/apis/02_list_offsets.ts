@@ -36,13 +36,20 @@ export const listOffsets = defineApi({
   versions: '1-3',
   request,
   response,
-  handle(req, { cluster, broker }) {
+  handle(req, { cluster, broker, authorize }) {
     return {
       throttleTimeMs: 0,
-      topics: req.topics.map((t) => ({
-        name: t.name,
-        partitions: t.partitions.map((p) => lookUp(cluster, broker.id, t.name, p.partitionIndex, p.timestamp, req.isolationLevel === READ_COMMITTED)),
-      })),
+      topics: req.topics.map((t) => {
+        const described = authorize('DESCRIBE', 'TOPIC', t.name);
+        return {
+          name: t.name,
+          partitions: t.partitions.map((p) =>
+            described
+              ? lookUp(cluster, broker.id, t.name, p.partitionIndex, p.timestamp, req.isolationLevel === READ_COMMITTED)
+              : { partitionIndex: p.partitionIndex, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, timestamp: -1, offset: -1 },
+          ),
+        };
+      }),
     };
   },
   describe: (req) =>

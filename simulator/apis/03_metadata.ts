@@ -1,6 +1,8 @@
 // Metadata (3): brokers, the controller, and each topic's partitions with leader, replicas and ISR.
 // Asking for an unknown topic creates it when auto-creation is on, answering LEADER_NOT_AVAILABLE
 // for that round as Kafka does; clients ask again and find it.
+// Topics the client may not DESCRIBE are left out of an all-topics answer, and named ones get
+// TOPIC_AUTHORIZATION_FAILED, so their existence is not disclosed; auto-creation needs CREATE.
 
 import type { Cluster } from '../cluster/cluster.ts';
 import { invalidTopicName, type Topic } from '../cluster/topic.ts';
@@ -46,26 +48,33 @@ export const metadata = defineApi({
   versions: '0-6',
   request,
   response,
-  handle(req, { cluster, version }) {
+  handle(req, { cluster, version, authorize }) {
     // v0: an empty list means every topic; v1+: null means every topic, empty means none.
     const everyTopic = req.topics === null || (version === 0 && req.topics.length === 0);
-    const names = everyTopic ? [...cluster.topics.keys()] : req.topics!.map((t) => t.name);
+    const described = (name: string) => authorize('DESCRIBE', 'TOPIC', name);
+    const names = everyTopic ? [...cluster.topics.keys()].filter(described) : req.topics!.map((t) => t.name);
     const autoCreate = cluster.options.autoCreateTopics && (version < 4 || req.allowAutoTopicCreation);
+    const mayCreate = (name: string) => authorize('CREATE', 'CLUSTER') || authorize('CREATE', 'TOPIC', name);
     return {
       throttleTimeMs: 0,
       brokers: cluster.liveBrokers.map((b) => ({ nodeId: b.id, host: b.host, port: b.port, rack: null })),
       clusterId: cluster.id,
       controllerId: cluster.controllerId,
-      topics: names.map((name) => describeTopic(cluster, name, !everyTopic && autoCreate)),
+      topics: names.map((name) =>
+        described(name) ? describeTopic(cluster, name, !everyTopic && autoCreate, mayCreate) : unavailable(name, ErrorCode.TOPIC_AUTHORIZATION_FAILED),
+      ),
     };
   },
   describe: (req) => (req.topics === null ? 'all topics' : req.topics.map((t) => t.name).join(',')),
 });
 
-function describeTopic(cluster: Cluster, name: string, autoCreate: boolean): TopicMetadata {
+const unavailable = (name: string, errorCode: number): TopicMetadata => ({ errorCode, name, isInternal: false, partitions: [] });
+
+function describeTopic(cluster: Cluster, name: string, autoCreate: boolean, mayCreate: (name: string) => boolean): TopicMetadata {
   const topic = cluster.topics.get(name);
   if (topic) return topicMetadataOf(cluster, topic);
-  const failed = (code: number): TopicMetadata => ({ errorCode: code, name, isInternal: false, partitions: [] });
+  const failed = (code: number) => unavailable(name, code);
+  if (autoCreate && !mayCreate(name)) return failed(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
   if (invalidTopicName(name)) return failed(ErrorCode.INVALID_TOPIC_EXCEPTION);
   if (!autoCreate) return failed(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   try {

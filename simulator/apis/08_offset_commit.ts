@@ -40,11 +40,17 @@ export const offsetCommit = defineApi({
   versions: '2-7',
   request,
   response,
-  handle(req, { cluster, broker }) {
-    const answerAll = (errorCode: number) => ({
+  handle(req, { cluster, broker, authorize }) {
+    // Kafka checks READ on the group first, then READ on each topic, before the group's own state.
+    const readable = (topic: string) => authorize('READ', 'TOPIC', topic);
+    const answerAll = (errorCode: number, topicsChecked = true) => ({
       throttleTimeMs: 0,
-      topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) })),
+      topics: req.topics.map((t) => {
+        const topicError = topicsChecked && !readable(t.name) ? ErrorCode.TOPIC_AUTHORIZATION_FAILED : errorCode;
+        return { name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: topicError })) };
+      }),
     });
+    if (!authorize('READ', 'GROUP', req.groupId)) return answerAll(ErrorCode.GROUP_AUTHORIZATION_FAILED, false);
     try {
       const group = cluster.groups.group(req.groupId, broker.id, true);
       const groupError = group.commitError(req.memberId, req.generationId);
@@ -60,6 +66,7 @@ export const offsetCommit = defineApi({
         name: t.name,
         partitions: t.partitions.map((p) => {
           const answer = (errorCode: number) => ({ partitionIndex: p.partitionIndex, errorCode });
+          if (!readable(t.name)) return answer(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
           if (!cluster.partition(t.name, p.partitionIndex)) return answer(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
           const metadata = p.committedMetadata ?? '';
           if (Buffer.byteLength(metadata) > MAX_METADATA_BYTES) return answer(ErrorCode.OFFSET_METADATA_TOO_LARGE);

@@ -30,26 +30,33 @@ export const offsetFetch = defineApi({
   versions: '1-5',
   request,
   response,
-  handle(req, { cluster, broker, version }) {
+  handle(req, { cluster, broker, version, authorize }) {
+    const failAll = (errorCode: number) => {
+      // v1 has no top-level error: the error goes in every partition.
+      const topics = (req.topics ?? []).map((t) => ({
+        name: t.name,
+        partitions: t.partitionIndexes.map((partitionIndex) => ({ partitionIndex, committedOffset: -1, metadata: '', errorCode: version < 2 ? errorCode : ErrorCode.NONE })),
+      }));
+      return { throttleTimeMs: 0, topics: version < 2 ? topics : [], errorCode };
+    };
+    if (!authorize('DESCRIBE', 'GROUP', req.groupId)) return failAll(ErrorCode.GROUP_AUTHORIZATION_FAILED);
     try {
       cluster.groups.requireCoordinator(req.groupId, broker.id);
     } catch (error) {
       if (!(error instanceof KafkaError)) throw error;
-      // v1 has no top-level error: the coordinator error goes in every partition.
-      const topics = (req.topics ?? []).map((t) => ({
-        name: t.name,
-        partitions: t.partitionIndexes.map((partitionIndex) => ({ partitionIndex, committedOffset: -1, metadata: '', errorCode: version < 2 ? error.code : ErrorCode.NONE })),
-      }));
-      return { throttleTimeMs: 0, topics: version < 2 ? topics : [], errorCode: error.code };
+      return failAll(error.code);
     }
+    const described = (topic: string) => authorize('DESCRIBE', 'TOPIC', topic);
     const committed = cluster.groups.committed(req.groupId);
-    const wanted = req.topics ?? [...committed].map(([name, partitions]) => ({ name, partitionIndexes: [...partitions.keys()] }));
+    // Asked for everything, the group's offsets for topics the client may not describe are left out.
+    const wanted = req.topics ?? [...committed].filter(([name]) => described(name)).map(([name, partitions]) => ({ name, partitionIndexes: [...partitions.keys()] }));
     return {
       throttleTimeMs: 0,
       errorCode: ErrorCode.NONE,
       topics: wanted.map((t) => ({
         name: t.name,
         partitions: t.partitionIndexes.map((partitionIndex) => {
+          if (!described(t.name)) return { partitionIndex, committedOffset: -1, metadata: '', errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED };
           const offset = committed.get(t.name)?.get(partitionIndex);
           return {
             partitionIndex,

@@ -3,6 +3,7 @@
 
 import { ErrorCode, KafkaError } from '../protocol/errors.ts';
 import { int16, int32, int8, nullableString, since, string, struct } from '../protocol/schema.ts';
+import { DENIED_MESSAGE } from '../security/authorizer.ts';
 import { defineApi } from './api.ts';
 
 const GROUP = 0;
@@ -27,8 +28,10 @@ export const findCoordinator = defineApi({
   versions: '0-2',
   request,
   response,
-  handle(req, { cluster }) {
+  handle(req, { cluster, authorize }) {
     const failed = (errorCode: number, errorMessage: string) => ({ throttleTimeMs: 0, errorCode, errorMessage, nodeId: -1, host: '', port: -1 });
+    const denied = req.keyType === GROUP ? !authorize('DESCRIBE', 'GROUP', req.key) && 'GROUP_AUTHORIZATION_FAILED' : !authorize('DESCRIBE', 'TRANSACTIONAL_ID', req.key) && 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED';
+    if (denied) return failed(ErrorCode[denied], DENIED_MESSAGE[denied]);
     try {
       const nodeId = req.keyType === GROUP ? cluster.groups.findCoordinator(req.key) : cluster.transactions.findCoordinator(req.key);
       const broker = cluster.brokers.get(nodeId)!;

@@ -31,8 +31,9 @@ export const joinGroup = defineApi({
   versions: '0-5',
   request,
   response,
-  async handle(req, { cluster, broker, connection, header, version }) {
+  async handle(req, { cluster, broker, connection, header, version, authorize }) {
     const failed = (errorCode: number) => ({ throttleTimeMs: 0, errorCode, generationId: -1, protocolName: '', leader: '', memberId: req.memberId, members: [] });
+    if (!authorize('READ', 'GROUP', req.groupId)) return failed(ErrorCode.GROUP_AUTHORIZATION_FAILED);
     const { minSessionTimeoutMs, maxSessionTimeoutMs } = cluster.groups.options;
     if (req.sessionTimeoutMs < minSessionTimeoutMs || req.sessionTimeoutMs > maxSessionTimeoutMs) return failed(ErrorCode.INVALID_SESSION_TIMEOUT);
     try {

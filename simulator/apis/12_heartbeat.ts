@@ -22,7 +22,8 @@ export const heartbeat = defineApi({
   versions: '0-3',
   request,
   response,
-  handle(req, { cluster, broker }) {
+  handle(req, { cluster, broker, authorize }) {
+    if (!authorize('READ', 'GROUP', req.groupId)) return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED };
     try {
       const group = cluster.groups.group(req.groupId, broker.id);
       const error = group ? group.heartbeat(req.memberId, req.generationId) : 'UNKNOWN_MEMBER_ID';

@@ -23,7 +23,8 @@ export const leaveGroup = defineApi({
   versions: '0-3',
   request,
   response,
-  handle(req, { cluster, broker, version }) {
+  handle(req, { cluster, broker, version, authorize }) {
+    if (!authorize('READ', 'GROUP', req.groupId)) return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, members: [] };
     const leaving = version >= 3 ? req.members : [{ memberId: req.memberId, groupInstanceId: null }];
     try {
       const group = cluster.groups.group(req.groupId, broker.id);

@@ -28,16 +28,18 @@ export const describeGroups = defineApi({
   versions: '0-2',
   request,
   response,
-  handle(req, { cluster, broker }) {
+  handle(req, { cluster, broker, authorize }) {
+    const failed = (groupId: string, errorCode: number) => ({ errorCode, groupId, groupState: '', protocolType: '', protocolData: '', members: [] });
     return {
       throttleTimeMs: 0,
       groups: req.groups.map((groupId) => {
+        if (!authorize('DESCRIBE', 'GROUP', groupId)) return failed(groupId, ErrorCode.GROUP_AUTHORIZATION_FAILED);
         try {
           const group = cluster.groups.group(groupId, broker.id);
           return group ? summary(group) : { errorCode: ErrorCode.NONE, groupId, groupState: 'Dead', protocolType: '', protocolData: '', members: [] };
         } catch (error) {
           if (!(error instanceof KafkaError)) throw error;
-          return { errorCode: error.code, groupId, groupState: '', protocolType: '', protocolData: '', members: [] };
+          return failed(groupId, error.code);
         }
       }),
     };
@@ -51,7 +53,8 @@ function summary(group: Group) {
     errorCode: ErrorCode.NONE,
     groupId: group.groupId,
     groupState: group.state,
-    protocolType: group.protocolType ?? '',
+    // A group that only holds committed offsets is, to Kafka 4's group coordinator, an empty consumer group.
+    protocolType: group.protocolType ?? 'consumer',
     protocolData: stable ? (group.protocolName ?? '') : '',
     members: [...group.members.values()].map((m) => ({
       memberId: m.memberId,

@@ -1,4 +1,5 @@
 // ListGroups (16): the groups this broker coordinates (clients ask every broker to list them all).
+// Without DESCRIBE on the cluster, only the groups the client may DESCRIBE are listed.
 
 import { ErrorCode } from '../protocol/errors.ts';
 import { array, int16, int32, since, string, struct } from '../protocol/schema.ts';
@@ -18,12 +19,16 @@ export const listGroups = defineApi({
   versions: '0-2',
   request,
   response,
-  handle(_req, { cluster, broker }) {
-    const coordinated = [...cluster.groups.groups.values()].filter((g) => cluster.groups.coordinatorOf(g.groupId) === broker.id);
+  handle(_req, { cluster, broker, authorize }) {
+    const everyGroup = authorize('DESCRIBE', 'CLUSTER');
+    const coordinated = [...cluster.groups.groups.values()].filter(
+      (g) => cluster.groups.coordinatorOf(g.groupId) === broker.id && (everyGroup || authorize('DESCRIBE', 'GROUP', g.groupId)),
+    );
     return {
       throttleTimeMs: 0,
       errorCode: ErrorCode.NONE,
-      groups: coordinated.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType ?? '' })),
+      // A group that only holds committed offsets is, to Kafka 4's group coordinator, an empty consumer group.
+      groups: coordinated.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType ?? 'consumer' })),
     };
   },
 });

@@ -43,15 +43,20 @@ export const createTopics = defineApi({
   versions: '0-4',
   request,
   response,
-  handle(req, { cluster }) {
+  handle(req, { cluster, authorize }) {
     if (metadataRecords(req.topics, cluster.options.numPartitions) > MAX_RECORDS_PER_REQUEST) {
       return { throttleTimeMs: 0, topics: req.topics.map((t) => ({ name: t.name, ...TOO_LARGE })) };
     }
     const twice = namesGivenTwice(req.topics.map((t) => t.name));
+    // CREATE on the cluster allows any topic; otherwise CREATE on each topic is needed.
+    const mayCreate = (name: string) => authorize('CREATE', 'CLUSTER') || authorize('CREATE', 'TOPIC', name);
     const results: TopicResult[] = req.topics
-      .filter((t) => !twice.has(t.name))
+      .filter((t) => !twice.has(t.name) && mayCreate(t.name))
       .map((t) => ({ name: t.name, ...outcomeOf(() => cluster.createTopic(newTopic(t), req.validateOnly)) }));
     for (const name of twice) results.push({ name, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Duplicate topic name.' });
+    for (const t of req.topics) {
+      if (!twice.has(t.name) && !mayCreate(t.name)) results.push({ name: t.name, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: 'Authorization failed.' });
+    }
     return { throttleTimeMs: 0, topics: results };
   },
   describe: (req) =>

@@ -27,13 +27,20 @@ export const deleteRecords = defineApi({
   versions: '0-1',
   request,
   response,
-  handle(req, { cluster, broker }) {
+  handle(req, { cluster, broker, authorize }) {
     return {
       throttleTimeMs: 0,
-      topics: req.topics.map((t) => ({
-        name: t.name,
-        partitions: t.partitions.map((p) => deleteBefore(cluster, broker.id, t.name, p.partitionIndex, p.offset)),
-      })),
+      topics: req.topics.map((t) => {
+        const deletable = authorize('DELETE', 'TOPIC', t.name);
+        return {
+          name: t.name,
+          partitions: t.partitions.map((p) =>
+            deletable
+              ? deleteBefore(cluster, broker.id, t.name, p.partitionIndex, p.offset)
+              : { partitionIndex: p.partitionIndex, lowWatermark: -1, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED },
+          ),
+        };
+      }),
     };
   },
   describe: (req) =>

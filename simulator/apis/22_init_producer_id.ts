@@ -25,12 +25,19 @@ export const initProducerId = defineApi({
   versions: '0-1',
   request,
   response,
-  handle(req, { cluster, broker }) {
+  handle(req, { cluster, broker, authorize, authorizeAny }) {
+    const failed = (errorCode: number) => ({ throttleTimeMs: 0, errorCode, producerId: -1, producerEpoch: -1 });
+    if (req.transactionalId !== null) {
+      if (!authorize('WRITE', 'TRANSACTIONAL_ID', req.transactionalId)) return failed(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+    } else if (!authorize('IDEMPOTENT_WRITE', 'CLUSTER') && !authorizeAny('WRITE', 'TOPIC')) {
+      // An idempotent producer needs IDEMPOTENT_WRITE on the cluster or WRITE on some topic (KIP-679).
+      return failed(ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
+    }
     try {
       const granted = cluster.transactions.initProducerId(req.transactionalId, req.transactionTimeoutMs, broker.id);
       return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, ...granted };
     } catch (error) {
-      if (error instanceof KafkaError) return { throttleTimeMs: 0, errorCode: error.code, producerId: -1, producerEpoch: -1 };
+      if (error instanceof KafkaError) return failed(error.code);
       throw error;
     }
   },

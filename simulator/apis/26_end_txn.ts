@@ -20,7 +20,8 @@ export const endTxn = defineApi({
   versions: '0-1',
   request,
   response,
-  handle(req, { cluster, broker }) {
+  handle(req, { cluster, broker, authorize }) {
+    if (!authorize('WRITE', 'TRANSACTIONAL_ID', req.transactionalId)) return { throttleTimeMs: 0, errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED };
     try {
       cluster.transactions.endTxn(req.transactionalId, req.producerId, req.producerEpoch, req.committed, broker.id);
       return { throttleTimeMs: 0, errorCode: ErrorCode.NONE };

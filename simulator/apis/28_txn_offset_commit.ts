@@ -29,11 +29,13 @@ export const txnOffsetCommit = defineApi({
   versions: '0-2',
   request,
   response,
-  handle(req, { cluster, broker }) {
+  handle(req, { cluster, broker, authorize }) {
     const answerAll = (errorFor: (topic: string, partition: number) => number) => ({
       throttleTimeMs: 0,
       topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: errorFor(t.name, p.partitionIndex) })) })),
     });
+    if (!authorize('WRITE', 'TRANSACTIONAL_ID', req.transactionalId)) return answerAll(() => ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+    if (!authorize('READ', 'GROUP', req.groupId)) return answerAll(() => ErrorCode.GROUP_AUTHORIZATION_FAILED);
     try {
       cluster.groups.requireCoordinator(req.groupId, broker.id);
     } catch (error) {
@@ -42,6 +44,7 @@ export const txnOffsetCommit = defineApi({
     }
     const now = Date.now();
     return answerAll((topic, partition) => {
+      if (!authorize('READ', 'TOPIC', topic)) return ErrorCode.TOPIC_AUTHORIZATION_FAILED;
       if (!cluster.partition(topic, partition)) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
       const p = req.topics.find((t) => t.name === topic)!.partitions.find((x) => x.partitionIndex === partition)!;
       cluster.groups.commitInTransaction(req.groupId, req.producerId, topic, partition, {

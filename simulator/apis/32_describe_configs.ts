@@ -3,13 +3,13 @@
 // from and, when asked, lists its synonyms: the topic override, then the broker config it falls
 // back to.
 
-import { BROKER_SYNONYM, brokerConfigs, ConfigResource, ConfigSource, resourceLabel, type BrokerConfig } from '../cluster/broker-configs.ts';
+import { BROKER_SYNONYM, brokerConfigs, CLUSTER_DEFAULTS, ConfigResource, ConfigSource, resourceLabel, type BrokerConfig } from '../cluster/broker-configs.ts';
 import type { Cluster } from '../cluster/cluster.ts';
 import { TOPIC_CONFIGS } from '../cluster/configs.ts';
 import { invalidTopicName, type Topic } from '../cluster/topic.ts';
 import { ErrorCode, KafkaError } from '../protocol/errors.ts';
 import { array, bool, int16, int32, int8, nullableArray, nullableString, since, string, struct, type EncodableType } from '../protocol/schema.ts';
-import { outcomeOf, type Outcome } from './admin.ts';
+import { configsDenied, outcomeOf, type Outcome } from './admin.ts';
 import { defineApi } from './api.ts';
 
 const request = struct({
@@ -51,10 +51,12 @@ export const describeConfigs = defineApi({
   versions: '0-2',
   request,
   response,
-  handle(req, { cluster, broker }) {
+  handle(req, { cluster, broker, authorize }) {
     return {
       throttleTimeMs: 0,
       results: req.resources.map(({ resourceType, resourceName, configurationKeys }) => {
+        const denied = configsDenied(resourceType, resourceName, 'DESCRIBE_CONFIGS', authorize);
+        if (denied) return { resourceType, resourceName, ...denied, configs: [] };
         const { configs, ...outcome } = describeResource(cluster, broker.id, resourceType, resourceName, req.includeSynonyms);
         // An empty key list means every config, as null does.
         const wanted = configurationKeys?.length ? new Set(configurationKeys) : null;
@@ -66,15 +68,16 @@ export const describeConfigs = defineApi({
 });
 
 function describeResource(cluster: Cluster, brokerId: number, type: number, name: string, includeSynonyms: boolean): Outcome & { configs: ConfigEntry[] } {
-  // Kafka answers an unknown topic with the bare error code, no message.
+  // Kafka answers an unknown topic with the bare error code, and an empty message (not null).
   if (type === ConfigResource.TOPIC && !invalidTopicName(name) && !cluster.topics.has(name)) {
-    return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: null, configs: [] };
+    return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: '', configs: [] };
   }
   let configs: ConfigEntry[] = [];
   const outcome = outcomeOf(() => {
     configs = configsOf(cluster, brokerId, type, name, includeSynonyms);
   });
-  return { ...outcome, configs };
+  // A described resource comes with the message "", as Kafka 4 sends it.
+  return { ...outcome, errorMessage: outcome.errorCode === ErrorCode.NONE ? '' : outcome.errorMessage, configs };
 }
 
 function configsOf(cluster: Cluster, brokerId: number, type: number, name: string, includeSynonyms: boolean): ConfigEntry[] {
@@ -85,8 +88,12 @@ function configsOf(cluster: Cluster, brokerId: number, type: number, name: strin
     return Object.keys(TOPIC_CONFIGS).map((config) => topicEntry(topic, config, includeSynonyms));
   }
   if (type === ConfigResource.BROKER) {
-    // The empty name means the cluster-wide dynamic defaults, of which this cluster has none.
-    if (name === '') return [];
+    // The empty name means the cluster-wide dynamic defaults.
+    if (name === '') {
+      return Object.entries(CLUSTER_DEFAULTS).map(([config, value]) =>
+        entry(config, value, false, [{ name: config, value, source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG }], includeSynonyms),
+      );
+    }
     if (!/^-?\d+$/.test(name)) throw new KafkaError('INVALID_REQUEST', `Broker id must be an integer, but it is: ${name}`);
     if (Number(name) !== brokerId) {
       throw new KafkaError('INVALID_REQUEST', `Unexpected broker id, expected ${brokerId} or empty string, but received ${name}`);
@@ -101,12 +108,16 @@ function topicEntry(topic: Topic, name: string, includeSynonyms: boolean): Confi
   const brokerName = BROKER_SYNONYM[name];
   const synonyms: Synonym[] = [];
   if (topic.config.isOverridden(name)) synonyms.push({ name, value, source: ConfigSource.TOPIC_CONFIG });
+  const clusterDefault = brokerName ? CLUSTER_DEFAULTS[brokerName] : undefined;
+  if (clusterDefault !== undefined) synonyms.push({ name: brokerName, value: clusterDefault, source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG });
   if (brokerName) synonyms.push({ name: brokerName, value: TOPIC_CONFIGS[name].default, source: ConfigSource.DEFAULT_CONFIG });
   return entry(name, value, false, synonyms, includeSynonyms);
 }
 
 function brokerEntry(config: BrokerConfig, includeSynonyms: boolean): ConfigEntry {
+  // Kafka's precedence: cluster-wide dynamic default, then server.properties, then Kafka's default.
   const synonyms: Synonym[] = [];
+  if (config.clusterDefault !== undefined) synonyms.push({ name: config.name, value: config.clusterDefault, source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG });
   if (config.isStatic) synonyms.push({ name: config.name, value: config.value, source: ConfigSource.STATIC_BROKER_CONFIG });
   if (config.kafkaDefault !== undefined) synonyms.push({ name: config.name, value: config.kafkaDefault, source: ConfigSource.DEFAULT_CONFIG });
   return entry(config.name, config.value, !config.dynamic, synonyms, includeSynonyms);

@@ -10,7 +10,7 @@ import { validateTopicConfigs } from '../cluster/configs.ts';
 import { invalidTopicName } from '../cluster/topic.ts';
 import { ErrorCode, KafkaError } from '../protocol/errors.ts';
 import { array, bool, int16, int32, int8, nullableString, string, struct, type DecodedType } from '../protocol/schema.ts';
-import { namesGivenTwice, outcomeOf } from './admin.ts';
+import { configsDenied, namesGivenTwice, outcomeOf } from './admin.ts';
 import { defineApi } from './api.ts';
 
 const resource = struct({
@@ -37,7 +37,7 @@ export const alterConfigs = defineApi({
   versions: '0-1',
   request,
   response,
-  handle(req, { cluster, broker }) {
+  handle(req, { cluster, broker, authorize }) {
     const twice = namesGivenTwice(req.resources.map((r) => `${r.resourceType}:${r.resourceName}`));
     return {
       throttleTimeMs: 0,
@@ -46,7 +46,7 @@ export const alterConfigs = defineApi({
         resourceName: r.resourceName,
         ...(twice.has(`${r.resourceType}:${r.resourceName}`)
           ? { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Each resource must appear at most once.' }
-          : outcomeOf(() => alter(cluster, broker.id, r, req.validateOnly))),
+          : (configsDenied(r.resourceType, r.resourceName, 'ALTER_CONFIGS', authorize) ?? outcomeOf(() => alter(cluster, broker.id, r, req.validateOnly)))),
       })),
     };
   },

@@ -17,11 +17,12 @@ export const deleteGroups = defineApi({
   versions: '0-1',
   request,
   response,
-  handle(req, { cluster, broker }) {
+  handle(req, { cluster, broker, authorize }) {
     return {
       throttleTimeMs: 0,
       results: req.groupsNames.map((groupId) => {
         const answer = (errorCode: number) => ({ groupId, errorCode });
+        if (!authorize('DELETE', 'GROUP', groupId)) return answer(ErrorCode.GROUP_AUTHORIZATION_FAILED);
         try {
           const group = cluster.groups.group(groupId, broker.id);
           if (!group || group.state === 'Dead') return answer(ErrorCode.GROUP_ID_NOT_FOUND);

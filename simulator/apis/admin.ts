@@ -1,7 +1,11 @@
-// Shared by the admin APIs: how a refusal becomes a result's error fields, and which names a
-// request lists more than once (Kafka answers those INVALID_REQUEST rather than act on either).
+// Shared by the admin APIs: how a refusal becomes a result's error fields, which names a request
+// lists more than once (Kafka answers those INVALID_REQUEST rather than act on either), and who may
+// see or change a resource's configs.
 
+import { ConfigResource } from '../cluster/broker-configs.ts';
 import { ErrorCode, KafkaError } from '../protocol/errors.ts';
+import { DENIED_MESSAGE } from '../security/authorizer.ts';
+import type { RequestContext } from './api.ts';
 
 export interface Outcome {
   errorCode: number;
@@ -33,4 +37,18 @@ export function namesGivenTwice(names: readonly string[]): Set<string> {
   const twice = new Set<string>();
   for (const name of names) (seen.has(name) ? twice : seen).add(name);
   return twice;
+}
+
+/**
+ * Whether DescribeConfigs / AlterConfigs may see or change a resource's configs: a topic's need the
+ * operation on the topic, a broker's on the cluster. The refusal Kafka answers, or null when allowed.
+ */
+export function configsDenied(resourceType: number, name: string, operation: 'DESCRIBE_CONFIGS' | 'ALTER_CONFIGS', authorize: RequestContext['authorize']): Outcome | null {
+  if (resourceType === ConfigResource.TOPIC && !authorize(operation, 'TOPIC', name)) {
+    return { errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: DENIED_MESSAGE.TOPIC_AUTHORIZATION_FAILED };
+  }
+  if (resourceType === ConfigResource.BROKER && !authorize(operation, 'CLUSTER')) {
+    return { errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: DENIED_MESSAGE.CLUSTER_AUTHORIZATION_FAILED };
+  }
+  return null;
 }

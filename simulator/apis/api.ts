@@ -5,6 +5,7 @@ import type { Broker } from '../cluster/broker.ts';
 import type { Cluster } from '../cluster/cluster.ts';
 import type { Connection } from '../net/listener.ts';
 import type { RequestHeader } from '../protocol/headers.ts';
+import type { AuthSession } from '../security/session.ts';
 import { versions, type Decoded, type Encodable, type Spec, type StructType, type VersionRange } from '../protocol/schema.ts';
 
 /** Returned by a handler when Kafka sends no response (Produce with acks=0). */
@@ -16,6 +17,12 @@ export interface RequestContext {
   readonly connection: Connection;
   readonly header: RequestHeader;
   readonly version: number;
+  /** The connection's authentication: its principal ("User:alice"; User:ANONYMOUS without SASL) and SASL state. */
+  readonly session: AuthSession;
+  /** May this client perform the operation on the resource (the cluster when no name is given)? Always, without an authorizer. */
+  readonly authorize: AuthSession['authorize'];
+  /** May this client perform the operation on at least one resource of the type? (Kafka's authorizeByResourceType.) */
+  readonly authorizeAny: AuthSession['authorizeAny'];
 }
 
 type Result<Res> = Res | typeof NO_RESPONSE;

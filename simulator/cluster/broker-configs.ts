@@ -15,6 +15,7 @@ export const resourceLabel = (type: number, name: string) =>
 /** Kafka's DescribeConfigsResponse.ConfigSource ids. */
 export const ConfigSource = {
   TOPIC_CONFIG: 1,
+  DYNAMIC_DEFAULT_BROKER_CONFIG: 3,
   STATIC_BROKER_CONFIG: 4,
   DEFAULT_CONFIG: 5,
 } as const;
@@ -47,6 +48,13 @@ export const BROKER_SYNONYM: Readonly<Record<string, string>> = {
   'unclean.leader.election.enable': 'unclean.leader.election.enable',
 };
 
+/**
+ * Cluster-wide dynamic defaults (DescribeConfigs of the broker named ""). A Kafka 4 cluster with
+ * eligible leader replicas (KIP-966, on by default) writes min.insync.replicas as one when it is
+ * formatted, so brokers and topics report it from there rather than from Kafka's default.
+ */
+export const CLUSTER_DEFAULTS: Readonly<Record<string, string>> = { 'min.insync.replicas': '1' };
+
 export interface BrokerConfig {
   name: string;
   value: string;
@@ -56,6 +64,8 @@ export interface BrokerConfig {
   kafkaDefault?: string;
   /** Kafka can change it at run time (KIP-226); Kafka reports the others read-only. */
   dynamic: boolean;
+  /** Its cluster-wide dynamic default, which takes precedence over server.properties. */
+  clusterDefault?: string;
 }
 
 export function brokerConfigs(cluster: Cluster, brokerId: number): BrokerConfig[] {
@@ -67,7 +77,10 @@ export function brokerConfigs(cluster: Cluster, brokerId: number): BrokerConfig[
     kafkaDefault,
     dynamic,
   });
-  const kafkaDefault = (name: string, value: string, dynamic: boolean): BrokerConfig => ({ name, value, isStatic: false, kafkaDefault: value, dynamic });
+  const kafkaDefault = (name: string, value: string, dynamic: boolean): BrokerConfig => {
+    const clusterDefault = CLUSTER_DEFAULTS[name];
+    return { name, value: clusterDefault ?? value, isStatic: false, kafkaDefault: value, dynamic, clusterDefault };
+  };
   const address = cluster.brokers.get(brokerId)?.address ?? '';
   return [
     fromOptions('node.id', brokerId, '-1'),

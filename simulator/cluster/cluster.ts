@@ -5,10 +5,13 @@
 import { handleFrame } from '../dispatch.ts';
 import { EventStream } from '../introspection/events.ts';
 import type { ClusterSnapshot } from '../introspection/snapshot.ts';
+import { LogCleaner, type CleanLogsOptions, type PartitionCleaning } from '../log/cleaner.ts';
 import { memoryStore, diskStore, type Store } from '../log/store.ts';
 import { KafkaError } from '../protocol/errors.ts';
 import type { BatchHeader } from '../protocol/records.ts';
 import { GroupCoordinator } from '../groups/coordinator.ts';
+import { validAcl, type AclBinding, type AclBindingInput, type AclFilter } from '../security/acl.ts';
+import { Security, type SecurityOptions } from '../security/security.ts';
 import { TransactionCoordinator } from '../txn/coordinator.ts';
 import { Broker } from './broker.ts';
 import { TOPIC_CONFIGS, validateTopicConfigs } from './configs.ts';
@@ -16,7 +19,8 @@ import { assignReplicas } from './placement.ts';
 import { Random } from './random.ts';
 import { collisionKey, invalidTopicName, Partition, Topic } from './topic.ts';
 
-export interface ClusterOptions {
+/** With `users`, every listener is SASL_PLAINTEXT and ACLs are enforced (see SecurityOptions). */
+export interface ClusterOptions extends SecurityOptions {
   /** Number of brokers (default 1). Broker ids are 1..N. */
   brokers?: number;
   /** Port of broker 1; broker N listens on port + N - 1. 0 (default) picks free ports. */
@@ -39,6 +43,10 @@ export interface ClusterOptions {
   transactionStateTopicPartitions?: number;
   /** A create.topic.policy: return a message to refuse a topic with POLICY_VIOLATION. */
   createTopicPolicy?: (topic: NewTopic) => string | undefined | void;
+  /** Kafka's log.retention.check.interval.ms (default 300000); 0 turns background retention off. */
+  logRetentionCheckIntervalMs?: number;
+  /** Kafka's log.cleaner.backoff.ms (default 15000): how often compaction looks for dirty logs; 0 turns it off. */
+  logCleanerBackoffMs?: number;
 }
 
 export interface NewTopic {
@@ -58,6 +66,7 @@ interface SavedMetadata {
   clusterId: string;
   producerIdBlockEnd?: number;
   topics: { name: string; id: string; internal?: boolean; configs: Record<string, string>; partitions: { replicas: number[]; leader: number }[] }[];
+  acls?: AclBinding[];
 }
 
 export const HOST = '127.0.0.1';
@@ -68,9 +77,11 @@ export class Cluster {
   readonly topics = new Map<string, Topic>();
   readonly random: Random;
   readonly id: string;
-  readonly options: Required<Omit<ClusterOptions, 'dataDir' | 'seed' | 'createTopicPolicy'>> & ClusterOptions;
+  readonly options: Required<Omit<ClusterOptions, 'dataDir' | 'seed' | 'createTopicPolicy' | keyof SecurityOptions>> & ClusterOptions;
   readonly groups: GroupCoordinator;
   readonly transactions: TransactionCoordinator;
+  readonly security: Security;
+  private readonly cleaner: LogCleaner;
   /** Producer ids are handed out in blocks, as Kafka's controller does, so a restart never reuses one. */
   private producerIds = { next: 0, blockEnd: 0 };
   private readonly store: Store;
@@ -85,12 +96,16 @@ export class Cluster {
       groupInitialRebalanceDelayMs: 3000,
       offsetsTopicPartitions: 50,
       transactionStateTopicPartitions: 50,
+      logRetentionCheckIntervalMs: 300_000,
+      logCleanerBackoffMs: 15_000,
       ...options,
     };
     if (!Number.isInteger(this.options.brokers) || this.options.brokers < 1) throw new Error(`brokers must be a positive integer, not ${this.options.brokers}`);
     this.random = new Random(options.seed);
     this.store = options.dataDir ? diskStore(options.dataDir) : memoryStore;
     const saved = this.store.loadMetadata<SavedMetadata>();
+    // ACLs live in the cluster metadata, as in KRaft: those created at run time survive a restart.
+    this.security = new Security({ ...options, acls: [...(saved?.acls ?? []), ...(options.acls ?? [])] }, () => this.saveMetadata());
     this.id = saved?.clusterId ?? this.random.bytes(16).toString('base64url');
     for (let id = 1; id <= this.options.brokers; id++) {
       this.brokers.set(id, new Broker(id, HOST, this.options.port === 0 ? 0 : this.options.port + id - 1));
@@ -104,6 +119,10 @@ export class Cluster {
     });
     this.transactions = new TransactionCoordinator(this, this.options.transactionStateTopicPartitions);
     this.producerIds = { next: saved?.producerIdBlockEnd ?? 0, blockEnd: saved?.producerIdBlockEnd ?? 0 };
+    this.cleaner = new LogCleaner(this, {
+      retentionCheckIntervalMs: this.options.logRetentionCheckIntervalMs,
+      cleanerBackoffMs: this.options.logCleanerBackoffMs,
+    });
   }
 
   nextProducerId(): number {
@@ -122,6 +141,7 @@ export class Cluster {
       for (const broker of this.brokers.values()) {
         await broker.start((frame, connection) => handleFrame(this, broker, frame, connection), this.events);
       }
+      this.cleaner.start();
     } catch (error) {
       await this.stop();
       throw error;
@@ -129,6 +149,7 @@ export class Cluster {
   }
 
   async stop(): Promise<void> {
+    this.cleaner.stop();
     this.groups.shutdown();
     this.transactions.shutdown();
     await Promise.all([...this.brokers.values()].map((b) => b.stop()));
@@ -197,7 +218,7 @@ export class Cluster {
     const factor = replicationFactor === -1 ? this.options.defaultReplicationFactor : replicationFactor;
     const live = this.liveBrokers.map((b) => b.id);
     if (factor > live.length) {
-      throw new KafkaError('INVALID_REPLICATION_FACTOR', `Unable to replicate the partition ${factor} time(s): The target replication factor of ${factor} cannot be reached because only ${live.length} broker(s) are registered.`);
+      throw new KafkaError('INVALID_REPLICATION_FACTOR', `Unable to replicate the partition ${factor} time(s): The target replication factor of ${factor} cannot be reached because only ${live.length} broker(s) are registered or some brokers have all their log directories cordoned.`);
     }
     return assignReplicas(live, count, factor, this.random, firstPartition);
   }
@@ -263,6 +284,23 @@ export class Cluster {
     return topic;
   }
 
+  // ------------------------------------------------------------------ ACLs
+
+  /** Adds ACLs, as CreateAcls does (adding one that exists changes nothing); throws on an invalid one. */
+  createAcls(acls: AclBindingInput[]): void {
+    this.security.acls.add(acls.map(validAcl));
+  }
+
+  /** The ACLs a filter selects (all of them without one), as DescribeAcls lists them. */
+  describeAcls(filter: AclFilter = {}): AclBinding[] {
+    return this.security.acls.list(filter);
+  }
+
+  /** Removes the ACLs a filter selects, as DeleteAcls does, and returns them. */
+  deleteAcls(filter: AclFilter): AclBinding[] {
+    return this.security.acls.remove(filter);
+  }
+
   // ------------------------------------------------------------------ records
 
   /** Appends validated batches to a partition's log; returns the first offset assigned. */
@@ -303,6 +341,14 @@ export class Cluster {
     return partition.log.startOffset;
   }
 
+  /**
+   * Runs retention (cleanup.policy=delete) and compaction (cleanup.policy=compact) now, instead of
+   * waiting for the background cleaner; returns what each partition lost.
+   */
+  cleanLogs(options: CleanLogsOptions = {}): PartitionCleaning[] {
+    return this.cleaner.cleanLogs(options);
+  }
+
   // ------------------------------------------------------------------ persistence and introspection
 
   private restoreTopic(saved: SavedMetadata['topics'][number]): void {
@@ -315,6 +361,7 @@ export class Cluster {
     this.store.saveMetadata({
       clusterId: this.id,
       producerIdBlockEnd: this.producerIds.blockEnd,
+      acls: this.security.acls.all.length > 0 ? [...this.security.acls.all] : undefined,
       topics: [...this.topics.values()].map((t) => ({
         name: t.name,
         id: t.id,

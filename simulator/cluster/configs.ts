@@ -16,7 +16,7 @@ interface ConfigDefinition {
 const LONG_MAX = '9223372036854775807';
 
 export const TOPIC_CONFIGS: Record<string, ConfigDefinition> = {
-  'cleanup.policy': { type: 'list', default: 'delete', oneOf: ['delete', 'compact'] },
+  'cleanup.policy': { type: 'list', default: 'delete', oneOf: ['compact', 'delete'] },
   'compression.type': { type: 'string', default: 'producer', oneOf: ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'] },
   'delete.retention.ms': { type: 'long', default: '86400000', min: 0 },
   'file.delete.delay.ms': { type: 'long', default: '60000', min: 0 },
@@ -67,7 +67,7 @@ export function validateTopicConfig(name: string, value: string | null): void {
       return;
     case 'list':
       for (const item of value.split(',').map((s) => s.trim())) {
-        if (definition.oneOf && !definition.oneOf.includes(item)) throw invalid(`Value must be one of: ${definition.oneOf.join(', ')}`);
+        if (definition.oneOf && !definition.oneOf.includes(item)) throw invalid(`String must be one of: ${definition.oneOf.join(', ')}`);
       }
       return;
   }

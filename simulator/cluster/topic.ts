@@ -31,9 +31,12 @@ export class Partition {
     return this.log.endOffset;
   }
 
-  /** What read_committed consumers may read up to: the high watermark, or the first open transaction. */
+  /**
+   * What read_committed consumers may read up to: the high watermark, or the first open transaction —
+   * never below the log start offset, which retention may move past a transaction's first batch.
+   */
   get lastStableOffset(): number {
-    return this.producers.lastStableOffset(this.highWatermark);
+    return Math.max(this.log.startOffset, this.producers.lastStableOffset(this.highWatermark));
   }
 
   /**
@@ -82,21 +85,24 @@ export class Topic {
   get replicationFactor(): number {
     return this.partitions[0]?.replicas.length ?? 0;
   }
+
+  /** cleanup.policy: "delete" (retention), "compact" (keep the latest record per key), or both. */
+  get cleanupPolicy(): { delete: boolean; compact: boolean } {
+    const policies = this.config.get('cleanup.policy').split(',').map((s) => s.trim());
+    return { delete: policies.includes('delete'), compact: policies.includes('compact') };
+  }
 }
 
 const LEGAL_NAME = /^[a-zA-Z0-9._-]+$/;
 export const MAX_TOPIC_NAME_LENGTH = 249;
 
-/** Kafka's topic name rules (org.apache.kafka.common.internals.Topic.validate); returns why not, or null. */
+/** Kafka's topic name rules (org.apache.kafka.common.internals.Topic.validate, 4.x messages); returns why not, or null. */
 export function invalidTopicName(name: string): string | null {
-  if (name.length === 0) return 'Topic name is illegal, it can\'t be empty';
-  if (name === '.' || name === '..') return 'Topic name cannot be "." or ".."';
-  if (name.length > MAX_TOPIC_NAME_LENGTH) {
-    return `Topic name is illegal, it can't be longer than ${MAX_TOPIC_NAME_LENGTH} characters, topic name: ${name}`;
-  }
-  if (!LEGAL_NAME.test(name)) {
-    return `Topic name "${name}" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'`;
-  }
+  const invalid = (why: string) => `Topic name is invalid: ${why}`;
+  if (name.length === 0) return invalid('the empty string is not allowed');
+  if (name === '.' || name === '..') return invalid(`'${name}' is not allowed`);
+  if (name.length > MAX_TOPIC_NAME_LENGTH) return invalid(`the length of '${name}' is longer than the max allowed length ${MAX_TOPIC_NAME_LENGTH}`);
+  if (!LEGAL_NAME.test(name)) return invalid(`'${name}' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'`);
   return null;
 }
 

@@ -15,6 +15,7 @@ export function decodeAssignment(bytes: Buffer): Record<string, number[]> | null
   try {
     const r = new Reader(bytes);
     const version = int16.read(r, { version: 0, flexible: false });
+    if (version < 0) return null; // Kafka's ConsumerProtocol refuses these; newer versions are read as the newest known
     const { assignedPartitions } = assignmentSchema.read(r, { version, flexible: false });
     return Object.fromEntries(assignedPartitions.map((a) => [a.topic, [...a.partitions].sort((x, y) => x - y)]));
   } catch {

@@ -341,12 +341,14 @@ export class Group {
 
   /** Whether a member may commit offsets for this generation (OffsetCommit's group checks). */
   commitError(memberId: string, generationId: number): ErrorName {
-    if (generationId < 0 && memberId === '' && this.state === 'Empty') return 'NONE'; // a consumer without a group membership
     if (this.state === 'Dead') return 'COORDINATOR_NOT_AVAILABLE';
+    if (generationId < 0 && this.state === 'Empty') return 'NONE'; // a consumer without a group membership
     const member = this.members.get(memberId);
     if (!member) return 'UNKNOWN_MEMBER_ID';
     if (generationId !== this.generationId) return 'ILLEGAL_GENERATION';
-    if (this.state !== 'Stable') return 'REBALANCE_IN_PROGRESS';
+    // As in Kafka, a member of the current generation may still commit once a rebalance has begun
+    // (consumers commit what they read before rejoining); only between join and sync is it refused.
+    if (this.state === 'CompletingRebalance') return 'REBALANCE_IN_PROGRESS';
     this.scheduleSessionTimeout(member);
     return 'NONE';
   }

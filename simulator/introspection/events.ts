@@ -2,6 +2,7 @@
 // checks, the chaos screen, the history checker and the grader.
 
 import type { GroupChange, GroupState } from '../groups/group.ts';
+import type { PartitionCleaning } from '../log/cleaner.ts';
 
 export type ClusterEvent =
   | {
@@ -37,6 +38,8 @@ export type ClusterEvent =
       producerId: number;
     }
   | { type: 'records-deleted'; topic: string; partition: number; logStartOffset: number }
+  /** Retention or compaction removed records from a partition (what, and where the log now starts). */
+  | ({ type: 'log-cleaned' } & PartitionCleaning)
   | ({ type: 'group-changed'; group: string; state: GroupState; generationId: number } & GroupChange)
   | { type: 'group-deleted'; group: string }
   | { type: 'offsets-committed'; group: string; topic: string; partition: number; offset: number }

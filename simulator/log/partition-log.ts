@@ -1,6 +1,7 @@
 // One partition's log: record batches in offset order, with the log start offset that retention
 // and DeleteRecords move, and the log end offset that appends move. Batches are kept as the bytes
-// that go on the wire, so a fetch is a slice of this array.
+// that go on the wire, so a fetch is a slice of this array. The log cleaner (cleaner.ts) replaces
+// batches; compaction leaves gaps between offsets but never moves the end offset.
 
 import { readBatchHeader, readRecords, stampBatch } from '../protocol/records.ts';
 import type { PartitionStore } from './store.ts';
@@ -21,8 +22,8 @@ export class PartitionLog {
   constructor(private readonly store: PartitionStore) {
     const saved = store.load();
     for (const data of saved.batches) this.push(data);
-    this.startOffset = this.batches[0]?.baseOffset ?? saved.startOffset;
-    // The file still holds batches that DeleteRecords removed before the restart: drop them again.
+    // The file may still hold batches that DeleteRecords removed before the restart: drop them again.
+    // The saved start offset wins over the first batch's, which compaction may have removed.
     this.dropBelow(saved.startOffset);
     if (this.batches.length === 0) this.endOffset = Math.max(this.endOffset, this.startOffset);
   }
@@ -97,6 +98,24 @@ export class PartitionLog {
     if (offset <= this.startOffset) return;
     this.dropBelow(offset);
     this.store.setStartOffset(offset);
+  }
+
+  /**
+   * Replaces every batch with what the log cleaner kept, moving the start offset to `startOffset`
+   * if that is further on, and persists both. The end offset stays where appends left it.
+   */
+  replace(kept: Buffer[], startOffset: number): void {
+    const endOffset = this.endOffset;
+    if (startOffset > this.startOffset) {
+      // Saved first: a crash before the rewrite finishes then still drops the deleted batches on load.
+      this.store.setStartOffset(startOffset);
+      this.startOffset = startOffset;
+    }
+    this.store.rewrite(kept);
+    this.batches = [];
+    this.sizeInBytes = 0;
+    for (const data of kept) this.push(data);
+    this.endOffset = endOffset;
   }
 
   private dropBelow(offset: number): void {

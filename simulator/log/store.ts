@@ -9,6 +9,8 @@ import { BATCH_OVERHEAD, readBatchHeader } from '../protocol/records.ts';
 export interface PartitionStore {
   load(): { batches: Buffer[]; startOffset: number };
   append(batch: Buffer): void;
+  /** Replaces the whole log with `batches` (what the log cleaner kept). */
+  rewrite(batches: Buffer[]): void;
   setStartOffset(offset: number): void;
   delete(): void;
 }
@@ -23,6 +25,7 @@ export interface Store {
 const memoryPartition: PartitionStore = {
   load: () => ({ batches: [], startOffset: 0 }),
   append() {},
+  rewrite() {},
   setStartOffset() {},
   delete() {},
 };
@@ -90,6 +93,16 @@ export function diskStore(dataDir: string): Store {
         },
         append(batch) {
           fs.writeSync(fd, batch);
+        },
+        rewrite(batches) {
+          // Written aside and renamed over the log, so a crash leaves the old log or the new one;
+          // appends then go to the new file.
+          fs.writeFileSync(`${logFile}.tmp`, Buffer.concat(batches));
+          fs.renameSync(`${logFile}.tmp`, logFile);
+          fs.closeSync(fd);
+          open.delete(fd);
+          fd = fs.openSync(logFile, 'a');
+          open.add(fd);
         },
         setStartOffset(offset) {
           // Written aside and renamed, so a crash leaves the old start offset or the new one.

@@ -3,6 +3,7 @@
 // Knows nothing of Kafka beyond the frame.
 
 import net from 'node:net';
+import type { AuthSession } from '../security/session.ts';
 
 /** Kafka's socket.request.max.bytes default: larger frames close the connection. */
 export const MAX_FRAME_BYTES = 100 * 1024 * 1024;
@@ -14,7 +15,11 @@ export interface Connection {
   readonly connectedAt: number;
   /** The client id of the latest request, for introspection. */
   clientId: string | null;
+  /** Who the client is and where its SASL exchange stands; set by the first request. */
+  auth: AuthSession | null;
   close(): void;
+  /** Closes the connection once the response being prepared has been written (Kafka's reply-then-close). */
+  closeAfterResponse(): void;
 }
 
 /** Returns the response frame body, or null when the request gets no response (acks=0 Produce). */
@@ -70,13 +75,18 @@ export async function listen(host: string, port: number, handle: FrameHandler, h
 }
 
 function serve(socket: net.Socket, handle: FrameHandler, hooks: ListenerHooks): Connection {
+  let closing = false;
   const connection: Connection = {
     id: nextConnectionId++,
     remoteAddress: socket.remoteAddress ?? '?',
     remotePort: socket.remotePort ?? 0,
     connectedAt: Date.now(),
     clientId: null,
+    auth: null,
     close: () => socket.destroy(),
+    closeAfterResponse: () => {
+      closing = true;
+    },
   };
 
   let pending: Buffer[] = [];
@@ -107,7 +117,7 @@ function serve(socket: net.Socket, handle: FrameHandler, hooks: ListenerHooks): 
     if (busy) return;
     busy = true;
     try {
-      while (queue.length > 0 && !socket.destroyed) {
+      while (queue.length > 0 && !socket.destroyed && !closing) {
         const frame = queue.shift()!;
         let response: Buffer | null;
         try {
@@ -123,6 +133,7 @@ function serve(socket: net.Socket, handle: FrameHandler, hooks: ListenerHooks): 
           socket.write(response);
           socket.uncork();
         }
+        if (closing) socket.end(() => socket.destroy());
       }
     } finally {
       busy = false;

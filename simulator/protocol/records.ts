@@ -24,9 +24,12 @@ const AT = {
   recordCount: 57,
 } as const;
 
+const COMPRESSION_BITS = 0x07;
 const TIMESTAMP_TYPE_BIT = 0x08;
 const TRANSACTIONAL_BIT = 0x10;
 const CONTROL_BIT = 0x20;
+/** Set by the log cleaner (KIP-534): the base timestamp then holds when tombstones and markers may go. */
+const DELETE_HORIZON_BIT = 0x40;
 
 export class CorruptBatchError extends Error {
   override name = 'CorruptBatchError';
@@ -56,6 +59,8 @@ export interface BatchHeader {
   logAppendTime: boolean;
   transactional: boolean;
   control: boolean;
+  /** When the cleaner may remove this batch's tombstones (or its marker), or null if not set yet. */
+  deleteHorizonMs: number | null;
   /** Size of the whole batch in bytes, including the offset and length prefix. */
   sizeInBytes: number;
 }
@@ -83,10 +88,11 @@ export function readBatchHeader(batch: Buffer): BatchHeader {
     producerEpoch: batch.readInt16BE(AT.producerEpoch),
     baseSequence: batch.readInt32BE(AT.baseSequence),
     recordCount: batch.readInt32BE(AT.recordCount),
-    compression: CODECS[attributes & 0x07] ?? 'unknown',
+    compression: CODECS[attributes & COMPRESSION_BITS] ?? 'unknown',
     logAppendTime: (attributes & TIMESTAMP_TYPE_BIT) !== 0,
     transactional: (attributes & TRANSACTIONAL_BIT) !== 0,
     control: (attributes & CONTROL_BIT) !== 0,
+    deleteHorizonMs: (attributes & DELETE_HORIZON_BIT) !== 0 ? Number(batch.readBigInt64BE(AT.baseTimestamp)) : null,
     sizeInBytes: batch.length,
   };
 }
@@ -111,7 +117,7 @@ export function splitAndValidateBatches(recordSet: Buffer): { batch: Buffer; hea
       throw new CorruptBatchError(`CRC mismatch: batch says ${expectedCrc.toString(16)}, bytes give ${actualCrc.toString(16)}`);
     }
     const header = readBatchHeader(batch);
-    if (header.compression === 'unknown') throw new CorruptBatchError(`unknown compression codec ${header.attributes & 0x07}`);
+    if (header.compression === 'unknown') throw new CorruptBatchError(`unknown compression codec ${header.attributes & COMPRESSION_BITS}`);
     if (header.recordCount < 0 || header.lastOffsetDelta !== header.recordCount - 1) {
       throw new InvalidRecordError(`batch claims ${header.recordCount} records but a last offset delta of ${header.lastOffsetDelta}`);
     }
@@ -210,36 +216,97 @@ export interface NewBatchOptions {
 /** Encodes an uncompressed batch, as the broker writes its own records (offsets, markers). */
 export function encodeBatch(records: NewRecord[], options: NewBatchOptions = {}): Buffer {
   const now = Date.now();
-  const baseTimestamp = records[0]?.timestamp ?? now;
-  const maxTimestamp = records.reduce((max, r) => Math.max(max, r.timestamp ?? now), baseTimestamp);
+  const placed = records.map((record, i) => ({ ...record, timestamp: record.timestamp ?? now, offsetDelta: i }));
+  const baseTimestamp = placed[0]?.timestamp ?? now;
+  return writeBatch(
+    {
+      baseOffset: 0,
+      partitionLeaderEpoch: -1,
+      attributes: (options.transactional ? TRANSACTIONAL_BIT : 0) | (options.control ? CONTROL_BIT : 0),
+      lastOffsetDelta: records.length - 1,
+      baseTimestamp,
+      maxTimestamp: placed.reduce((max, r) => Math.max(max, r.timestamp), baseTimestamp),
+      producerId: options.producerId ?? -1,
+      producerEpoch: options.producerEpoch ?? -1,
+      baseSequence: options.baseSequence ?? -1,
+    },
+    placed,
+  );
+}
+
+/**
+ * What Kafka's log cleaner writes for a batch it filtered: only `kept` of its records, uncompressed,
+ * each at its original offset, under the original base offset, last offset delta (so the producer's
+ * last sequence survives), producer fields, flags and leader epoch. With `deleteHorizonMs` the base
+ * timestamp becomes the delete horizon. With no records left it is Kafka's empty batch header, kept
+ * only to preserve producer state or the last offset.
+ */
+export function rewriteBatch(original: Buffer, kept: LogRecord[], deleteHorizonMs: number | null): Buffer {
+  const header = readBatchHeader(original);
+  const attributes = header.attributes & ~(COMPRESSION_BITS | DELETE_HORIZON_BIT);
+  const fields = {
+    baseOffset: header.baseOffset,
+    partitionLeaderEpoch: header.partitionLeaderEpoch,
+    lastOffsetDelta: header.lastOffsetDelta,
+    producerId: header.producerId,
+    producerEpoch: header.producerEpoch,
+    baseSequence: header.baseSequence,
+  };
+  if (kept.length === 0) return writeBatch({ ...fields, attributes, baseTimestamp: -1, maxTimestamp: header.maxTimestamp }, []);
+  const maxTimestamp = header.logAppendTime ? header.maxTimestamp : Math.max(...kept.map((r) => r.timestamp));
+  return writeBatch(
+    {
+      ...fields,
+      attributes: attributes | (deleteHorizonMs === null ? 0 : DELETE_HORIZON_BIT),
+      baseTimestamp: deleteHorizonMs ?? kept[0].timestamp,
+      maxTimestamp,
+    },
+    kept.map((record) => ({ ...record, offsetDelta: record.offset - header.baseOffset })),
+  );
+}
+
+interface BatchFields {
+  baseOffset: number;
+  partitionLeaderEpoch: number;
+  attributes: number;
+  lastOffsetDelta: number;
+  baseTimestamp: number;
+  maxTimestamp: number;
+  producerId: number;
+  producerEpoch: number;
+  baseSequence: number;
+}
+
+type PlacedRecord = NewRecord & { timestamp: number; offsetDelta: number };
+
+function writeBatch(fields: BatchFields, records: PlacedRecord[]): Buffer {
   const body = new Writer(256);
-  records.forEach((record, i) => {
-    const fields = new Writer(64);
-    fields.int8(0).varlong((record.timestamp ?? now) - baseTimestamp).varint(i);
-    writeVarBytes(fields, record.key);
-    writeVarBytes(fields, record.value);
-    fields.varint(record.headers?.length ?? 0);
+  for (const record of records) {
+    const encoded = new Writer(64);
+    encoded.int8(0).varlong(record.timestamp - fields.baseTimestamp).varint(record.offsetDelta);
+    writeVarBytes(encoded, record.key);
+    writeVarBytes(encoded, record.value);
+    encoded.varint(record.headers?.length ?? 0);
     for (const header of record.headers ?? []) {
-      writeVarBytes(fields, Buffer.from(header.key, 'utf8'));
-      writeVarBytes(fields, header.value);
+      writeVarBytes(encoded, Buffer.from(header.key, 'utf8'));
+      writeVarBytes(encoded, header.value);
     }
-    const encoded = fields.toBuffer();
-    body.varint(encoded.length).raw(encoded);
-  });
-  const attributes = (options.transactional ? TRANSACTIONAL_BIT : 0) | (options.control ? CONTROL_BIT : 0);
+    const bytes = encoded.toBuffer();
+    body.varint(bytes.length).raw(bytes);
+  }
   const w = new Writer(BATCH_OVERHEAD + body.offset);
-  w.int64(0)
+  w.int64(fields.baseOffset)
     .int32(0) // batch length, patched below
-    .int32(-1)
+    .int32(fields.partitionLeaderEpoch)
     .int8(2)
     .uint32(0) // CRC, patched below
-    .int16(attributes)
-    .int32(records.length - 1)
-    .int64(baseTimestamp)
-    .int64(maxTimestamp)
-    .int64(options.producerId ?? -1)
-    .int16(options.producerEpoch ?? -1)
-    .int32(options.baseSequence ?? -1)
+    .int16(fields.attributes)
+    .int32(fields.lastOffsetDelta)
+    .int64(fields.baseTimestamp)
+    .int64(fields.maxTimestamp)
+    .int64(fields.producerId)
+    .int16(fields.producerEpoch)
+    .int32(fields.baseSequence)
     .int32(records.length)
     .raw(body.toBuffer());
   const batch = Buffer.from(w.toBuffer());

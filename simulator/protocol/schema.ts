@@ -244,6 +244,7 @@ export const records: Type<Buffer | null, Buffer | readonly Buffer[] | null> = {
     const length = v.reduce((sum, b) => sum + b.length, 0);
     if (c.flexible) w.unsignedVarint(length + 1);
     else w.int32(length);
+    w.reserve(length);
     for (const batch of v) w.raw(batch);
   },
 };

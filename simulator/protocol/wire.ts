@@ -87,33 +87,40 @@ export class Writer {
   }
 
   private ensure(n: number): number {
-    if (this.offset + n > this.buffer.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.offset + n));
-      this.buffer.copy(grown, 0, 0, this.offset);
-      this.buffer = grown;
-    }
+    this.reserve(n);
     const at = this.offset;
     this.offset += n;
     return at;
   }
 
-  int8(v: number): this { this.buffer.writeInt8(v, this.ensure(1)); return this; }
-  int16(v: number): this { this.buffer.writeInt16BE(v, this.ensure(2)); return this; }
-  uint16(v: number): this { this.buffer.writeUInt16BE(v, this.ensure(2)); return this; }
-  int32(v: number): this { this.buffer.writeInt32BE(v, this.ensure(4)); return this; }
-  uint32(v: number): this { this.buffer.writeUInt32BE(v, this.ensure(4)); return this; }
-  int64(v: number): this { this.buffer.writeBigInt64BE(BigInt(v), this.ensure(8)); return this; }
-  float64(v: number): this { this.buffer.writeDoubleBE(v, this.ensure(8)); return this; }
+  /** Makes room for `n` more bytes at once, so a large write grows the buffer once, not by doubling. */
+  reserve(n: number): this {
+    if (this.offset + n > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.offset + n));
+      this.buffer.copy(grown, 0, 0, this.offset);
+      this.buffer = grown;
+    }
+    return this;
+  }
+
+  // `ensure` may replace this.buffer, so it must run before this.buffer is read: in
+  // `this.buffer.write…(v, this.ensure(n))` the old buffer would be the one written to.
+  int8(v: number): this { const at = this.ensure(1); this.buffer.writeInt8(v, at); return this; }
+  int16(v: number): this { const at = this.ensure(2); this.buffer.writeInt16BE(v, at); return this; }
+  uint16(v: number): this { const at = this.ensure(2); this.buffer.writeUInt16BE(v, at); return this; }
+  int32(v: number): this { const at = this.ensure(4); this.buffer.writeInt32BE(v, at); return this; }
+  uint32(v: number): this { const at = this.ensure(4); this.buffer.writeUInt32BE(v, at); return this; }
+  int64(v: number): this { const at = this.ensure(8); this.buffer.writeBigInt64BE(BigInt(v), at); return this; }
+  float64(v: number): this { const at = this.ensure(8); this.buffer.writeDoubleBE(v, at); return this; }
   bool(v: boolean): this { return this.int8(v ? 1 : 0); }
 
   unsignedVarint(v: number): this {
     let value = v >>> 0;
     while (value >= 0x80) {
-      this.buffer[this.ensure(1)] = (value & 0x7f) | 0x80;
+      this.byte((value & 0x7f) | 0x80);
       value >>>= 7;
     }
-    this.buffer[this.ensure(1)] = value;
-    return this;
+    return this.byte(value);
   }
 
   varint(v: number): this {
@@ -123,10 +130,15 @@ export class Writer {
   varlong(v: number): this {
     let value = (BigInt(v) << 1n) ^ (BigInt(v) >> 63n);
     while (value >= 0x80n) {
-      this.buffer[this.ensure(1)] = Number(value & 0x7fn) | 0x80;
+      this.byte(Number(value & 0x7fn) | 0x80);
       value >>= 7n;
     }
-    this.buffer[this.ensure(1)] = Number(value);
+    return this.byte(Number(value));
+  }
+
+  private byte(b: number): this {
+    const at = this.ensure(1);
+    this.buffer[at] = b;
     return this;
   }
 

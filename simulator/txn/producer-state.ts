@@ -49,12 +49,9 @@ export class ProducerState {
     const entry = this.producers.get(header.producerId);
     const firstSeq = header.baseSequence;
     const lastSeq = (firstSeq + header.lastOffsetDelta) % 0x80000000;
-    if (!entry) {
-      if (firstSeq !== 0 && firstSeq !== NO_SEQUENCE) {
-        throw new KafkaError('UNKNOWN_PRODUCER_ID', `This partition has no state for producer ${header.producerId}; sequence ${firstSeq} cannot start it.`);
-      }
-      return null;
-    }
+    // No state for this producer here (new, or its records are gone): Kafka accepts any sequence
+    // since KIP-360 rather than answering UNKNOWN_PRODUCER_ID.
+    if (!entry) return null;
     if (header.producerEpoch < entry.epoch) {
       throw new KafkaError('INVALID_PRODUCER_EPOCH', `Producer epoch ${header.producerEpoch} is older than the current ${entry.epoch}: the producer has been fenced.`);
     }

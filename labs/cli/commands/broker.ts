@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { ClusterHandle } from '../../../simulator/index.ts';
-import { integerIn } from '../option-parsers.ts';
+import { integerIn, nameList, usersFile, type UserEntry } from '../option-parsers.ts';
 import { shouldColor, TraceFormatter } from '../trace-format.ts';
 
 export const MAX_BROKERS = 16;
@@ -20,6 +20,8 @@ interface BrokerOptions {
   seed?: number;
   autoCreateTopics: boolean;
   partitions: number;
+  users?: UserEntry[];
+  superUsers?: string[];
 }
 
 const EXAMPLES = `
@@ -32,6 +34,12 @@ Examples:
       stop with Ctrl-C, start again: topics, configs and records are still there
   $ kafka-lab broker --trace --no-auto-create-topics --partitions 3
       watch every request; producing to an unknown topic is refused
+  $ kafka-lab broker --users users.txt --super-users ta
+      clients must log in (SASL_PLAINTEXT, mechanism PLAIN, SCRAM-SHA-256 or
+      SCRAM-SHA-512) as a user from users.txt, one name:password per line, or
+      a JSON array like [{"name": "ta", "password": "…"}]; ACLs decide what
+      each user may do, and the super user ta may do anything, including
+      granting ACLs (kafka-acls, or an admin client's createAcls)
 
 Stdout gets one line, bootstrap=127.0.0.1:9092,..., when the cluster is ready
 (then the --trace lines); messages for people go to stderr. Ctrl-C or SIGTERM
@@ -49,6 +57,12 @@ export function addBrokerCommand(program: Command): void {
     .option('--seed <number>', 'make the cluster id, topic ids and replica placement repeatable', integerIn(0, 2 ** 32 - 1))
     .option('--no-auto-create-topics', "refuse to create a topic when a client first names it (Kafka's auto.create.topics.enable=false)")
     .option('--partitions <count>', "partitions of an auto-created topic (Kafka's num.partitions)", integerIn(1, 100_000), 1)
+    .option(
+      '--users <file>',
+      'require SASL login (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) as one of these users and enforce ACLs; the file has name:password lines, or is a JSON array of {"name", "password", "mechanisms"?}',
+      usersFile,
+    )
+    .option('--super-users <names>', "comma-separated users (alice or User:alice) that ACLs do not restrict (Kafka's super.users); needs --users", nameList)
     .addHelpText('after', EXAMPLES)
     .action(async (options: BrokerOptions, command: Command) => runBroker(options, command));
 }
@@ -58,6 +72,7 @@ async function runBroker(options: BrokerOptions, command: Command): Promise<void
   if (options.port !== 0 && lastPort > MAX_PORT) {
     command.error(`error: --port ${options.port} with --brokers ${options.brokers} needs ports up to ${lastPort}; the highest is ${MAX_PORT}`);
   }
+  if (options.superUsers && !options.users) command.error('error: --super-users needs --users: without users there is no login and no ACLs');
   const dataDir = options.dataDir === undefined ? undefined : prepareDataDir(options.dataDir, command);
   // Listening from here on, so Ctrl-C during start-up also stops the cluster cleanly.
   const stopSignal = nextStopSignal();
@@ -73,6 +88,8 @@ async function runBroker(options: BrokerOptions, command: Command): Promise<void
       seed: options.seed,
       autoCreateTopics: options.autoCreateTopics,
       numPartitions: options.partitions,
+      users: options.users,
+      superUsers: options.superUsers,
     });
   } catch (error) {
     return command.error(`error: ${whyStartFailed(error, options)}`);
@@ -82,7 +99,8 @@ async function runBroker(options: BrokerOptions, command: Command): Promise<void
   const stopTracing = options.trace ? traceTo(process.stdout, cluster) : () => {};
   const kept = dataDir ? `data in ${dataDir}` : 'data in memory (use --data-dir to keep it)';
   const brokers = options.brokers === 1 ? '1 broker' : `${options.brokers} brokers`;
-  process.stderr.write(`kafka-lab: ${brokers} ready, cluster id ${cluster.id}, ${kept}. Ctrl-C stops.\n`);
+  const security = options.users ? `SASL_PLAINTEXT with ${options.users.length === 1 ? '1 user' : `${options.users.length} users`} and ACLs, ` : '';
+  process.stderr.write(`kafka-lab: ${brokers} ready, cluster id ${cluster.id}, ${security}${kept}. Ctrl-C stops.\n`);
 
   const signal = await stopSignal;
   process.stderr.write(`kafka-lab: ${signal}, stopping the cluster\n`);

@@ -1,0 +1,39 @@
+// SaslAuthenticate (36): one SASL token each way, after SaslHandshake v1. A failed authentication
+// is answered SASL_AUTHENTICATION_FAILED with Kafka's message, then the connection is closed.
+// Once authenticated (or on a PLAINTEXT listener) Kafka answers ILLEGAL_SASL_STATE.
+
+import { ErrorCode } from '../protocol/errors.ts';
+import { bytes, int16, int64, nullableString, since, struct } from '../protocol/schema.ts';
+import { SaslRejection } from '../security/sasl-exchange.ts';
+import { defineApi } from './api.ts';
+
+const request = struct({ authBytes: bytes });
+
+const response = struct({
+  errorCode: int16,
+  errorMessage: nullableString,
+  authBytes: bytes,
+  sessionLifetimeMs: since('1+', int64),
+});
+
+export const saslAuthenticate = defineApi({
+  key: 36,
+  name: 'SaslAuthenticate',
+  versions: '0-1',
+  request,
+  response,
+  handle(req, { session, connection }) {
+    const failed = (errorCode: number, errorMessage: string) => ({ errorCode, errorMessage, authBytes: Buffer.alloc(0), sessionLifetimeMs: 0 });
+    if (!session.expectsAuthenticate) return failed(ErrorCode.ILLEGAL_SASL_STATE, 'SaslAuthenticate request received after successful authentication');
+    try {
+      // Session lifetime 0: no re-authentication (Kafka's connections.max.reauth.ms default).
+      return { errorCode: ErrorCode.NONE, errorMessage: null, authBytes: session.evaluate(req.authBytes), sessionLifetimeMs: 0 };
+    } catch (error) {
+      if (!(error instanceof SaslRejection)) throw error;
+      connection.closeAfterResponse();
+      return failed(ErrorCode.SASL_AUTHENTICATION_FAILED, error.clientMessage);
+    }
+  },
+  // Never the token itself: a PLAIN token carries the password.
+  describe: (req) => `${req.authBytes.length} bytes`,
+});

@@ -1,0 +1,63 @@
+// Shared by the ACL APIs (DescribeAcls, CreateAcls, DeleteAcls): how a filter arrives on the wire,
+// and the checks Kafka makes before acting on any of them. A request naming an unknown resource
+// type, pattern type, operation or permission fails Kafka's request parsing, which closes the
+// connection; asking without an authorizer gets SECURITY_DISABLED.
+
+import { ErrorCode } from '../protocol/errors.ts';
+import { int8, nullableString, since, struct, type DecodedType } from '../protocol/schema.ts';
+import { MalformedFrameError } from '../protocol/wire.ts';
+import { operationName, patternTypeName, permissionName, resourceTypeName, type AclFilter } from '../security/acl.ts';
+import type { Outcome } from './admin.ts';
+import type { RequestContext } from './api.ts';
+
+const LITERAL = 3;
+
+/** DescribeAcls' request and each DeleteAcls filter: v0 has no pattern type and means LITERAL. */
+export const aclFilter = struct({
+  resourceTypeFilter: int8,
+  resourceNameFilter: nullableString,
+  patternTypeFilter: since('1+', int8, LITERAL),
+  principalFilter: nullableString,
+  hostFilter: nullableString,
+  operation: int8,
+  permissionType: int8,
+});
+
+export function filterFromWire(wire: DecodedType<typeof aclFilter>): AclFilter {
+  const filter = readFilter(wire);
+  if (Object.values(filter).includes('UNKNOWN')) throw new MalformedFrameError(`ACL filter contains UNKNOWN elements: ${aclLabel(filter)}`);
+  return filter;
+}
+
+function readFilter(wire: DecodedType<typeof aclFilter>): AclFilter {
+  return {
+    resourceType: resourceTypeName(wire.resourceTypeFilter),
+    resourceName: wire.resourceNameFilter,
+    patternType: patternTypeName(wire.patternTypeFilter),
+    principal: wire.principalFilter,
+    host: wire.hostFilter,
+    operation: operationName(wire.operation),
+    permission: permissionName(wire.permissionType),
+  };
+}
+
+/** "TOPIC:PREFIXED:orders- User:alice@* WRITE ALLOW", for --trace; "(any)" where a filter matches anything. */
+export function aclLabel(acl: AclFilter): string {
+  const any = (value: string | null | undefined) => value ?? '(any)';
+  return `${any(acl.resourceType)}:${any(acl.patternType)}:${any(acl.resourceName)} ${any(acl.principal)}@${any(acl.host)} ${any(acl.operation)} ${any(acl.permission)}`;
+}
+
+export const filterLabel = (wire: DecodedType<typeof aclFilter>) => aclLabel(readFilter(wire));
+
+/**
+ * Why an ACL request cannot be served at all, or null when it can: the client must be allowed the
+ * operation on the cluster (DESCRIBE to list ACLs, ALTER to change them), and an authorizer must be
+ * configured.
+ */
+export function refusal(context: RequestContext, apiName: string, operation: 'DESCRIBE' | 'ALTER', noAuthorizerMessage: string): Outcome | null {
+  if (!context.authorize(operation, 'CLUSTER')) {
+    return { errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: `Request ${apiName} from ${context.session.principal} is not authorized.` };
+  }
+  if (!context.cluster.security.authorizer.enabled) return { errorCode: ErrorCode.SECURITY_DISABLED, errorMessage: noAuthorizerMessage };
+  return null;
+}

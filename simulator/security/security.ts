@@ -1,0 +1,67 @@
+// The cluster's security setup: who may log in (SASL users), what they may do (ACLs and the
+// authorizer that reads them), and a session per connection. Without users every listener is
+// PLAINTEXT and every client is User:ANONYMOUS; with users every listener is SASL_PLAINTEXT.
+
+import { AclStore, validAcl, type AclBindingInput } from './acl.ts';
+import { Authorizer } from './authorizer.ts';
+import { PlainExchange } from './plain.ts';
+import type { SaslExchange } from './sasl-exchange.ts';
+import { ScramExchange } from './scram.ts';
+import { AuthSession } from './session.ts';
+import { UserStore, type SaslMechanism, type SaslUser } from './users.ts';
+
+export interface SecurityOptions {
+  /** SASL users: when given, clients must log in (PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512). */
+  users?: SaslUser[];
+  /** Users ("alice" or "User:alice") that bypass ACLs: Kafka's super.users. */
+  superUsers?: string[];
+  /** ACLs the cluster starts with. */
+  acls?: AclBindingInput[];
+  /**
+   * Enforce ACLs (Kafka's authorizer.class.name); default: on exactly when users are given. Without
+   * users every client is User:ANONYMOUS, so ACLs must name that principal (or User:*).
+   */
+  authorizer?: boolean;
+  /** Kafka's allow.everyone.if.no.acl.found (default false): a resource without ACLs is open to all. */
+  allowEveryoneIfNoAclFound?: boolean;
+}
+
+/** "alice" is short for the principal "User:alice". */
+export const principalOf = (user: string) => (/^[A-Za-z]+:/.test(user) ? user : `User:${user}`);
+
+export class Security {
+  readonly users: UserStore | null;
+  readonly acls: AclStore;
+  readonly authorizer: Authorizer;
+
+  constructor(options: SecurityOptions, onAclChange: () => void = () => {}) {
+    this.users = options.users ? new UserStore(options.users) : null;
+    if (this.users && this.users.mechanisms.length === 0) throw new Error('users is empty: give at least one user, or leave users out for a PLAINTEXT cluster');
+    this.acls = new AclStore((options.acls ?? []).map(validAcl), onAclChange);
+    this.authorizer = new Authorizer(this.acls, {
+      enabled: options.authorizer ?? this.users !== null,
+      superUsers: (options.superUsers ?? []).map(principalOf),
+      allowEveryoneIfNoAclFound: options.allowEveryoneIfNoAclFound ?? false,
+    });
+  }
+
+  get saslRequired(): boolean {
+    return this.users !== null;
+  }
+
+  /** Kafka's sasl.enabled.mechanisms: empty when the listeners are PLAINTEXT. */
+  get mechanisms(): readonly SaslMechanism[] {
+    return this.users?.mechanisms ?? [];
+  }
+
+  /** The server side of a SASL exchange, for a mechanism this cluster enables. */
+  exchange(mechanism: SaslMechanism): SaslExchange {
+    if (!this.users) throw new Error('SASL is not enabled');
+    return mechanism === 'PLAIN' ? new PlainExchange(this.users) : new ScramExchange(this.users, mechanism);
+  }
+
+  /** A new connection's session, from the client's address. */
+  session(remoteAddress: string): AuthSession {
+    return new AuthSession(this, remoteAddress.replace(/^::ffff:/, ''));
+  }
+}
