@@ -18,6 +18,12 @@ import { MalformedFrameError, Reader, Writer } from './protocol/wire.ts';
 const API_VERSIONS_KEY = 18;
 
 export async function handleFrame(cluster: Cluster, broker: Broker, frame: Buffer, connection: Connection): Promise<Buffer | null> {
+  // A paused broker, or one cut off from its clients, holds every request until that ends.
+  const held = cluster.faults.gate(broker.id);
+  if (held) {
+    cluster.events.emit({ type: 'request-held', brokerId: broker.id, connectionId: connection.id });
+    await held;
+  }
   const session = (connection.auth ??= cluster.security.session(connection.remoteAddress));
   if (session.expectsRawToken) return session.answerRawToken(frame);
   const r = new Reader(frame);

@@ -10,6 +10,7 @@
 import { Cluster, type ClusterOptions, type NewTopic } from './cluster/cluster.ts';
 
 export type { ClusterOptions, NewTopic } from './cluster/cluster.ts';
+export type { NetworkNode } from './faults/network.ts';
 export type { SecurityOptions } from './security/security.ts';
 export type { SaslUser, SaslMechanism } from './security/users.ts';
 export type { AclBinding, AclBindingInput, AclFilter, AclOperation, AclResourceType } from './security/acl.ts';
@@ -22,7 +23,23 @@ export { readRecords, type LogRecord } from './protocol/records.ts';
 /** The handle a running cluster is controlled and observed through. */
 export type ClusterHandle = Pick<
   Cluster,
-  'id' | 'bootstrapServers' | 'events' | 'describe' | 'stop' | 'controllerId' | 'createAcls' | 'describeAcls' | 'deleteAcls' | 'cleanLogs'
+  | 'id'
+  | 'bootstrapServers'
+  | 'events'
+  | 'describe'
+  | 'stop'
+  | 'controllerId'
+  | 'createAcls'
+  | 'describeAcls'
+  | 'deleteAcls'
+  | 'cleanLogs'
+  | 'killBroker'
+  | 'stopBroker'
+  | 'restartBroker'
+  | 'pauseBroker'
+  | 'resumeBroker'
+  | 'partition'
+  | 'heal'
 > & {
   /** Creates a topic directly (as the controller would), without a client. */
   createTopic(topic: NewTopic): void;

@@ -35,22 +35,26 @@ export const produce = defineApi({
   versions: '3-7',
   request,
   response,
-  handle(req, { cluster, broker, authorize }) {
+  async handle(req, { cluster, broker, authorize }) {
     const validAcks = req.acks === -1 || req.acks === 0 || req.acks === 1;
     const txnDenied = req.transactionalId !== null && !authorize('WRITE', 'TRANSACTIONAL_ID', req.transactionalId);
-    const responses = req.topicData.map((topic) => {
-      const denied = txnDenied ? ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED : authorize('WRITE', 'TOPIC', topic.name) ? null : ErrorCode.TOPIC_AUTHORIZATION_FAILED;
-      return {
-        name: topic.name,
-        partitionResponses: topic.partitionData.map((p) =>
-          denied !== null
-            ? failed(p.index, denied)
-            : validAcks
-              ? appendPartition(cluster, broker.id, topic.name, p.index, p.records)
-              : failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS),
-        ),
-      };
-    });
+    const responses = await Promise.all(
+      req.topicData.map(async (topic) => {
+        const denied = txnDenied ? ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED : authorize('WRITE', 'TOPIC', topic.name) ? null : ErrorCode.TOPIC_AUTHORIZATION_FAILED;
+        return {
+          name: topic.name,
+          partitionResponses: await Promise.all(
+            topic.partitionData.map((p) =>
+              denied !== null
+                ? failed(p.index, denied)
+                : validAcks
+                  ? appendPartition(cluster, broker.id, topic.name, p.index, p.records, req.acks, req.timeoutMs)
+                  : failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS),
+            ),
+          ),
+        };
+      }),
+    );
     return req.acks === 0 ? NO_RESPONSE : { responses, throttleTimeMs: 0 };
   },
   describe: (req) =>
@@ -65,11 +69,20 @@ const failed = (index: number, errorCode: number): PartitionResponse => ({
   logStartOffset: -1,
 });
 
-function appendPartition(cluster: Cluster, brokerId: number, topicName: string, index: number, recordSet: Buffer | null): PartitionResponse {
-  const partition = cluster.partition(topicName, index);
+async function appendPartition(
+  cluster: Cluster,
+  brokerId: number,
+  topicName: string,
+  index: number,
+  recordSet: Buffer | null,
+  acks: number,
+  timeoutMs: number,
+): Promise<PartitionResponse> {
+  const partition = cluster.topicPartition(topicName, index);
   if (!partition) return failed(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-  if (partition.leader !== brokerId) return failed(index, ErrorCode.NOT_LEADER_OR_FOLLOWER);
+  if (!partition.isLedBy(brokerId)) return failed(index, ErrorCode.NOT_LEADER_OR_FOLLOWER);
   const config = partition.topic.config;
+  const minInSync = config.number('min.insync.replicas');
   try {
     if (recordSet === null || recordSet.length === 0) throw new InvalidRecordError('no records');
     const batches = splitAndValidateBatches(recordSet);
@@ -83,9 +96,19 @@ function appendPartition(cluster: Cluster, brokerId: number, topicName: string, 
         throw new InvalidRecordError(`Compacted topic cannot accept message without key in topic partition ${topicName}-${index}`);
       }
     }
+    // acks=all refuses to write at all while too few replicas are in sync (Kafka checks before appending).
+    if (acks === -1 && partition.isr.length < minInSync) {
+      throw new KafkaError('NOT_ENOUGH_REPLICAS', `The size of the current ISR ${partition.isr.length} is insufficient to satisfy the min.isr requirement of ${minInSync}.`);
+    }
     const now = Date.now();
     if (config.logAppendTime) for (const { batch } of batches) stampLogAppendTime(batch, now);
     const baseOffset = cluster.append(partition, batches, brokerId);
+    if (acks === -1) {
+      const outcome = await partition.waitForHighWatermark(brokerId, baseOffset + batches[0].header.lastOffsetDelta + 1, timeoutMs);
+      if (outcome === 'not-leader') return failed(index, ErrorCode.NOT_LEADER_OR_FOLLOWER);
+      if (outcome === 'timeout') return failed(index, ErrorCode.REQUEST_TIMED_OUT);
+      if (partition.isr.length < minInSync) return failed(index, ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND);
+    }
     return {
       index,
       errorCode: ErrorCode.NONE,

@@ -113,10 +113,12 @@ function readPartition(
   readCommitted: boolean,
 ): { data: Omit<PartitionData, 'records'>; batches: StoredBatch[] } {
   const empty = (errorCode: number, hw = -1, lso = -1, start = -1) => refused(index, errorCode, hw, lso, start);
-  const partition = cluster.partition(topic, index);
+  const partition = cluster.topicPartition(topic, index);
   if (!partition) return empty(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-  if (partition.leader !== brokerId) return empty(ErrorCode.NOT_LEADER_OR_FOLLOWER);
-  const { log, highWatermark, lastStableOffset } = partition;
+  if (!partition.isLedBy(brokerId)) return empty(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+  const log = partition.logOn(brokerId);
+  const highWatermark = partition.highWatermarkOn(brokerId);
+  const lastStableOffset = partition.lastStableOffsetOn(brokerId);
   if (offset < log.startOffset || offset > log.endOffset) {
     return empty(ErrorCode.OFFSET_OUT_OF_RANGE, highWatermark, lastStableOffset, log.startOffset);
   }
@@ -148,7 +150,7 @@ function nextAppend(cluster: Cluster, req: FetchRequest, timeoutMs: number): Pro
     const timer = setTimeout(wake, timeoutMs);
     for (const t of req.topics) {
       for (const p of t.partitions) {
-        const partition = cluster.partition(t.topic, p.partition);
+        const partition = cluster.topicPartition(t.topic, p.partition);
         if (partition) cancels.push(partition.onNextAppend(wake));
       }
     }

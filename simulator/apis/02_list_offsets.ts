@@ -60,13 +60,14 @@ const timeName = (timestamp: number) => (timestamp === LATEST ? 'latest' : times
 
 function lookUp(cluster: Cluster, brokerId: number, topic: string, index: number, timestamp: number, readCommitted: boolean): PartitionResponse {
   const answer = (errorCode: number, offset = -1, ts = -1) => ({ partitionIndex: index, errorCode, timestamp: ts, offset });
-  const partition = cluster.partition(topic, index);
+  const partition = cluster.topicPartition(topic, index);
   if (!partition) return answer(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-  if (partition.leader !== brokerId) return answer(ErrorCode.NOT_LEADER_OR_FOLLOWER);
-  if (timestamp === EARLIEST) return answer(ErrorCode.NONE, partition.log.startOffset);
+  if (!partition.isLedBy(brokerId)) return answer(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+  const log = partition.logOn(brokerId);
+  if (timestamp === EARLIEST) return answer(ErrorCode.NONE, log.startOffset);
   // read_committed consumers see up to the last stable offset, the others up to the high watermark.
-  const visibleEnd = readCommitted ? partition.lastStableOffset : partition.highWatermark;
+  const visibleEnd = readCommitted ? partition.lastStableOffsetOn(brokerId) : partition.highWatermarkOn(brokerId);
   if (timestamp === LATEST) return answer(ErrorCode.NONE, visibleEnd);
-  const found = partition.log.offsetForTimestamp(timestamp, visibleEnd);
+  const found = log.offsetForTimestamp(timestamp, visibleEnd);
   return found ? answer(ErrorCode.NONE, found.offset, found.timestamp) : answer(ErrorCode.NONE);
 }

@@ -48,7 +48,7 @@ export const metadata = defineApi({
   versions: '0-6',
   request,
   response,
-  handle(req, { cluster, version, authorize }) {
+  handle(req, { cluster, broker, version, authorize }) {
     // v0: an empty list means every topic; v1+: null means every topic, empty means none.
     const everyTopic = req.topics === null || (version === 0 && req.topics.length === 0);
     const described = (name: string) => authorize('DESCRIBE', 'TOPIC', name);
@@ -61,7 +61,7 @@ export const metadata = defineApi({
       clusterId: cluster.id,
       controllerId: cluster.controllerId,
       topics: names.map((name) =>
-        described(name) ? describeTopic(cluster, name, !everyTopic && autoCreate, mayCreate) : unavailable(name, ErrorCode.TOPIC_AUTHORIZATION_FAILED),
+        described(name) ? describeTopic(cluster, broker.id, name, !everyTopic && autoCreate, mayCreate) : unavailable(name, ErrorCode.TOPIC_AUTHORIZATION_FAILED),
       ),
     };
   },
@@ -70,9 +70,9 @@ export const metadata = defineApi({
 
 const unavailable = (name: string, errorCode: number): TopicMetadata => ({ errorCode, name, isInternal: false, partitions: [] });
 
-function describeTopic(cluster: Cluster, name: string, autoCreate: boolean, mayCreate: (name: string) => boolean): TopicMetadata {
+function describeTopic(cluster: Cluster, brokerId: number, name: string, autoCreate: boolean, mayCreate: (name: string) => boolean): TopicMetadata {
   const topic = cluster.topics.get(name);
-  if (topic) return topicMetadataOf(cluster, topic);
+  if (topic) return topicMetadataOf(cluster, topic, brokerId);
   const failed = (code: number) => unavailable(name, code);
   if (autoCreate && !mayCreate(name)) return failed(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
   if (invalidTopicName(name)) return failed(ErrorCode.INVALID_TOPIC_EXCEPTION);
@@ -85,18 +85,23 @@ function describeTopic(cluster: Cluster, name: string, autoCreate: boolean, mayC
   }
 }
 
-function topicMetadataOf(cluster: Cluster, topic: Topic): TopicMetadata {
+/**
+ * Partitions as the answering broker sees them: the controller's view, except that a broker cut
+ * off from the controller still names itself leader of what it led (and clients believe it).
+ */
+function topicMetadataOf(cluster: Cluster, topic: Topic, brokerId: number): TopicMetadata {
+  const live = new Set(cluster.liveBrokers.map((b) => b.id));
   return {
     errorCode: ErrorCode.NONE,
     name: topic.name,
     isInternal: topic.internal,
     partitions: topic.partitions.map((p) => {
-      const offline = p.replicas.filter((id) => cluster.brokers.get(id)?.state !== 'up');
-      const leaderUp = cluster.brokers.get(p.leader)?.state === 'up';
+      const offline = p.replicas.filter((id) => !live.has(id));
+      const leader = p.isLedBy(brokerId) ? brokerId : p.leader;
       return {
-        errorCode: leaderUp ? ErrorCode.NONE : ErrorCode.LEADER_NOT_AVAILABLE,
+        errorCode: leader >= 0 ? ErrorCode.NONE : ErrorCode.LEADER_NOT_AVAILABLE,
         partitionIndex: p.index,
-        leaderId: leaderUp ? p.leader : -1,
+        leaderId: leader,
         leaderEpoch: p.leaderEpoch,
         replicaNodes: p.replicas,
         isrNodes: p.isr,

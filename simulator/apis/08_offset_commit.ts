@@ -67,7 +67,7 @@ export const offsetCommit = defineApi({
         partitions: t.partitions.map((p) => {
           const answer = (errorCode: number) => ({ partitionIndex: p.partitionIndex, errorCode });
           if (!readable(t.name)) return answer(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
-          if (!cluster.partition(t.name, p.partitionIndex)) return answer(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+          if (!cluster.topicPartition(t.name, p.partitionIndex)) return answer(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
           const metadata = p.committedMetadata ?? '';
           if (Buffer.byteLength(metadata) > MAX_METADATA_BYTES) return answer(ErrorCode.OFFSET_METADATA_TOO_LARGE);
           cluster.groups.commit(req.groupId, t.name, p.partitionIndex, {

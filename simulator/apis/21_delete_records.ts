@@ -49,10 +49,10 @@ export const deleteRecords = defineApi({
 
 function deleteBefore(cluster: Cluster, brokerId: number, topic: string, index: number, offset: number): PartitionResult {
   const failed = (errorCode: number) => ({ partitionIndex: index, lowWatermark: -1, errorCode });
-  const partition = cluster.partition(topic, index);
+  const partition = cluster.topicPartition(topic, index);
   if (!partition) return failed(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   if (partition.topic.internal) return failed(ErrorCode.INVALID_TOPIC_EXCEPTION);
-  if (partition.leader !== brokerId) return failed(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+  if (!partition.isLedBy(brokerId)) return failed(ErrorCode.NOT_LEADER_OR_FOLLOWER);
   const policies = partition.topic.config.get('cleanup.policy').split(',').map((s) => s.trim());
   if (!policies.includes('delete')) return failed(ErrorCode.POLICY_VIOLATION);
   try {

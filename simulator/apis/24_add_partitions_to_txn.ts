@@ -30,7 +30,7 @@ export const addPartitionsToTxn = defineApi({
     if (!authorize('WRITE', 'TRANSACTIONAL_ID', req.transactionalId)) return answer(() => ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
     // Kafka answers per partition: unwritable and unknown ones get their error and the rest OPERATION_NOT_ATTEMPTED.
     const problem = (topic: string, partition: number) =>
-      !authorize('WRITE', 'TOPIC', topic) ? ErrorCode.TOPIC_AUTHORIZATION_FAILED : !cluster.partition(topic, partition) ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : null;
+      !authorize('WRITE', 'TOPIC', topic) ? ErrorCode.TOPIC_AUTHORIZATION_FAILED : !cluster.topicPartition(topic, partition) ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : null;
     if (req.topics.some((t) => t.partitions.some((p) => problem(t.name, p) !== null))) {
       return answer((topic, partition) => problem(topic, partition) ?? ErrorCode.OPERATION_NOT_ATTEMPTED);
     }

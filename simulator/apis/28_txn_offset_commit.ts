@@ -45,7 +45,7 @@ export const txnOffsetCommit = defineApi({
     const now = Date.now();
     return answerAll((topic, partition) => {
       if (!authorize('READ', 'TOPIC', topic)) return ErrorCode.TOPIC_AUTHORIZATION_FAILED;
-      if (!cluster.partition(topic, partition)) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+      if (!cluster.topicPartition(topic, partition)) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
       const p = req.topics.find((t) => t.name === topic)!.partitions.find((x) => x.partitionIndex === partition)!;
       cluster.groups.commitInTransaction(req.groupId, req.producerId, topic, partition, {
         offset: p.committedOffset,

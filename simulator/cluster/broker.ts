@@ -3,7 +3,8 @@
 import { listen, type FrameHandler, type Listener } from '../net/listener.ts';
 import type { EventStream } from '../introspection/events.ts';
 
-export type BrokerState = 'up' | 'down';
+/** up: serving; paused: accepts connections and answers nothing (SIGSTOP); down: stopped or crashed. */
+export type BrokerState = 'up' | 'paused' | 'down';
 
 export class Broker {
   state: BrokerState = 'down';

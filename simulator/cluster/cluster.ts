@@ -9,11 +9,15 @@ import { LogCleaner, type CleanLogsOptions, type PartitionCleaning } from '../lo
 import { memoryStore, diskStore, type Store } from '../log/store.ts';
 import { KafkaError } from '../protocol/errors.ts';
 import type { BatchHeader } from '../protocol/records.ts';
-import { GroupCoordinator } from '../groups/coordinator.ts';
+import { GroupCoordinator, OFFSETS_TOPIC } from '../groups/coordinator.ts';
 import { validAcl, type AclBinding, type AclBindingInput, type AclFilter } from '../security/acl.ts';
 import { Security, type SecurityOptions } from '../security/security.ts';
 import { TransactionCoordinator } from '../txn/coordinator.ts';
+import { Faults } from '../faults/index.ts';
+import type { NetworkNode } from '../faults/network.ts';
 import { Broker } from './broker.ts';
+import { Controller } from './controller.ts';
+import { Replication } from './replication.ts';
 import { TOPIC_CONFIGS, validateTopicConfigs } from './configs.ts';
 import { assignReplicas } from './placement.ts';
 import { Random } from './random.ts';
@@ -47,6 +51,14 @@ export interface ClusterOptions extends SecurityOptions {
   logRetentionCheckIntervalMs?: number;
   /** Kafka's log.cleaner.backoff.ms (default 15000): how often compaction looks for dirty logs; 0 turns it off. */
   logCleanerBackoffMs?: number;
+  /** How long after a leader append its followers copy it (default 0: at once). */
+  replicationLagMs?: number;
+  /** Kafka's replica.lag.time.max.ms (default 30000): a follower behind for longer leaves the ISR. */
+  replicaLagTimeMaxMs?: number;
+  /** Kafka's broker.session.timeout.ms (default 9000): a broker the controller cannot hear for longer is fenced. */
+  brokerSessionTimeoutMs?: number;
+  /** How often followers fetch, ISRs are checked and the controller looks at brokers (default 100 ms). */
+  replicationTickMs?: number;
 }
 
 export interface NewTopic {
@@ -65,7 +77,13 @@ const PRODUCER_ID_BLOCK = 1000;
 interface SavedMetadata {
   clusterId: string;
   producerIdBlockEnd?: number;
-  topics: { name: string; id: string; internal?: boolean; configs: Record<string, string>; partitions: { replicas: number[]; leader: number }[] }[];
+  topics: {
+    name: string;
+    id: string;
+    internal?: boolean;
+    configs: Record<string, string>;
+    partitions: { replicas: number[]; leader: number; isr?: number[]; leaderEpoch?: number }[];
+  }[];
   acls?: AclBinding[];
 }
 
@@ -82,6 +100,10 @@ export class Cluster {
   readonly transactions: TransactionCoordinator;
   readonly security: Security;
   private readonly cleaner: LogCleaner;
+  readonly faults: Faults;
+  readonly controller: Controller;
+  readonly replication: Replication;
+  private ticker: NodeJS.Timeout | null = null;
   /** Producer ids are handed out in blocks, as Kafka's controller does, so a restart never reuses one. */
   private producerIds = { next: 0, blockEnd: 0 };
   private readonly store: Store;
@@ -98,10 +120,17 @@ export class Cluster {
       transactionStateTopicPartitions: 50,
       logRetentionCheckIntervalMs: 300_000,
       logCleanerBackoffMs: 15_000,
+      replicationLagMs: 0,
+      replicaLagTimeMaxMs: 30_000,
+      brokerSessionTimeoutMs: 9000,
+      replicationTickMs: 100,
       ...options,
     };
     if (!Number.isInteger(this.options.brokers) || this.options.brokers < 1) throw new Error(`brokers must be a positive integer, not ${this.options.brokers}`);
     this.random = new Random(options.seed);
+    this.faults = new Faults(this);
+    this.controller = new Controller(this, this.options.brokerSessionTimeoutMs);
+    this.replication = new Replication(this, { replicationLagMs: this.options.replicationLagMs, replicaLagTimeMaxMs: this.options.replicaLagTimeMaxMs });
     this.store = options.dataDir ? diskStore(options.dataDir) : memoryStore;
     const saved = this.store.loadMetadata<SavedMetadata>();
     // ACLs live in the cluster metadata, as in KRaft: those created at run time survive a restart.
@@ -139,20 +168,37 @@ export class Cluster {
     this.transactions.load();
     try {
       for (const broker of this.brokers.values()) {
-        await broker.start((frame, connection) => handleFrame(this, broker, frame, connection), this.events);
+        await this.startBroker(broker);
+        this.controller.brokerUp(broker.id);
       }
       this.cleaner.start();
+      this.ticker = setInterval(() => this.tick(), this.options.replicationTickMs);
+      this.ticker.unref();
     } catch (error) {
       await this.stop();
       throw error;
     }
   }
 
+  startBroker(broker: Broker): Promise<void> {
+    return broker.start((frame, connection) => handleFrame(this, broker, frame, connection), this.events);
+  }
+
+  /** The periodic work of a live cluster: the controller's heartbeats, then follower fetches and ISR checks. */
+  tick(): void {
+    this.controller.tick();
+    this.replication.tick();
+  }
+
   async stop(): Promise<void> {
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = null;
+    this.replication.stop();
     this.cleaner.stop();
     this.groups.shutdown();
     this.transactions.shutdown();
     await Promise.all([...this.brokers.values()].map((b) => b.stop()));
+    this.faults.release();
     for (const topic of this.topics.values()) for (const partition of topic.partitions) partition.notifyAppend();
     this.store.close();
   }
@@ -161,16 +207,52 @@ export class Cluster {
     return [...this.brokers.values()].map((b) => b.address);
   }
 
+  /** Brokers that serve and that the controller has not fenced: what Metadata lists and placement uses. */
   get liveBrokers(): Broker[] {
-    return [...this.brokers.values()].filter((b) => b.state === 'up');
+    return [...this.brokers.values()].filter((b) => b.state === 'up' && !this.controller.fenced.has(b.id));
   }
 
-  /** The active controller: in KRaft one of the quorum; here the lowest live broker id. */
+  get network() {
+    return this.faults.network;
+  }
+
+  /** The active controller: in KRaft one of the quorum; here the lowest running broker id. */
   get controllerId(): number {
-    return this.liveBrokers[0]?.id ?? -1;
+    return this.controller.id;
   }
 
-  partition(topic: string, index: number): Partition | undefined {
+  // ------------------------------------------------------------------ faults (simulator/faults)
+
+  killBroker(id: number): Promise<void> {
+    return this.faults.killBroker(id);
+  }
+
+  stopBroker(id: number): Promise<void> {
+    return this.faults.stopBroker(id);
+  }
+
+  restartBroker(id: number): Promise<void> {
+    return this.faults.restartBroker(id);
+  }
+
+  pauseBroker(id: number): void {
+    this.faults.pauseBroker(id);
+  }
+
+  resumeBroker(id: number): void {
+    this.faults.resumeBroker(id);
+  }
+
+  /** Splits the network: no node of `sideA` reaches a node of `sideB` (broker ids, or 'clients'). */
+  partition(sideA: NetworkNode[], sideB: NetworkNode[]): void {
+    this.faults.partition(sideA, sideB);
+  }
+
+  heal(): void {
+    this.faults.heal();
+  }
+
+  topicPartition(topic: string, index: number): Partition | undefined {
     return this.topics.get(topic)?.partitions[index];
   }
 
@@ -243,7 +325,7 @@ export class Cluster {
     const topic = this.requireTopic(name);
     this.topics.delete(name);
     for (const partition of topic.partitions) {
-      this.store.partition(name, partition.index).delete();
+      for (const brokerId of partition.replicas) this.store.partition(name, partition.index, brokerId).delete();
       partition.notifyAppend();
     }
     this.saveMetadata();
@@ -308,7 +390,7 @@ export class Cluster {
     let baseOffset = -1;
     for (const { batch, header } of batches) {
       if (header.transactional && !header.control) this.transactions.verify(header.producerId, header.producerEpoch, partition.topic.name, partition.index);
-      const appended = partition.appendBatch(batch, header);
+      const appended = partition.appendBatch(batch, header, brokerId);
       if (baseOffset === -1) baseOffset = appended.baseOffset;
       const stored = appended.stored;
       if (!stored) continue; // a retried batch already in the log
@@ -324,8 +406,20 @@ export class Cluster {
         producerId: header.producerId,
       });
     }
-    partition.notifyAppend();
+    // The real leader's appends replicate; a zombie leader's stay on its own log, to be lost.
+    if (brokerId === partition.leader) this.replication.afterLeaderAppend(partition);
     return baseOffset;
+  }
+
+  /** Coordinators follow the leaders of their internal partitions. */
+  onLeaderChanged(partition: Partition): void {
+    if (partition.topic.name === OFFSETS_TOPIC) this.groups.onCoordinatorMoved(partition.index);
+    this.persistTopology();
+  }
+
+  /** Saves leaders, ISRs and epochs with the topics, so a restart resumes the same topology. */
+  persistTopology(): void {
+    this.saveMetadata();
   }
 
   /** DeleteRecords: moves the log start offset; -1 means the high watermark. */
@@ -354,7 +448,13 @@ export class Cluster {
   private restoreTopic(saved: SavedMetadata['topics'][number]): void {
     const topic = new Topic(saved.name, saved.id, saved.configs, saved.internal);
     this.topics.set(topic.name, topic);
-    saved.partitions.forEach((p, index) => topic.partitions.push(new Partition(topic, index, p.replicas, p.leader, this.store)));
+    saved.partitions.forEach((p, index) => {
+      const partition = new Partition(topic, index, p.replicas, p.leader, this.store);
+      partition.leaderEpoch = p.leaderEpoch ?? 0;
+      if (p.isr?.length) partition.isr = p.isr;
+      for (const replica of partition.replicaLogs.values()) replica.knownLeaderEpoch = partition.leaderEpoch;
+      topic.partitions.push(partition);
+    });
   }
 
   private saveMetadata(): void {
@@ -367,7 +467,7 @@ export class Cluster {
         id: t.id,
         internal: t.internal,
         configs: t.config.overrides,
-        partitions: t.partitions.map((p) => ({ replicas: p.replicas, leader: p.leader })),
+        partitions: t.partitions.map((p) => ({ replicas: p.replicas, leader: p.leader, isr: p.isr, leaderEpoch: p.leaderEpoch })),
       })),
     } satisfies SavedMetadata);
   }
@@ -376,7 +476,8 @@ export class Cluster {
     return {
       clusterId: this.id,
       controllerId: this.controllerId,
-      brokers: [...this.brokers.values()].map((b) => ({ id: b.id, host: b.host, port: b.port, state: b.state })),
+      brokers: [...this.brokers.values()].map((b) => ({ id: b.id, host: b.host, port: b.port, state: b.state, fenced: this.controller.fenced.has(b.id) })),
+      network: { cut: this.network.cutLinks },
       topics: [...this.topics.values()].map((t) => ({
         name: t.name,
         id: t.id,
@@ -393,6 +494,13 @@ export class Cluster {
           logEndOffset: p.log.endOffset,
           highWatermark: p.highWatermark,
           sizeInBytes: p.log.sizeInBytes,
+          replicaStates: [...p.replicaLogs.values()].map((r) => ({
+            brokerId: r.brokerId,
+            logEndOffset: r.logEndOffset,
+            highWatermark: r.highWatermark,
+            inSync: p.isr.includes(r.brokerId),
+            believesLeader: r.believesLeader,
+          })),
         })),
       })),
       clients: [...this.brokers.values()].flatMap((b) =>

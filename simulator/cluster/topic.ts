@@ -1,34 +1,68 @@
 // Topics and partitions: each partition has a replica list, a leader, an in-sync replica set and a
-// leader epoch, like Kafka's. Until the replication model lands every replica is in sync, so the
-// high watermark is the leader's log end offset.
+// leader epoch, like Kafka's, and one log per replica (replication.ts keeps the followers' logs
+// following the leader's).
 
 import { PartitionLog, type StoredBatch } from '../log/partition-log.ts';
 import { controlType, readBatchHeader, type BatchHeader } from '../protocol/records.ts';
 import { ProducerState } from '../txn/producer-state.ts';
+import { Replica } from './replica.ts';
 import type { Store } from '../log/store.ts';
 import { TopicConfig } from './configs.ts';
 
 export class Partition {
   leaderEpoch = 0;
+  /** The in-sync replicas, as the controller knows them. */
   isr: number[];
   private waiters = new Set<() => void>();
-  readonly log: PartitionLog;
-  readonly producers = new ProducerState();
+  readonly replicaLogs = new Map<number, Replica>();
+  producers = new ProducerState();
 
   constructor(
     readonly topic: Topic,
     readonly index: number,
     public replicas: number[],
+    /** The leader as the controller knows it; -1 while the partition is offline. */
     public leader: number,
     store: Store,
   ) {
     this.isr = [...replicas];
-    this.log = new PartitionLog(store.partition(topic.name, index));
-    for (const stored of this.log.read(this.log.startOffset, Infinity, Infinity)) this.trackProducer(stored, readBatchHeader(stored.data));
+    for (const id of replicas) this.replicaLogs.set(id, new Replica(id, new PartitionLog(store.partition(topic.name, index, id))));
+    const leaderReplica = this.replica(leader);
+    if (leaderReplica) {
+      leaderReplica.believesLeader = true;
+      // After a restart every replica counts as caught up to what it holds; the high watermark is
+      // what all of them have, as a leader recovering its ISR would find.
+      const highWatermark = Math.min(...[...this.replicaLogs.values()].map((r) => r.logEndOffset));
+      for (const r of this.replicaLogs.values()) r.highWatermark = Math.min(highWatermark, r.logEndOffset);
+    }
+    this.rebuildProducerState();
+  }
+
+  replica(brokerId: number): Replica | undefined {
+    return this.replicaLogs.get(brokerId);
+  }
+
+  /** The leader's log (the first replica's while the partition is offline). */
+  get log(): PartitionLog {
+    return (this.replica(this.leader) ?? this.replicaLogs.get(this.replicas[0])!).log;
+  }
+
+  /** Whether `brokerId` acts as this partition's leader — by its own view, which a split can make stale. */
+  isLedBy(brokerId: number): boolean {
+    return this.replica(brokerId)?.believesLeader === true;
+  }
+
+  /** The log a broker serves: its own replica's. */
+  logOn(brokerId: number): PartitionLog {
+    return this.replica(brokerId)?.log ?? this.log;
   }
 
   get highWatermark(): number {
-    return this.log.endOffset;
+    return this.highWatermarkOn(this.leader);
+  }
+
+  highWatermarkOn(brokerId: number): number {
+    return (this.replica(brokerId) ?? this.replicaLogs.get(this.replicas[0])!).highWatermark;
   }
 
   /**
@@ -36,19 +70,32 @@ export class Partition {
    * never below the log start offset, which retention may move past a transaction's first batch.
    */
   get lastStableOffset(): number {
-    return Math.max(this.log.startOffset, this.producers.lastStableOffset(this.highWatermark));
+    return this.lastStableOffsetOn(this.leader);
+  }
+
+  lastStableOffsetOn(brokerId: number): number {
+    return Math.max(this.logOn(brokerId).startOffset, this.producers.lastStableOffset(this.highWatermarkOn(brokerId)));
   }
 
   /**
-   * Appends one validated batch after checking its producer's epoch and sequence. A retry of a
-   * batch already in the log is not appended again: its original offset is returned instead.
+   * Appends one validated batch to the log of `brokerId` (the leader, by its own view), after
+   * checking its producer's epoch and sequence. A retry of a batch already in the log is not
+   * appended again: its original offset is returned instead.
    */
-  appendBatch(batch: Buffer, header: BatchHeader): { baseOffset: number; stored: StoredBatch | null } {
+  appendBatch(batch: Buffer, header: BatchHeader, brokerId = this.leader): { baseOffset: number; stored: StoredBatch | null } {
     const duplicateOf = this.producers.check(header);
     if (duplicateOf !== null) return { baseOffset: duplicateOf, stored: null };
-    const stored = this.log.append(batch, this.leaderEpoch);
+    const replica = this.replica(brokerId) ?? this.replica(this.leader)!;
+    const stored = replica.log.append(batch, replica.knownLeaderEpoch);
     this.trackProducer(stored, header);
     return { baseOffset: stored.baseOffset, stored };
+  }
+
+  /** Producer state follows the leader's log: rebuilt when a new leader's log may differ. */
+  rebuildProducerState(): void {
+    this.producers = new ProducerState();
+    const log = this.log;
+    for (const stored of log.read(log.startOffset, Infinity, Infinity)) this.trackProducer(stored, readBatchHeader(stored.data));
   }
 
   private trackProducer(stored: StoredBatch, header: BatchHeader): void {
@@ -56,7 +103,31 @@ export class Partition {
     else this.producers.recordBatch(header, stored.baseOffset);
   }
 
-  /** Calls `wake` once, on the next append; returns a function that cancels the wait. */
+  /**
+   * Waits until the high watermark on `brokerId` reaches `offset` (acks=all): 'reached', or
+   * 'not-leader' if the broker stops leading meanwhile, or 'timeout'.
+   */
+  async waitForHighWatermark(brokerId: number, offset: number, timeoutMs: number): Promise<'reached' | 'not-leader' | 'timeout'> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (!this.isLedBy(brokerId)) return 'not-leader';
+      if (this.highWatermarkOn(brokerId) >= offset) return 'reached';
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) return 'timeout';
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          cancel();
+          resolve();
+        }, remaining);
+        const cancel = this.onNextAppend(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Calls `wake` once, on the next append or high watermark move; returns a function that cancels the wait. */
   onNextAppend(wake: () => void): () => void {
     this.waiters.add(wake);
     return () => this.waiters.delete(wake);

@@ -187,11 +187,24 @@ export class GroupCoordinator {
       })),
       offsets: [...this.committed(group.groupId)].flatMap(([topic, partitions]) =>
         [...partitions].map(([partition, committed]) => {
-          const highWatermark = this.cluster.partition(topic, partition)?.highWatermark ?? -1;
+          const highWatermark = this.cluster.topicPartition(topic, partition)?.highWatermark ?? -1;
           return { topic, partition, committed: committed.offset, highWatermark, lag: Math.max(0, highWatermark - committed.offset) };
         }),
       ),
     }));
+  }
+
+  /**
+   * The leader of an offsets partition moved: the groups on it now belong to another broker. Their
+   * members hear NOT_COORDINATOR, find the new coordinator and join it again; committed offsets
+   * stay, as the new coordinator reads them from the replicated partition.
+   */
+  onCoordinatorMoved(offsetsPartition: number): void {
+    for (const [groupId, group] of this.groups) {
+      if (this.placement.partitionIndexFor(groupId) !== offsetsPartition) continue;
+      group.shutdown();
+      this.groups.delete(groupId);
+    }
   }
 
   shutdown(): void {

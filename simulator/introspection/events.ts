@@ -43,6 +43,24 @@ export type ClusterEvent =
   | ({ type: 'group-changed'; group: string; state: GroupState; generationId: number } & GroupChange)
   | { type: 'group-deleted'; group: string }
   | { type: 'offsets-committed'; group: string; topic: string; partition: number; offset: number }
+  | { type: 'broker-state-changed'; brokerId: number; state: 'up' | 'paused' | 'down'; how: 'killed' | 'stopped' | 'restarted' | 'paused' | 'resumed' }
+  | { type: 'request-held'; brokerId: number; connectionId: number }
+  | { type: 'broker-fenced'; brokerId: number }
+  | { type: 'broker-unfenced'; brokerId: number }
+  | { type: 'controller-changed'; controllerId: number; previousControllerId: number }
+  | { type: 'network-changed'; cut: [string, string][] }
+  | {
+      type: 'leader-changed';
+      topic: string;
+      partition: number;
+      leader: number;
+      previousLeader: number;
+      leaderEpoch: number;
+      isr: number[];
+      reason: 'leader-failed' | 'controlled-shutdown' | 'replica-returned' | 'unclean';
+    }
+  | { type: 'isr-changed'; topic: string; partition: number; isr: number[] }
+  | { type: 'log-truncated'; topic: string; partition: number; brokerId: number; offset: number; records: number }
   | { type: 'transaction-completed'; transactionalId: string; producerId: number; outcome: 'commit' | 'abort' };
 
 export type ClusterEventType = ClusterEvent['type'];

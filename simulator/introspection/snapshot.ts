@@ -4,7 +4,18 @@ export interface BrokerSnapshot {
   id: number;
   host: string;
   port: number;
-  state: 'up' | 'down';
+  state: 'up' | 'paused' | 'down';
+  /** Fenced by the controller: stopped, or not heard from within the session timeout. */
+  fenced: boolean;
+}
+
+export interface ReplicaSnapshot {
+  brokerId: number;
+  logEndOffset: number;
+  highWatermark: number;
+  inSync: boolean;
+  /** This broker's own view; true on two brokers at once during a split (a zombie leader). */
+  believesLeader: boolean;
 }
 
 export interface PartitionSnapshot {
@@ -17,6 +28,7 @@ export interface PartitionSnapshot {
   logEndOffset: number;
   highWatermark: number;
   sizeInBytes: number;
+  replicaStates: ReplicaSnapshot[];
 }
 
 export interface TopicSnapshot {
@@ -71,6 +83,8 @@ export interface ClusterSnapshot {
   clusterId: string;
   controllerId: number;
   brokers: BrokerSnapshot[];
+  /** Links cut by `partition()`, as pairs of broker ids or "clients". */
+  network: { cut: [string, string][] };
   topics: TopicSnapshot[];
   clients: ClientSnapshot[];
   groups: GroupSnapshot[];

@@ -50,6 +50,29 @@ export class PartitionLog {
     return this.push(data);
   }
 
+  /** Appends a batch copied from the leader, as it is: a follower keeps the leader's offsets and epochs. */
+  appendCopy(data: Buffer): StoredBatch {
+    this.store.append(data);
+    return this.push(data);
+  }
+
+  /**
+   * Cuts the log back to `offset` (whole batches: a batch holding it goes too), as a follower does
+   * when its log diverged from its new leader's. Returns how many offsets were cut.
+   */
+  truncateTo(offset: number): number {
+    const before = this.endOffset;
+    if (offset >= before) return 0;
+    const kept = this.batches.filter((b) => b.lastOffset < offset);
+    const endOffset = kept.at(-1) ? kept.at(-1)!.lastOffset + 1 : Math.min(this.startOffset, offset);
+    this.store.rewrite(kept.map((b) => b.data));
+    this.batches = [];
+    this.sizeInBytes = 0;
+    for (const b of kept) this.push(b.data);
+    this.endOffset = Math.max(endOffset, this.startOffset);
+    return before - this.endOffset;
+  }
+
   /** Index of the first batch whose last offset is at or after `offset`. */
   private indexOf(offset: number): number {
     let lo = 0;
@@ -121,6 +144,7 @@ export class PartitionLog {
   private dropBelow(offset: number): void {
     if (offset <= this.startOffset) return;
     this.startOffset = offset;
+    this.endOffset = Math.max(this.endOffset, offset);
     let drop = 0;
     while (drop < this.batches.length && this.batches[drop].lastOffset < offset) {
       this.sizeInBytes -= this.batches[drop].data.length;

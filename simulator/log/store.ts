@@ -16,7 +16,8 @@ export interface PartitionStore {
 }
 
 export interface Store {
-  partition(topic: string, partition: number): PartitionStore;
+  /** The log of one replica: broker `brokerId`'s copy of the partition. */
+  partition(topic: string, partition: number, brokerId: number): PartitionStore;
   loadMetadata<T>(): T | null;
   saveMetadata(metadata: unknown): void;
   close(): void;
@@ -56,15 +57,15 @@ function intactBatchEnd(data: Buffer, at: number, nextOffset: number): number {
   return batch.readUInt32BE(CRC_AT) === crc32c(batch.subarray(ATTRIBUTES_AT)) ? end : -1;
 }
 
-/** One folder per partition holding `log` (batches back to back) and `start-offset`. */
+/** One folder per broker and partition, `broker-N/topic-P/`, holding `log` (batches back to back) and `start-offset`. */
 export function diskStore(dataDir: string): Store {
-  fs.mkdirSync(path.join(dataDir, 'logs'), { recursive: true });
+  fs.mkdirSync(dataDir, { recursive: true });
   const metadataFile = path.join(dataDir, 'cluster.json');
   const open = new Set<number>();
 
   return {
-    partition(topic, partition) {
-      const dir = path.join(dataDir, 'logs', `${topic}-${partition}`);
+    partition(topic, partition, brokerId) {
+      const dir = path.join(dataDir, `broker-${brokerId}`, `${topic}-${partition}`);
       const logFile = path.join(dir, 'log');
       const startFile = path.join(dir, 'start-offset');
       fs.mkdirSync(dir, { recursive: true });

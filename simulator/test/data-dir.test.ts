@@ -100,25 +100,25 @@ describe('a cluster with a data dir', () => {
         }
       }
     });
-    first.deleteRecords(first.partition('orders', 1)!, 4);
+    first.deleteRecords(first.topicPartition('orders', 1)!, 4);
     const before = durableState(first);
     await stop(first);
 
     const second = await start(dataDir, { seed: 3, numPartitions: 2 });
     expect(durableState(second)).toEqual(before);
     expect(second.topics.has('doomed')).toBe(false);
-    expect(second.partition('events', 3)).toBeDefined();
+    expect(second.topicPartition('events', 3)).toBeDefined();
     expect(second.topics.get('orders')!.config.overrides).toEqual({ 'retention.ms': '7200000', 'cleanup.policy': 'compact' });
     expect(second.topics.get('events')!.config.get('max.message.bytes')).toBe('2000000');
 
     for (const { topic, partitions } of layout) {
       for (let partition = 0; partition < partitions; partition++) {
-        const startOffset = second.partition(topic, partition)!.log.startOffset;
+        const startOffset = second.topicPartition(topic, partition)!.log.startOffset;
         const expected = acknowledged.get(`${topic}/${partition}`)!.filter((r) => r.offset >= startOffset);
         expect(await readPartition(second, topic, partition, startOffset, expected.length)).toEqual(expected);
       }
     }
-    expect(second.partition('orders', 1)!.log.startOffset).toBe(4);
+    expect(second.topicPartition('orders', 1)!.log.startOffset).toBe(4);
 
     // New appends continue where the old log ended.
     await withProducer(second, async (producer) => {
@@ -154,12 +154,12 @@ describe('a cluster with a data dir', () => {
     });
     await stop(first);
 
-    const logFile = path.join(dataDir, 'logs', 'crashy-0', 'log');
+    const logFile = path.join(dataDir, 'broker-1', 'crashy-0', 'log');
     const intact = fs.readFileSync(logFile);
     fs.appendFileSync(logFile, tailOf(intact));
 
     const second = await start(dataDir, { brokers: 1 });
-    expect(second.partition('crashy', 0)!.log.endOffset).toBe(15);
+    expect(second.topicPartition('crashy', 0)!.log.endOffset).toBe(15);
     expect(await readPartition(second, 'crashy', 0, 0, 15)).toEqual(values.map((value, offset) => ({ offset, value })));
     expect(fs.statSync(logFile).size).toBe(intact.length);
 

@@ -39,7 +39,7 @@ afterAll(async () => {
 
 /** The batches a partition's leader stores, exactly as it will serve them. */
 const storedBatches = (topic: string, partition = 0) => {
-  const p = cluster.partition(topic, partition)!;
+  const p = cluster.topicPartition(topic, partition)!;
   return p.log.read(p.log.startOffset, p.highWatermark, Infinity);
 };
 

@@ -103,7 +103,7 @@ export class TransactionCoordinator {
   addPartitions(transactionalId: string, producerId: number, producerEpoch: number, partitions: { topic: string; partition: number }[], brokerId: number): void {
     const txn = this.current(transactionalId, producerId, producerEpoch, brokerId);
     for (const { topic, partition } of partitions) {
-      if (!this.cluster.partition(topic, partition)) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `${topic}-${partition} does not exist.`);
+      if (!this.cluster.topicPartition(topic, partition)) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `${topic}-${partition} does not exist.`);
     }
     this.begin(txn);
     for (const { topic, partition } of partitions) {
@@ -145,7 +145,7 @@ export class TransactionCoordinator {
     txn.timer = null;
     for (const [topic, partitions] of txn.partitions) {
       for (const index of partitions) {
-        const partition = this.cluster.partition(topic, index);
+        const partition = this.cluster.topicPartition(topic, index);
         if (!partition) continue; // deleted meanwhile
         const batch = encodeControlBatch(outcome, txn.producerId, txn.producerEpoch);
         this.cluster.append(partition, [{ batch, header: readBatchHeader(batch) }], partition.leader);
