@@ -5,9 +5,16 @@
 import fs from 'node:fs';
 import { Command } from 'commander';
 import { addBrokerCommand } from './commands/broker.ts';
+import { addCheckCommand } from './commands/check.ts';
+import { addInitCommand } from './commands/init.ts';
+import { addLabCommands, runMenu } from './commands/lab.ts';
 
 const EXAMPLES = `
 Examples:
+  $ kafka-lab                               the labs: a menu with your progress
+  $ kafka-lab init kafka-work               a workspace with starter code
+  $ kafka-lab lab producer-consumer         open lab 1 (starts a cluster on :9092)
+  $ kafka-lab check producer-consumer       run lab 1's checks, exit code 0 if all pass
   $ kafka-lab broker                        3 brokers on 127.0.0.1:9092-9094
   $ kafka-lab broker --brokers 1 --port 0   one broker on a free port
   $ kafka-lab broker --data-dir ./data      keep topics and records on restart
@@ -26,6 +33,14 @@ export function createProgram(): Command {
     })
     .addHelpText('after', EXAMPLES);
   addBrokerCommand(program);
+  addLabCommands(program);
+  addInitCommand(program);
+  addCheckCommand(program);
+  // Without a command: the menu of labs. A word that is no command is an error, not the menu.
+  program.allowExcessArguments(true).action(async (_options: unknown, command: Command) => {
+    if (command.args.length > 0) command.error(`error: unknown command '${command.args[0]}'; see kafka-lab --help`);
+    await runMenu(command);
+  });
   return program;
 }
 

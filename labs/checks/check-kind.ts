@@ -1,0 +1,64 @@
+// What a check is. A check kind (topic-exists, records, group-committed, ...) reads its parameters
+// from a lab's JSON and looks at real state: the cluster, reached through its bootstrap servers like
+// any client, the files the student's programs wrote, or — only where a kind says so — the embedded
+// cluster's introspection API. The labs and the grader run the same kinds through the same runner.
+
+import type { ClusterHandle } from '../../simulator/index.ts';
+import type { Fields } from '../engine/validate.ts';
+import type { KafkaAccess } from './kafka-access.ts';
+import type { SchemaLibrary } from './avro-schemas.ts';
+
+/** What a check needs to run. `bootstrap`: any Kafka cluster; `introspection`: the embedded one. */
+export type CheckNeed = 'bootstrap' | 'workspace' | 'introspection';
+
+export interface CheckContext {
+  bootstrapServers: string[];
+  /** The student's workspace (`kafka-lab init`), where file checks look. */
+  workspaceDir: string;
+  /** A kafkajs client on bootstrapServers, shared by the checks of a run. */
+  kafka: KafkaAccess;
+  schemas: SchemaLibrary;
+  /** Only when the cluster runs in this process: what no Kafka client can ask a broker. */
+  introspection?: Pick<ClusterHandle, 'describe' | 'events'>;
+}
+
+export type CheckStatus = 'pass' | 'fail' | 'skipped' | 'error';
+
+export interface CheckOutcome {
+  status: CheckStatus;
+  /** One line: what was looked at and how it came out. */
+  summary: string;
+  /** What the check found, when it failed. */
+  saw?: string;
+  /** What it needed. */
+  expected?: string;
+}
+
+export interface CheckKind<P = unknown> {
+  type: string;
+  needs: readonly CheckNeed[];
+  /** Reads and validates the parameters; problems go to `fields.problems`. */
+  parse(fields: Fields): P;
+  /** What the check asks for, in a line: "topic sample holds ≥ 100 records like /message #\d+/". */
+  describe(params: P): string;
+  run(params: P, context: CheckContext): Promise<CheckOutcome>;
+}
+
+export const pass = (summary: string): CheckOutcome => ({ status: 'pass', summary });
+export const fail = (summary: string, saw: string, expected: string): CheckOutcome => ({ status: 'fail', summary, saw, expected });
+
+/** A check kind as the registry holds it: each kind's parameters are its own, so their type is hidden. */
+export type AnyCheckKind = CheckKind<any>;
+
+export function defineCheck<P>(kind: CheckKind<P>): CheckKind<P> {
+  return kind;
+}
+
+/** "1 record", "100 records". */
+export const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
+/** A value for a report line: quoted, one line, at most `max` characters. */
+export function quote(text: string, max = 48): string {
+  const json = JSON.stringify(text);
+  return json.length <= max ? json : `${json.slice(0, max - 2)}…"`;
+}

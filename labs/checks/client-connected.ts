@@ -1,0 +1,17 @@
+// `client-connected`: a client with this client id is connected to the cluster right now. No Kafka
+// API lists a broker's connections, so this needs the embedded cluster's introspection.
+
+import { defineCheck, fail, pass } from './check-kind.ts';
+
+export const clientConnected = defineCheck({
+  type: 'client-connected',
+  needs: ['introspection'],
+  parse: (f) => ({ clientId: f.string('clientId', {}) }),
+  describe: ({ clientId }) => `a client with client.id ${clientId} is connected`,
+  async run({ clientId }, { introspection }) {
+    const clients = introspection!.describe().clients;
+    if (clients.some((c) => c.clientId === clientId)) return pass(`${clientId} is connected`);
+    const ids = [...new Set(clients.map((c) => c.clientId ?? '(none)'))];
+    return fail(`no client with client.id ${clientId} is connected`, ids.length ? `client ids: ${ids.join(', ')}` : 'no clients connected', `a connection from client.id ${clientId}`);
+  },
+});

@@ -1,0 +1,37 @@
+// `file-lines`: a file in the workspace has at least `min` non-empty lines fitting a shape (the same
+// shapes as `records`: a regular expression and/or JSON fields). For programs that write what they
+// consume to a file.
+
+import fs from 'node:fs';
+import { defineCheck, fail, pass, plural } from './check-kind.ts';
+import { describeShape, judge, parseValueShape } from './value-matcher.ts';
+import { inWorkspace, statOrNull } from './workspace-files.ts';
+
+export const fileLines = defineCheck({
+  type: 'file-lines',
+  needs: ['workspace'],
+  parse: (fields) => ({
+    file: fields.string('file', {}),
+    min: fields.integer('min', { min: 1, default: 1 }),
+    max: fields.integer('max', { min: 1, optional: true }),
+    shape: parseValueShape(fields),
+  }),
+  describe: ({ file, min, max, shape }) => `${file} has ${max === undefined ? `≥ ${min}` : `${min}–${max}`} lines ${describeShape(shape)}`,
+  async run({ file, min, max, shape }, { workspaceDir }) {
+    const where = inWorkspace(workspaceDir, file);
+    const wanted = `${max === undefined ? `at least ${min}` : `${min} to ${max}`} lines ${describeShape(shape)} in ${where}`;
+    if (!statOrNull(where)?.isFile()) return fail(`${file} does not exist yet`, `no file ${where}`, wanted);
+    const lines = fs.readFileSync(where, 'utf8').split('\n').filter((l) => l.trim() !== '');
+    let fitting = 0;
+    let firstMisfit: string | undefined;
+    lines.forEach((line, index) => {
+      const verdict = judge(shape, line);
+      if (verdict.ok) fitting++;
+      else firstMisfit ??= `line ${index + 1}: ${verdict.why}`;
+    });
+    const saw = `${plural(lines.length, 'line')}, ${fitting} ${describeShape(shape)}${firstMisfit ? `; ${firstMisfit}` : ''}`;
+    if (fitting < min) return fail(`${file} has ${fitting} of the ${min} lines needed`, saw, wanted);
+    if (max !== undefined && fitting > max) return fail(`${file} has ${fitting} lines, more than ${max}`, saw, wanted);
+    return pass(`${file} has ${plural(fitting, 'line')} ${describeShape(shape)}`);
+  },
+});

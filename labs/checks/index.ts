@@ -1,0 +1,20 @@
+// Every check kind, by the `type` a lab's JSON names it with. Adding a kind: a module beside this
+// one built with defineCheck, listed here, documented in README.md ("Writing a lab").
+
+import type { AnyCheckKind } from './check-kind.ts';
+import { avroFile } from './avro-file.ts';
+import { avroRecords } from './avro-records.ts';
+import { clientConnected } from './client-connected.ts';
+import { fileLines } from './file-lines.ts';
+import { filesBySize } from './files-by-size.ts';
+import { groupCommitted } from './group-committed.ts';
+import { records } from './records.ts';
+import { topicExists } from './topic-exists.ts';
+
+export const CHECK_KINDS: ReadonlyMap<string, AnyCheckKind> = new Map(
+  [topicExists, records, avroRecords, groupCommitted, fileLines, avroFile, filesBySize, clientConnected].map((kind) => [kind.type, kind as AnyCheckKind]),
+);
+
+export type { CheckContext, CheckOutcome, CheckStatus, CheckNeed } from './check-kind.ts';
+export { KafkaAccess } from './kafka-access.ts';
+export { SchemaLibrary } from './avro-schemas.ts';

@@ -1,0 +1,107 @@
+// The checks' one door to a cluster: a kafkajs client on its bootstrap servers, so the same checks
+// run against the embedded cluster, `kafka-lab broker`, or a real Kafka. Nothing here creates a
+// topic or joins a consumer group: a check must not change what it looks at.
+
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { readPartition, type ReadRecord } from './read-partition.ts';
+
+export interface PartitionOffsets {
+  partition: number;
+  /** First offset still in the log. */
+  low: number;
+  /** High watermark: the offset the next record gets. */
+  high: number;
+}
+
+export interface TopicRecords {
+  records: ReadRecord[];
+  /** Records in the topic (high − low, summed), which may exceed what was read. */
+  total: number;
+}
+
+export class KafkaAccess {
+  private readonly kafka: Kafka;
+  private admin: Promise<Admin> | undefined;
+
+  constructor(readonly bootstrapServers: string[]) {
+    this.kafka = new Kafka({
+      brokers: bootstrapServers,
+      clientId: 'kafka-lab-check',
+      logLevel: logLevel.NOTHING,
+      connectionTimeout: 3000,
+      requestTimeout: 10_000,
+      retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 },
+    });
+  }
+
+  private connectedAdmin(): Promise<Admin> {
+    if (!this.admin) {
+      const admin = this.kafka.admin();
+      this.admin = admin.connect().then(
+        () => admin,
+        (error: unknown) => {
+          this.admin = undefined;
+          throw new Error(`cannot reach the cluster at ${this.bootstrapServers.join(',')}: ${(error as Error).message}`);
+        },
+      );
+    }
+    return this.admin;
+  }
+
+  /** Runs `use` with the admin client; a failure drops the connection so the next call starts afresh. */
+  private async withAdmin<T>(use: (admin: Admin) => Promise<T>): Promise<T> {
+    const admin = await this.connectedAdmin();
+    try {
+      return await use(admin);
+    } catch (error) {
+      await this.close();
+      throw error;
+    }
+  }
+
+  async topicNames(): Promise<string[]> {
+    return this.withAdmin((admin) => admin.listTopics());
+  }
+
+  async topicExists(topic: string): Promise<boolean> {
+    return (await this.topicNames()).includes(topic);
+  }
+
+  /** Offsets of every partition of an existing topic, by partition number. */
+  async offsets(topic: string): Promise<PartitionOffsets[]> {
+    const offsets = await this.withAdmin((admin) => admin.fetchTopicOffsets(topic));
+    return offsets
+      .map((o) => ({ partition: o.partition, low: Number(o.low), high: Number(o.high) }))
+      .sort((a, b) => a.partition - b.partition);
+  }
+
+  /** A group's committed offset per partition of `topic`; -1 where it committed none. */
+  async committed(groupId: string, topic: string): Promise<Map<number, number>> {
+    const [result] = await this.withAdmin((admin) => admin.fetchOffsets({ groupId, topics: [topic] }));
+    return new Map((result?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+  }
+
+  /** Everything a group committed: topic → partition → offset (-1 where none). */
+  async committedAll(groupId: string): Promise<Map<string, Map<number, number>>> {
+    const topics = await this.withAdmin((admin) => admin.fetchOffsets({ groupId }));
+    return new Map(topics.map((t) => [t.topic, new Map(t.partitions.map((p) => [p.partition, Number(p.offset)]))]));
+  }
+
+  /** The records of an existing topic, partition by partition, at most `limit` of them in all. */
+  async records(topic: string, limit = 20_000): Promise<TopicRecords> {
+    const offsets = await this.offsets(topic);
+    const total = offsets.reduce((sum, p) => sum + Math.max(0, p.high - p.low), 0);
+    const records: ReadRecord[] = [];
+    for (const p of offsets) {
+      if (records.length >= limit || p.high <= p.low) continue;
+      records.push(...(await readPartition(this.kafka, topic, p.partition, { from: p.low, to: p.high, limit: limit - records.length })));
+    }
+    return { records, total };
+  }
+
+  async close(): Promise<void> {
+    const admin = this.admin;
+    this.admin = undefined;
+    if (admin) await admin.then((a) => a.disconnect()).catch(() => {});
+  }
+}

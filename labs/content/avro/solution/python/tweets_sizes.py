@@ -1,0 +1,24 @@
+"""Step 2: the tweets as CSV, as an Avro container file, and as one with deflate.
+
+    python3 avro/python/tweets_sizes.py
+"""
+
+import os
+
+import fastavro
+
+from schemas import load_schema
+from tweets import read_tweets
+from workspace import in_workspace
+
+schema = load_schema('squid_tweets.avsc')
+csv_path = in_workspace('data', 'squid_tweets.csv')
+tweets = read_tweets(csv_path)
+print(f'{len(tweets)} tweets read from {csv_path}')
+
+for name, codec in [('tweets.avro', 'null'), ('tweets-deflate.avro', 'deflate')]:
+    with open(in_workspace(name), 'wb') as out:
+        fastavro.writer(out, schema, tweets, codec=codec)
+
+for path in [csv_path, in_workspace('tweets.avro'), in_workspace('tweets-deflate.avro')]:
+    print(f'{os.path.getsize(path) / 1e6:6.2f} MB  {path}')

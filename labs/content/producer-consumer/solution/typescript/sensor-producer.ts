@@ -1,0 +1,20 @@
+// Step 6: readings {id, timestamp, value} as JSON to the topic data, one every interval.
+//   node producer-consumer/typescript/sensor-producer.ts [count] [interval-ms]
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Kafka, Partitioners, logLevel } from 'kafkajs';
+import { bootstrapServers } from './workspace.ts';
+
+const count = Number(process.argv[2] ?? 100);
+const intervalMs = Number(process.argv[3] ?? 200);
+
+const kafka = new Kafka({ clientId: 'sensor-producer', brokers: bootstrapServers, logLevel: logLevel.WARN });
+const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+
+await producer.connect();
+for (let i = 0; i < count; i++) {
+  const reading = { id: `sensor-${i % 3}`, timestamp: Date.now(), value: Math.round((18 + Math.random() * 6) * 100) / 100 };
+  await producer.send({ topic: 'data', messages: [{ key: reading.id, value: JSON.stringify(reading) }] });
+  console.log('sent', reading);
+  await sleep(intervalMs);
+}
+await producer.disconnect();

@@ -1,0 +1,77 @@
+// Every lab, end to end, as a student would do it: a workspace from `kafka-lab init`, the starters
+// completed (the lab's solutions copied over them), each step's programs run as separate processes
+// in TypeScript (kafkajs) and in Python (kafka-python, fastavro) against an embedded cluster, and the
+// lab's own checks run after each step. Each step's checks fail before its programs run and pass
+// after; the starters alone pass nothing.
+
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCluster, type ClusterHandle } from '../../simulator/index.ts';
+import { describeWithClient } from '../../simulator/test/support/external-clients.ts';
+import { openCheckContext, runStep, type OpenContext, type StepResult } from '../engine/check-runner.ts';
+import type { Language, LabDefinition } from '../engine/lab-definition.ts';
+import { loadLabs } from '../engine/load.ts';
+import { findPython } from './support/clients.ts';
+import { runStepSolution, workspaceFor, type Student } from './support/student.ts';
+
+const labs = loadLabs();
+const python = findPython(['kafka', 'fastavro']);
+
+const failures = (result: StepResult) =>
+  result.results
+    .filter((r) => r.status !== 'pass')
+    .map((r) => `${r.status}: ${r.summary}${r.saw ? ` | saw ${r.saw}` : ''}${r.expected ? ` | expected ${r.expected}` : ''}`)
+    .join('\n');
+
+/** A lab's cluster (as its lab.json asks, on a free port), a workspace and the checks' context. */
+function labRun(lab: LabDefinition, language: Language, { solved }: { solved: boolean }) {
+  const state = {} as { cluster: ClusterHandle; student: Student; context: OpenContext };
+  beforeAll(async () => {
+    const cluster = await startCluster({ ...lab.cluster, port: 0 });
+    const bootstrap = cluster.bootstrapServers.join(',');
+    const workspaceDir = await workspaceFor([lab], { bootstrap, solved });
+    state.cluster = cluster;
+    state.student = { workspaceDir, language, bootstrap, python: python.command };
+    state.context = openCheckContext({ bootstrapServers: cluster.bootstrapServers, workspaceDir, schemaDirs: [path.join(lab.dir, 'schemas')], introspection: cluster });
+  });
+  afterAll(async () => {
+    await state.context?.close();
+    await state.cluster?.stop();
+  });
+  return state;
+}
+
+function solvesEveryStep(lab: LabDefinition, language: Language) {
+  const run = labRun(lab, language, { solved: true });
+  lab.steps.forEach((step, index) => {
+    it(`step ${index + 1} (${step.id}) fails before its programs run and passes after`, async () => {
+      const before = await runStep(step, run.context);
+      expect(before.passed, `step ${step.id} passed before its programs ran`).toBe(false);
+      const transcript = await runStepSolution(lab, step, run.student);
+      const after = await runStep(step, run.context);
+      expect(after.passed, `${failures(after)}\n--- the programs printed:\n${transcript.slice(-3000)}`).toBe(true);
+    });
+  });
+}
+
+function startersPassNothing(lab: LabDefinition, language: Language) {
+  const run = labRun(lab, language, { solved: false });
+  const first = lab.steps[0];
+  it(`the starter of step 1 (${first.id}) runs but does not pass`, async () => {
+    await runStepSolution(lab, { ...first, run: first.run.filter((r) => !r.background) }, run.student);
+    const result = await runStep(first, run.context);
+    expect(result.passed).toBe(false);
+    expect(result.results.some((r) => r.status === 'fail')).toBe(true);
+  });
+}
+
+for (const lab of labs) {
+  describe(`lab ${lab.id} in TypeScript`, () => {
+    describe('with the solutions', () => solvesEveryStep(lab, 'typescript'));
+    describe('with the starters', () => startersPassNothing(lab, 'typescript'));
+  });
+  describeWithClient(python, `lab ${lab.id} in Python`, () => {
+    describe('with the solutions', () => solvesEveryStep(lab, 'python'));
+    describe('with the starters', () => startersPassNothing(lab, 'python'));
+  });
+}

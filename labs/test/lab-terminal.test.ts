@@ -1,0 +1,110 @@
+// The real `kafka-lab lab` in a real terminal: tmux runs it at 80×30, a scripted student runs each
+// step's solution as separate processes, and the test reads the screen (capture-pane) until the
+// step is ticked. Then Ctrl-C, and the terminal must be as it was.
+
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { expect, it } from 'vitest';
+import { describeWithClient } from '../../simulator/test/support/external-clients.ts';
+import { findLab } from '../engine/load.ts';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { BIN, runCli } from './support/cli.ts';
+import { findTmux } from './support/clients.ts';
+import { runStepSolution, workspaceFor } from './support/student.ts';
+import { temporaryDir } from './support/tiny-lab.ts';
+
+const exec = promisify(execFile);
+const tmux = findTmux();
+
+/** Polls the screen until `pattern` shows, or fails with the last screen after `timeoutMs`. */
+async function screenShows(read: () => Promise<string>, pattern: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
+  const deadline = Date.now() + timeoutMs;
+  let screen = '';
+  for (;;) {
+    screen = await read();
+    const match = pattern.exec(screen);
+    if (match) return match;
+    if (Date.now() > deadline) throw new Error(`the screen did not show ${pattern} within ${timeoutMs} ms; it shows:\n${screen}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
+
+describeWithClient(tmux, 'kafka-lab lab in a terminal', (tmuxCommand) => {
+  it('ticks every step of lab 1 as a student runs the TypeScript solutions, and Ctrl-C gives the terminal back', async () => {
+    const lab = findLab('producer-consumer');
+    const home = temporaryDir('home');
+    const workspaceDir = await workspaceFor([lab], { bootstrap: '127.0.0.1:9092', solved: true });
+    const socket = ['-S', path.join(temporaryDir('tmux'), 'socket')]; // a tmux server of its own, removed afterwards
+    const run = (...args: string[]) => exec(tmuxCommand, [...socket, ...args], { encoding: 'utf8' });
+    const screen = async () => (await run('capture-pane', '-p', '-t', 'lab')).stdout;
+    const shell = `cd ${quote(workspaceDir)} && env KAFKA_LAB_HOME=${quote(home)} ${quote(process.execPath)} ${quote(BIN)} lab producer-consumer --port 0; echo "[kafka-lab exited $?]"; sleep 600`;
+    await run('-u', 'new-session', '-d', '-s', 'lab', '-x', '80', '-y', '30', shell);
+    try {
+      const [, bootstrap] = await screenShows(screen, /bootstrap=(127\.0\.0\.1:\d+)/);
+      expect(await screen()).toContain(`export KAFKA_BOOTSTRAP=${bootstrap}`); // the workspace says 9092
+
+      for (const [index, step] of lab.steps.entries()) {
+        const row = `${index + 1} ${escape(step.title)}`;
+        await screenShows(screen, new RegExp(`▸ ○ ${row}`));
+        await screenShows(screen, new RegExp(`Step ${index + 1} of ${lab.steps.length}`));
+        await runStepSolution(lab, step, { workspaceDir, language: 'typescript', bootstrap });
+        await screenShows(screen, new RegExp(`✓ ${row}`));
+      }
+      const done = await screen();
+      for (const [index, step] of lab.steps.entries()) expect(done).toContain(`✓ ${index + 1} ${step.title}`);
+      expect(done).toMatch(/sensor-filewriter: data\[0\] at 100, lag 0/); // the live panel of the last step
+
+      await run('send-keys', '-t', 'lab', 'C-c');
+      const after = (await screenShows(screen, /\[kafka-lab exited (\d+)\]/)).input!;
+      expect(after).toContain('[kafka-lab exited 0]');
+      expect(after).toContain(`kafka-lab: your progress is kept in ${path.join(home, 'progress.json')}`);
+      expect(after).not.toContain('kafka-lab ›'); // the alternate screen is gone, the shell's is back
+    } finally {
+      await run('kill-server').catch(() => {});
+    }
+    const progress = JSON.parse(fs.readFileSync(path.join(home, 'progress.json'), 'utf8')) as { labs: Record<string, { steps: Record<string, { passedAt?: string }> }> };
+    expect(Object.keys(progress.labs['producer-consumer'].steps).filter((id) => progress.labs['producer-consumer'].steps[id].passedAt)).toEqual(lab.steps.map((s) => s.id));
+  });
+
+  it('opens the menu, uses the kafka-lab broker already on the port, and gives the terminal back on q', async () => {
+    const broker = runCli(['broker', '--brokers', '1', '--port', '0']);
+    const [address] = await broker.bootstrap();
+    const port = address.split(':')[1];
+    const home = temporaryDir('home');
+    const socket = ['-S', path.join(temporaryDir('tmux'), 'socket')];
+    const run = (...args: string[]) => exec(tmuxCommand, [...socket, ...args], { encoding: 'utf8' });
+    const screen = async () => (await run('capture-pane', '-p', '-t', 'lab')).stdout;
+    const shell = `cd ${quote(temporaryDir('cwd'))} && env KAFKA_LAB_HOME=${quote(home)} ${quote(process.execPath)} ${quote(BIN)} lab --port ${port}; echo "[kafka-lab exited $?]"; sleep 600`;
+    await run('-u', 'new-session', '-d', '-s', 'lab', '-x', '80', '-y', '24', shell);
+    try {
+      await screenShows(screen, /▸ 1  Producer and consumer\s+░+ 0\/7 steps/);
+      expect(await screen()).toContain(`bootstrap=127.0.0.1:${port}`);
+      expect(await screen()).toMatch(/2  Avro\s+░+ 0\/5 steps/);
+      await run('send-keys', '-t', 'lab', 'Enter');
+      await screenShows(screen, /Step 1 of 7 · A producer/);
+      expect(await screen()).toContain(`Using the cluster already running on port ${port} (checks use the Kafka API).`);
+      expect(await screen()).toContain('No workspace here: create one with `kafka-lab init <dir>` and start from it.');
+
+      const producer = new Kafka({ brokers: [address], logLevel: logLevel.NOTHING }).producer({ createPartitioner: Partitioners.DefaultPartitioner });
+      await producer.connect();
+      await producer.send({ topic: 'sample', messages: Array.from({ length: 100 }, (_, i) => ({ value: `message #${i} from producer-0` })) });
+      await producer.disconnect();
+      await screenShows(screen, /✓ 1 A producer/);
+      await screenShows(screen, /sample\[0\] █{20} 100 records/); // the live panel, polled through the admin API
+
+      await run('send-keys', '-t', 'lab', 'q');
+      await screenShows(screen, /Producer and consumer\s+█+░+ 1\/7 steps/);
+      await run('send-keys', '-t', 'lab', 'q');
+      expect((await screenShows(screen, /\[kafka-lab exited (\d+)\]/))[1]).toBe('0');
+      expect(broker.running).toBe(true); // not the lab's to stop
+    } finally {
+      await run('kill-server').catch(() => {});
+    }
+  });
+});
+
