@@ -1,9 +1,9 @@
 // Reading a partition's records without a consumer group. kafkajs's public consumer must join a group
 // (and would then show up in the student's `describe groups`), so this uses kafkajs's own cluster
 // and Fetch request under the hood: its protocol code, no group, nothing committed.
-// kafkajs 2.x is frozen, so the private entry point it goes through stays where it is.
 
 import type { Kafka } from 'kafkajs';
+import { internalCluster } from './kafkajs-internal.ts';
 
 export interface ReadRecord {
   partition: number;
@@ -11,33 +11,6 @@ export interface ReadRecord {
   key: Buffer | null;
   value: Buffer | null;
   timestamp: number;
-}
-
-interface FetchedMessage {
-  offset: string;
-  key: Buffer | null;
-  value: Buffer | null;
-  timestamp: string;
-}
-
-interface InternalBroker {
-  fetch(request: object): Promise<{ responses: { partitions: { errorCode: number; messages: FetchedMessage[] }[] }[] }>;
-}
-
-interface InternalCluster {
-  connect(): Promise<void>;
-  disconnect(): Promise<void>;
-  addTargetTopic(topic: string): Promise<void>;
-  refreshMetadata(topics?: string[]): Promise<void>;
-  findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
-  findBroker(args: { nodeId: string }): Promise<InternalBroker>;
-}
-
-function internalCluster(kafka: Kafka): InternalCluster {
-  const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
-  if (!symbol) throw new Error('this kafkajs version has no private:Kafka:createCluster; kafka-lab needs kafkajs 2.x');
-  const create = (kafka as unknown as Record<symbol, (options: object) => InternalCluster>)[symbol];
-  return create({ metadataMaxAge: 300_000, allowAutoTopicCreation: false, maxInFlightRequests: null });
 }
 
 const READ_COMMITTED = 1;

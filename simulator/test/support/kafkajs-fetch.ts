@@ -2,34 +2,9 @@
 // kafkajs's consumer needs the group APIs, and here kafkajs is the oracle for our Fetch codec.
 
 import type { Kafka } from 'kafkajs';
+import { internalCluster, type FetchedMessage } from '../../../labs/checks/kafkajs-internal.ts';
 
-interface FetchedMessage {
-  offset: string;
-  key: Buffer | null;
-  value: Buffer | null;
-  timestamp: string;
-  headers: Record<string, Buffer | undefined>;
-}
-
-interface KafkajsBroker {
-  fetch(request: object): Promise<{ responses: { topicName: string; partitions: { partition: number; errorCode: number; highWatermark: string; messages: FetchedMessage[] }[] }[] }>;
-}
-
-interface KafkajsCluster {
-  connect(): Promise<void>;
-  disconnect(): Promise<void>;
-  refreshMetadata(topics?: string[]): Promise<void>;
-  addTargetTopic(topic: string): Promise<void>;
-  findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
-  findBroker(args: { nodeId: string }): Promise<KafkajsBroker>;
-}
-
-export function internalCluster(kafka: Kafka): KafkajsCluster {
-  const symbol = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
-  if (!symbol) throw new Error('kafkajs internals changed: no createCluster');
-  const create = (kafka as unknown as Record<symbol, (o: object) => KafkajsCluster>)[symbol];
-  return create({ metadataMaxAge: 300000, allowAutoTopicCreation: false, maxInFlightRequests: null });
-}
+export { internalCluster };
 
 /** Fetches a partition from `fromOffset` until `count` messages are read (or the deadline passes). */
 export async function fetchMessages(
