@@ -3,6 +3,8 @@
 // A frame that cannot be understood throws, and the listener closes the connection, as Kafka does.
 // On a SASL listener the connection's session first decides whether a request may be served yet,
 // and after SaslHandshake v0 whole frames are SASL tokens rather than requests.
+// Injected faults (simulator/faults) see each decoded request first and may delay, fail, drop or
+// throttle it; the handler itself never knows.
 
 import { NO_RESPONSE, type RequestContext } from './apis/api.ts';
 import { API_BY_KEY } from './apis/index.ts';
@@ -47,7 +49,9 @@ export async function handleFrame(cluster: Cluster, broker: Broker, frame: Buffe
   const { authorize, authorizeAny } = session;
   const context: RequestContext = { cluster, broker, connection, version, header: { ...prefix, clientId }, session, authorize, authorizeAny };
   const started = performance.now();
-  const response = await api.handle(request, context);
+  const fault = cluster.faults.intercept(api, request, context);
+  const response = fault ? await fault.answer((narrowed) => api.handle(narrowed, context)) : await api.handle(request, context);
+  if (fault?.dropped) return null; // closed or swallowed: its fault-fired event tells it
   if (api.key === API_VERSIONS_KEY) session.apiVersionsAnswered();
   cluster.events.emit({
     type: 'request-handled',

@@ -5,12 +5,19 @@
 //   cluster.describe().topics;            // partitions, leaders, ISR, offsets
 //   cluster.events.on('records-appended', (e) => ...);
 //   cluster.cleanLogs({ topic: 'orders' }); // retention and compaction now, not in 5 minutes
+//   cluster.addFaultRule({ match: { api: 'Produce' }, action: { error: 'NOT_LEADER_OR_FOLLOWER' }, times: 2 });
+//   await runScenario(cluster, parseScenario(text));   // timed kills, splits, heals, rules
 //   await cluster.stop();
 
 import { Cluster, type ClusterOptions, type NewTopic } from './cluster/cluster.ts';
 
 export type { ClusterOptions, NewTopic } from './cluster/cluster.ts';
 export type { NetworkNode } from './faults/network.ts';
+export type { LatencyOptions, ThrottleOptions } from './faults/index.ts';
+export type { ApiSelector, FaultAction, FaultMatch, FaultRuleInput } from './faults/rules.ts';
+export { FaultRuleError } from './faults/rules.ts';
+export { checkScenario, parseScenario, planScenario, runScenario, ScenarioError } from './faults/scenario.ts';
+export type { PlannedStep, RunOptions, Scenario, ScenarioAction, ScenarioRun, ScenarioStep, TimelineEntry } from './faults/scenario.ts';
 export type { SecurityOptions } from './security/security.ts';
 export type { SaslUser, SaslMechanism } from './security/users.ts';
 export type { AclBinding, AclBindingInput, AclFilter, AclOperation, AclResourceType } from './security/acl.ts';
@@ -40,6 +47,15 @@ export type ClusterHandle = Pick<
   | 'resumeBroker'
   | 'partition'
   | 'heal'
+  | 'addFaultRule'
+  | 'removeFaultRule'
+  | 'clearFaultRules'
+  | 'latency'
+  | 'clearLatency'
+  | 'dropConnections'
+  | 'diskFull'
+  | 'throttle'
+  | 'readPartition'
 > & {
   /** Creates a topic directly (as the controller would), without a client. */
   createTopic(topic: NewTopic): void;

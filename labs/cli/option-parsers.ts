@@ -84,3 +84,17 @@ export function nameList(value: string): string[] {
   if (names.some((n) => n === '')) throw new InvalidArgumentError('Expected comma-separated names, like alice,bob.');
   return names;
 }
+
+/** A scenario file for `--scenario`: its path and text, read now so a missing file is a flag error. */
+export interface ScenarioFile {
+  path: string;
+  text: string;
+}
+
+export function scenarioFile(path: string): ScenarioFile {
+  try {
+    return { path, text: fs.readFileSync(path, 'utf8') };
+  } catch (error) {
+    throw new InvalidArgumentError(`Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
+  }
+}

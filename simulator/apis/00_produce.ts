@@ -35,7 +35,7 @@ export const produce = defineApi({
   versions: '3-7',
   request,
   response,
-  async handle(req, { cluster, broker, authorize }) {
+  async handle(req, { cluster, broker, authorize, connection, header }) {
     const validAcks = req.acks === -1 || req.acks === 0 || req.acks === 1;
     const txnDenied = req.transactionalId !== null && !authorize('WRITE', 'TRANSACTIONAL_ID', req.transactionalId);
     const responses = await Promise.all(
@@ -48,7 +48,7 @@ export const produce = defineApi({
               denied !== null
                 ? failed(p.index, denied)
                 : validAcks
-                  ? appendPartition(cluster, broker.id, topic.name, p.index, p.records, req.acks, req.timeoutMs)
+                  ? appendPartition(cluster, broker.id, topic.name, p.index, p.records, req.acks, req.timeoutMs, { connectionId: connection.id, clientId: header.clientId })
                   : failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS),
             ),
           ),
@@ -59,6 +59,21 @@ export const produce = defineApi({
   },
   describe: (req) =>
     `${req.topicData.map((t) => `${t.name}[${t.partitionData.map((p) => p.index).join(',')}]`).join(' ')} acks=${req.acks}`,
+  names: (req) => ({
+    transactionalId: req.transactionalId,
+    topics: req.topicData.map((t) => ({ topic: t.name, partitions: t.partitionData.map((p) => p.index) })),
+  }),
+  narrow: (req, keep) => ({
+    ...req,
+    topicData: req.topicData
+      .map((t) => ({ ...t, partitionData: t.partitionData.filter((p) => keep(t.name, p.index)) }))
+      .filter((t) => t.partitionData.length > 0),
+  }),
+  // acks=0 reads no answer: Kafka closes the connection instead, so the client notices the failure.
+  errorResponse: (req, errorCode) =>
+    req.acks === 0
+      ? NO_RESPONSE
+      : { throttleTimeMs: 0, responses: req.topicData.map((t) => ({ name: t.name, partitionResponses: t.partitionData.map((p) => failed(p.index, errorCode)) })) },
 });
 
 const failed = (index: number, errorCode: number): PartitionResponse => ({
@@ -77,6 +92,7 @@ async function appendPartition(
   recordSet: Buffer | null,
   acks: number,
   timeoutMs: number,
+  origin: { connectionId: number; clientId: string | null },
 ): Promise<PartitionResponse> {
   const partition = cluster.topicPartition(topicName, index);
   if (!partition) return failed(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
@@ -108,6 +124,11 @@ async function appendPartition(
       if (outcome === 'not-leader') return failed(index, ErrorCode.NOT_LEADER_OR_FOLLOWER);
       if (outcome === 'timeout') return failed(index, ErrorCode.REQUEST_TIMED_OUT);
       if (partition.isr.length < minInSync) return failed(index, ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND);
+    }
+    if (acks !== 0) {
+      // What the history checker takes as acknowledged: these offsets, as the client is told.
+      const { recordCount } = batches[0].header;
+      cluster.events.emit({ type: 'produce-acknowledged', brokerId, ...origin, topic: topicName, partition: index, acks: acks as 1 | -1, baseOffset, recordCount });
     }
     return {
       index,

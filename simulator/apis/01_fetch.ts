@@ -80,6 +80,17 @@ export const fetch = defineApi({
     req.topics
       .map((t) => `${t.topic}[${t.partitions.map((p) => `${p.partition}@${p.fetchOffset}`).join(',')}]`)
       .join(' '),
+  names: (req) => ({ topics: req.topics.map((t) => ({ topic: t.topic, partitions: t.partitions.map((p) => p.partition) })) }),
+  narrow: (req, keep) => ({
+    ...req,
+    topics: req.topics.map((t) => ({ ...t, partitions: t.partitions.filter((p) => keep(t.topic, p.partition)) })).filter((t) => t.partitions.length > 0),
+  }),
+  errorResponse: (req, errorCode) => ({
+    throttleTimeMs: 0,
+    errorCode: ErrorCode.NONE,
+    sessionId: 0,
+    responses: req.topics.map((t) => ({ topic: t.topic, partitions: t.partitions.map((p) => ({ ...refused(p.partition, errorCode).data, records: null })) })),
+  }),
 });
 
 function readAll(cluster: Cluster, brokerId: number, req: FetchRequest, readable: (topic: string) => boolean) {

@@ -54,6 +54,15 @@ export const listOffsets = defineApi({
   },
   describe: (req) =>
     req.topics.map((t) => `${t.name}[${t.partitions.map((p) => `${p.partitionIndex}@${timeName(p.timestamp)}`).join(',')}]`).join(' '),
+  names: (req) => ({ topics: req.topics.map((t) => ({ topic: t.name, partitions: t.partitions.map((p) => p.partitionIndex) })) }),
+  narrow: (req, keep) => ({
+    ...req,
+    topics: req.topics.map((t) => ({ ...t, partitions: t.partitions.filter((p) => keep(t.name, p.partitionIndex)) })).filter((t) => t.partitions.length > 0),
+  }),
+  errorResponse: (req, errorCode) => ({
+    throttleTimeMs: 0,
+    topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode, timestamp: -1, offset: -1 })) })),
+  }),
 });
 
 const timeName = (timestamp: number) => (timestamp === LATEST ? 'latest' : timestamp === EARLIEST ? 'earliest' : String(timestamp));

@@ -66,6 +66,20 @@ export const metadata = defineApi({
     };
   },
   describe: (req) => (req.topics === null ? 'all topics' : req.topics.map((t) => t.name).join(',')),
+  // An all-topics request names none: rules matching a topic only see requests that name it.
+  names: (req) => ({ topics: (req.topics ?? []).map((t) => ({ topic: t.name })) }),
+  narrow: (req, keep) => ({ ...req, topics: req.topics && req.topics.filter((t) => keep(t.name)) }),
+  errorResponse: (req, errorCode, { cluster, version }) => {
+    const everyTopic = req.topics === null || (version === 0 && req.topics.length === 0);
+    const names = everyTopic ? [...cluster.topics.keys()] : req.topics!.map((t) => t.name);
+    return {
+      throttleTimeMs: 0,
+      brokers: cluster.liveBrokers.map((b) => ({ nodeId: b.id, host: b.host, port: b.port, rack: null })),
+      clusterId: cluster.id,
+      controllerId: cluster.controllerId,
+      topics: names.map((name) => unavailable(name, errorCode)),
+    };
+  },
 });
 
 const unavailable = (name: string, errorCode: number): TopicMetadata => ({ errorCode, name, isInternal: false, partitions: [] });

@@ -83,4 +83,13 @@ export const offsetCommit = defineApi({
   },
   describe: (req) =>
     `group=${req.groupId} ${req.topics.map((t) => `${t.name}[${t.partitions.map((p) => `${p.partitionIndex}=${p.committedOffset}`).join(',')}]`).join(' ')}`,
+  names: (req) => ({ group: req.groupId, topics: req.topics.map((t) => ({ topic: t.name, partitions: t.partitions.map((p) => p.partitionIndex) })) }),
+  narrow: (req, keep) => ({
+    ...req,
+    topics: req.topics.map((t) => ({ ...t, partitions: t.partitions.filter((p) => keep(t.name, p.partitionIndex)) })).filter((t) => t.partitions.length > 0),
+  }),
+  errorResponse: (req, errorCode) => ({
+    throttleTimeMs: 0,
+    topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) })),
+  }),
 });

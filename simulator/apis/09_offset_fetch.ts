@@ -70,4 +70,19 @@ export const offsetFetch = defineApi({
     };
   },
   describe: (req) => `group=${req.groupId} ${req.topics === null ? 'all' : req.topics.map((t) => `${t.name}[${t.partitionIndexes.join(',')}]`).join(' ')}`,
+  names: (req) => ({ group: req.groupId, topics: (req.topics ?? []).map((t) => ({ topic: t.name, partitions: t.partitionIndexes })) }),
+  narrow: (req, keep) => ({
+    ...req,
+    topics: req.topics && req.topics.map((t) => ({ ...t, partitionIndexes: t.partitionIndexes.filter((p) => keep(t.name, p)) })).filter((t) => t.partitionIndexes.length > 0),
+  }),
+  // The group's error at the top (v2+) and in each partition (v1 has only those; a rule failing some
+  // partitions shows there, as the top-level error of a partly handled request is the real one).
+  errorResponse: (req, errorCode) => ({
+    throttleTimeMs: 0,
+    errorCode,
+    topics: (req.topics ?? []).map((t) => ({
+      name: t.name,
+      partitions: t.partitionIndexes.map((partitionIndex) => ({ partitionIndex, committedOffset: -1, metadata: '', errorCode })),
+    })),
+  }),
 });

@@ -42,4 +42,6 @@ export const findCoordinator = defineApi({
     }
   },
   describe: (req) => `${req.keyType === GROUP ? 'group' : 'transactional.id'}=${req.key}`,
+  names: (req) => (req.keyType === GROUP ? { group: req.key } : { transactionalId: req.key }),
+  errorResponse: (req, errorCode) => ({ throttleTimeMs: 0, errorCode, errorMessage: null, nodeId: -1, host: '', port: -1 }),
 });

@@ -57,4 +57,6 @@ export const joinGroup = defineApi({
     }
   },
   describe: (req) => `group=${req.groupId} member=${req.memberId || '(new)'} ${req.protocols.map((p) => p.name).join(',')}`,
+  names: (req) => ({ group: req.groupId }),
+  errorResponse: (req, errorCode) => ({ throttleTimeMs: 0, errorCode, generationId: -1, protocolName: '', leader: '', memberId: req.memberId, members: [] }),
 });

@@ -34,4 +34,6 @@ export const heartbeat = defineApi({
     }
   },
   describe: (req) => `group=${req.groupId} generation=${req.generationId} member=${req.memberId}`,
+  names: (req) => ({ group: req.groupId }),
+  errorResponse: (_req, errorCode) => ({ throttleTimeMs: 0, errorCode }),
 });

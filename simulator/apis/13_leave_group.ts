@@ -38,4 +38,6 @@ export const leaveGroup = defineApi({
     }
   },
   describe: (req) => `group=${req.groupId} member=${req.memberId || req.members.map((m) => m.memberId).join(',')}`,
+  names: (req) => ({ group: req.groupId }),
+  errorResponse: (_req, errorCode) => ({ throttleTimeMs: 0, errorCode, members: [] }),
 });

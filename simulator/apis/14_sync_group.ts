@@ -36,4 +36,6 @@ export const syncGroup = defineApi({
     }
   },
   describe: (req) => `group=${req.groupId} generation=${req.generationId} member=${req.memberId}${req.assignments.length ? ' (leader)' : ''}`,
+  names: (req) => ({ group: req.groupId }),
+  errorResponse: (_req, errorCode) => ({ throttleTimeMs: 0, errorCode, assignment: Buffer.alloc(0) }),
 });

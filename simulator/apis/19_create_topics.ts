@@ -62,6 +62,9 @@ export const createTopics = defineApi({
   describe: (req) =>
     `${req.topics.map((t) => `${t.name}(${t.assignments.length ? `${t.assignments.length} assigned` : `${t.numPartitions}x${t.replicationFactor}`})`).join(' ')}` +
     (req.validateOnly ? ' validateOnly' : ''),
+  names: (req) => ({ topics: req.topics.map((t) => ({ topic: t.name })) }),
+  narrow: (req, keep) => ({ ...req, topics: req.topics.filter((t) => keep(t.name)) }),
+  errorResponse: (req, errorCode) => ({ throttleTimeMs: 0, topics: req.topics.map((t) => ({ name: t.name, errorCode, errorMessage: null })) }),
 });
 
 /** The records creating these topics would write: each topic, each of its partitions, each config. */

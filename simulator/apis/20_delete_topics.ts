@@ -37,4 +37,7 @@ export const deleteTopics = defineApi({
     return { throttleTimeMs: 0, responses };
   },
   describe: (req) => req.topicNames.join(','),
+  names: (req) => ({ topics: req.topicNames.map((topic) => ({ topic })) }),
+  narrow: (req, keep) => ({ ...req, topicNames: req.topicNames.filter((name) => keep(name)) }),
+  errorResponse: (req, errorCode) => ({ throttleTimeMs: 0, responses: req.topicNames.map((name) => ({ name, errorCode })) }),
 });

@@ -45,6 +45,7 @@ export const deleteRecords = defineApi({
   },
   describe: (req) =>
     req.topics.map((t) => `${t.name}[${t.partitions.map((p) => `${p.partitionIndex}<${p.offset === -1 ? 'hw' : p.offset}`).join(',')}]`).join(' '),
+  names: (req) => ({ topics: req.topics.map((t) => ({ topic: t.name, partitions: t.partitions.map((p) => p.partitionIndex) })) }),
 });
 
 function deleteBefore(cluster: Cluster, brokerId: number, topic: string, index: number, offset: number): PartitionResult {

@@ -42,4 +42,6 @@ export const initProducerId = defineApi({
     }
   },
   describe: (req) => (req.transactionalId === null ? 'idempotent' : `transactional.id=${req.transactionalId}`),
+  names: (req) => ({ transactionalId: req.transactionalId }),
+  errorResponse: (_req, errorCode) => ({ throttleTimeMs: 0, errorCode, producerId: -1, producerEpoch: -1 }),
 });

@@ -44,4 +44,13 @@ export const addPartitionsToTxn = defineApi({
     }
   },
   describe: (req) => `transactional.id=${req.transactionalId} ${req.topics.map((t) => `${t.name}[${t.partitions.join(',')}]`).join(' ')}`,
+  names: (req) => ({ transactionalId: req.transactionalId, topics: req.topics.map((t) => ({ topic: t.name, partitions: t.partitions })) }),
+  narrow: (req, keep) => ({
+    ...req,
+    topics: req.topics.map((t) => ({ ...t, partitions: t.partitions.filter((p) => keep(t.name, p)) })).filter((t) => t.partitions.length > 0),
+  }),
+  errorResponse: (req, errorCode) => ({
+    throttleTimeMs: 0,
+    results: req.topics.map((t) => ({ name: t.name, results: t.partitions.map((partitionIndex) => ({ partitionIndex, errorCode })) })),
+  }),
 });

@@ -32,4 +32,6 @@ export const addOffsetsToTxn = defineApi({
     }
   },
   describe: (req) => `transactional.id=${req.transactionalId} group=${req.groupId}`,
+  names: (req) => ({ transactionalId: req.transactionalId, group: req.groupId }),
+  errorResponse: (_req, errorCode) => ({ throttleTimeMs: 0, errorCode }),
 });

@@ -31,4 +31,6 @@ export const endTxn = defineApi({
     }
   },
   describe: (req) => `transactional.id=${req.transactionalId} ${req.committed ? 'commit' : 'abort'}`,
+  names: (req) => ({ transactionalId: req.transactionalId }),
+  errorResponse: (_req, errorCode) => ({ throttleTimeMs: 0, errorCode }),
 });

@@ -49,4 +49,5 @@ export const createPartitions = defineApi({
     return { throttleTimeMs: 0, results };
   },
   describe: (req) => req.topics.map((t) => `${t.name}->${t.count}`).join(' ') + (req.validateOnly ? ' validateOnly' : ''),
+  names: (req) => ({ topics: req.topics.map((t) => ({ topic: t.name })) }),
 });

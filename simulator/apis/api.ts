@@ -25,7 +25,18 @@ export interface RequestContext {
   readonly authorizeAny: AuthSession['authorizeAny'];
 }
 
-type Result<Res> = Res | typeof NO_RESPONSE;
+export type Result<Res> = Res | typeof NO_RESPONSE;
+
+/** What a request names, for fault rules that match on topic, partition, group or transactional id. */
+export interface RequestNames {
+  /** Named topics; `partitions` is absent where the request names whole topics (Metadata, CreateTopics). */
+  topics?: { topic: string; partitions?: number[] }[];
+  group?: string | null;
+  transactionalId?: string | null;
+}
+
+/** Whether to keep a named topic (partition undefined) or partition in a narrowed request. */
+export type KeepNamed = (topic: string, partition?: number) => boolean;
 
 export interface Api<Req = any, Res = any> {
   readonly key: number;
@@ -38,6 +49,12 @@ export interface Api<Req = any, Res = any> {
   handle(request: Req, context: RequestContext): Result<Res> | Promise<Result<Res>>;
   /** A short readable account of the request for `--trace`: topics, partitions, ids. */
   describe?(request: Req): string;
+  /** What the request names, so fault rules can match on it (simulator/faults/rules.ts). */
+  names?(request: Req): RequestNames;
+  /** The request with only the topics or partitions `keep` accepts: a fault rule fails the others. */
+  narrow?(request: Req, keep: KeepNamed): Req;
+  /** This API's answer failing the whole request with `errorCode`, made without running the handler (injected faults). */
+  errorResponse?(request: Req, errorCode: number, context: RequestContext): Result<Res>;
 }
 
 export function defineApi<Q extends Spec, S extends Spec>(definition: {
@@ -49,6 +66,9 @@ export function defineApi<Q extends Spec, S extends Spec>(definition: {
   response: StructType<S>;
   handle(request: Decoded<Q>, context: RequestContext): Result<Encodable<S>> | Promise<Result<Encodable<S>>>;
   describe?(request: Decoded<Q>): string;
+  names?(request: Decoded<Q>): RequestNames;
+  narrow?(request: Decoded<Q>, keep: KeepNamed): Decoded<Q>;
+  errorResponse?(request: Decoded<Q>, errorCode: number, context: RequestContext): Result<Encodable<S>>;
 }): Api<Decoded<Q>, Encodable<S>> {
   return {
     ...definition,

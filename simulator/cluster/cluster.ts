@@ -8,13 +8,15 @@ import type { ClusterSnapshot } from '../introspection/snapshot.ts';
 import { LogCleaner, type CleanLogsOptions, type PartitionCleaning } from '../log/cleaner.ts';
 import { memoryStore, diskStore, type Store } from '../log/store.ts';
 import { KafkaError } from '../protocol/errors.ts';
-import type { BatchHeader } from '../protocol/records.ts';
+import { readBatchHeader, readRecords, type BatchHeader, type LogRecord } from '../protocol/records.ts';
 import { GroupCoordinator, OFFSETS_TOPIC } from '../groups/coordinator.ts';
 import { validAcl, type AclBinding, type AclBindingInput, type AclFilter } from '../security/acl.ts';
 import { Security, type SecurityOptions } from '../security/security.ts';
 import { TransactionCoordinator } from '../txn/coordinator.ts';
 import { Faults } from '../faults/index.ts';
+import type { LatencyOptions, ThrottleOptions } from '../faults/index.ts';
 import type { NetworkNode } from '../faults/network.ts';
+import type { FaultRuleInput } from '../faults/rules.ts';
 import { Broker } from './broker.ts';
 import { Controller } from './controller.ts';
 import { Replication } from './replication.ts';
@@ -252,6 +254,43 @@ export class Cluster {
     this.faults.heal();
   }
 
+  /** Adds a per-request fault rule (match → error, delay, close, swallow or throttle); returns its id. */
+  addFaultRule(rule: FaultRuleInput): number {
+    return this.faults.addFaultRule(rule);
+  }
+
+  removeFaultRule(idOrName: number | string): boolean {
+    return this.faults.removeFaultRule(idOrName);
+  }
+
+  clearFaultRules(): void {
+    this.faults.clearFaultRules();
+  }
+
+  /** Delays requests to one broker (or all) by `ms` plus up to `jitterMs`, drawn from the seed. */
+  latency(options: LatencyOptions): void {
+    this.faults.latency(options);
+  }
+
+  clearLatency(): void {
+    this.faults.clearLatency();
+  }
+
+  /** Closes clients' connections now, to one broker and of one client id if given; returns how many. */
+  dropConnections(options: { brokerId?: number; clientId?: string } = {}): number {
+    return this.faults.dropConnections(options);
+  }
+
+  /** A full disk: Produce to the partitions the broker leads fails with KAFKA_STORAGE_ERROR, and it copies nothing as a follower. */
+  diskFull(brokerId: number, on = true): void {
+    this.faults.diskFull(brokerId, on);
+  }
+
+  /** throttle_time_ms on every response of one broker (or all), each connection muted that long after (KIP-219); 0 ends it. */
+  throttle(options: ThrottleOptions): void {
+    this.faults.throttle(options);
+  }
+
   topicPartition(topic: string, index: number): Partition | undefined {
     return this.topics.get(topic)?.partitions[index];
   }
@@ -422,6 +461,27 @@ export class Cluster {
     this.saveMetadata();
   }
 
+  /**
+   * The data records in one replica's log (the leader's unless `brokerId` is given), from `from`
+   * (default: the log start) up to `to` (default: that replica's high watermark, what consumers
+   * may read; 'log-end' for everything it holds). Transaction markers are left out.
+   */
+  readPartition(topic: string, index: number, { brokerId, from, to }: { brokerId?: number; from?: number; to?: number | 'log-end' } = {}): LogRecord[] {
+    const partition = this.topicPartition(topic, index);
+    if (!partition) throw new Error(`no partition ${topic}[${index}]`);
+    const replica = partition.replica(brokerId ?? partition.leader) ?? partition.replicaLogs.get(partition.replicas[0])!;
+    const start = Math.max(from ?? 0, replica.log.startOffset);
+    const end = to === 'log-end' ? replica.logEndOffset : Math.min(to ?? replica.highWatermark, replica.logEndOffset);
+    const records: LogRecord[] = [];
+    for (const batch of replica.log.read(start, Infinity, Infinity)) {
+      if (batch.baseOffset >= end) break;
+      const header = readBatchHeader(batch.data);
+      if (header.control) continue;
+      for (const record of readRecords(batch.data, header)) if (record.offset >= start && record.offset < end) records.push(record);
+    }
+    return records;
+  }
+
   /** DeleteRecords: moves the log start offset; -1 means the high watermark. */
   deleteRecords(partition: Partition, offset: number): number {
     const target = offset === -1 ? partition.highWatermark : offset;
@@ -513,6 +573,7 @@ export class Cluster {
         })),
       ),
       groups: this.groups.describe(),
+      faults: this.faults.describe(),
     };
   }
 }

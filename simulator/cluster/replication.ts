@@ -54,6 +54,7 @@ export class Replication {
       brokers.get(followerId)?.state === 'up' &&
       brokers.get(partition.leader)?.state === 'up' &&
       network.canReach(followerId, partition.leader) &&
+      this.cluster.faults.canWrite(followerId) &&
       partition.replica(followerId)?.knownLeaderEpoch === partition.leaderEpoch
     );
   }

@@ -37,6 +37,21 @@ export type ClusterEvent =
       bytes: number;
       producerId: number;
     }
+  /**
+   * A broker acknowledged a produce to one partition (acks 1 or -1; acks=0 is never acknowledged):
+   * the offsets the client is told hold its records. Emitted as the response is made.
+   */
+  | {
+      type: 'produce-acknowledged';
+      brokerId: number;
+      connectionId: number;
+      clientId: string | null;
+      topic: string;
+      partition: number;
+      acks: 1 | -1;
+      baseOffset: number;
+      recordCount: number;
+    }
   | { type: 'records-deleted'; topic: string; partition: number; logStartOffset: number }
   /** Retention or compaction removed records from a partition (what, and where the log now starts). */
   | ({ type: 'log-cleaned' } & PartitionCleaning)
@@ -45,6 +60,27 @@ export type ClusterEvent =
   | { type: 'offsets-committed'; group: string; topic: string; partition: number; offset: number }
   | { type: 'broker-state-changed'; brokerId: number; state: 'up' | 'paused' | 'down'; how: 'killed' | 'stopped' | 'restarted' | 'paused' | 'resumed' }
   | { type: 'request-held'; brokerId: number; connectionId: number }
+  /**
+   * A fault changed a request: a fault rule fired (ruleId, and how many times it has fired so far),
+   * or a broker setting applied (latency, throttle, a full disk). An error names the parts it failed.
+   */
+  | {
+      type: 'fault-fired';
+      source: 'rule' | 'latency' | 'throttle' | 'disk-full';
+      ruleId: number | null;
+      ruleName: string | null;
+      fired: number | null;
+      fault: 'error' | 'delay' | 'close' | 'swallow' | 'throttle';
+      brokerId: number;
+      connectionId: number;
+      clientId: string | null;
+      api: string;
+      errorCode?: number;
+      delayMs?: number;
+      throttleMs?: number;
+      /** The topics or partitions an error failed ("orders[0]"); absent when it failed the whole request. */
+      parts?: string[];
+    }
   | { type: 'broker-fenced'; brokerId: number }
   | { type: 'broker-unfenced'; brokerId: number }
   | { type: 'controller-changed'; controllerId: number; previousControllerId: number }

@@ -1,5 +1,9 @@
 // Typed snapshots of the cluster's state: what labs, checks, the chaos view and the grader read.
 
+import type { FaultRuleSnapshot } from '../faults/rules.ts';
+
+export type { FaultRuleSnapshot };
+
 export interface BrokerSnapshot {
   id: number;
   host: string;
@@ -79,6 +83,14 @@ export interface GroupSnapshot {
   offsets: CommittedOffsetSnapshot[];
 }
 
+/** Injected faults in force (see simulator/faults): rules, latency, throttling, full disks. */
+export interface FaultsSnapshot {
+  rules: FaultRuleSnapshot[];
+  latency: { brokerId: number | null; ms: number; jitterMs: number }[];
+  throttle: { brokerId: number | null; ms: number }[];
+  diskFull: number[];
+}
+
 export interface ClusterSnapshot {
   clusterId: string;
   controllerId: number;
@@ -88,4 +100,5 @@ export interface ClusterSnapshot {
   topics: TopicSnapshot[];
   clients: ClientSnapshot[];
   groups: GroupSnapshot[];
+  faults: FaultsSnapshot;
 }

@@ -1,12 +1,13 @@
 // `kafka-lab broker`: runs an embedded cluster in the foreground for any Kafka client, until
 // Ctrl-C or SIGTERM. Stdout carries one line, `bootstrap=host:port,...`, so scripts can read it;
-// with --trace a line per request follows. Everything meant for people goes to stderr.
+// with --trace a line per request follows. Everything meant for people goes to stderr, including
+// the steps of a --scenario as they fire.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { ClusterHandle } from '../../../simulator/index.ts';
-import { integerIn, nameList, usersFile, type UserEntry } from '../option-parsers.ts';
+import type { ClusterHandle, Scenario, ScenarioRun, TimelineEntry } from '../../../simulator/index.ts';
+import { integerIn, nameList, scenarioFile, usersFile, type ScenarioFile, type UserEntry } from '../option-parsers.ts';
 import { shouldColor, TraceFormatter } from '../trace-format.ts';
 
 export const MAX_BROKERS = 16;
@@ -22,6 +23,7 @@ interface BrokerOptions {
   partitions: number;
   users?: UserEntry[];
   superUsers?: string[];
+  scenario?: ScenarioFile;
 }
 
 const EXAMPLES = `
@@ -40,6 +42,22 @@ Examples:
       a JSON array like [{"name": "ta", "password": "…"}]; ACLs decide what
       each user may do, and the super user ta may do anything, including
       granting ACLs (kafka-acls, or an admin client's createAcls)
+  $ kafka-lab broker --scenario chaos.json
+      run timed faults against the cluster and print each step as it fires;
+      chaos.json is like
+        {"seed": 7, "steps": [
+          {"at": "2s", "kill": 1},
+          {"at": "5s", "restart": 1},
+          {"at": "6s", "partition": [[1], [2, 3]]},
+          {"at": "9s", "heal": true},
+          {"at": "10s", "rule": {"match": {"api": "Produce"},
+                                 "action": {"error": "NOT_LEADER_OR_FOLLOWER"},
+                                 "times": 3}},
+          {"at": "12s", "random": {"count": 5, "within": "20s",
+                                   "kinds": ["kill", "restart", "split"]}}]}
+      other steps: stop, pause, resume, diskFull, diskFree, dropConnections,
+      latency {ms, jitterMs}, throttle {ms}, removeRule, clearRules,
+      clearLatency; the same seed replays the same timeline (README: Faults)
 
 Stdout gets one line, bootstrap=127.0.0.1:9092,..., when the cluster is ready
 (then the --trace lines); messages for people go to stderr. Ctrl-C or SIGTERM
@@ -63,6 +81,7 @@ export function addBrokerCommand(program: Command): void {
       usersFile,
     )
     .option('--super-users <names>', "comma-separated users (alice or User:alice) that ACLs do not restrict (Kafka's super.users); needs --users", nameList)
+    .option('--scenario <file>', 'run this JSON scenario of timed faults (kills, restarts, splits, fault rules, ...) once the cluster is up, printing each step as it fires; its "seed" (or --seed) makes random steps repeatable', scenarioFile)
     .addHelpText('after', EXAMPLES)
     .action(async (options: BrokerOptions, command: Command) => runBroker(options, command));
 }
@@ -78,7 +97,9 @@ async function runBroker(options: BrokerOptions, command: Command): Promise<void
   const stopSignal = nextStopSignal();
 
   // Loaded here, not on top, so --help and flag errors do not wait for the whole broker to load.
-  const { startCluster } = await import('../../../simulator/index.ts');
+  const simulator = await import('../../../simulator/index.ts');
+  const { startCluster } = simulator;
+  const scenario = options.scenario ? checkedScenario(simulator, options.scenario, options, command) : undefined;
   let cluster: ClusterHandle;
   try {
     cluster = await startCluster({
@@ -101,12 +122,53 @@ async function runBroker(options: BrokerOptions, command: Command): Promise<void
   const brokers = options.brokers === 1 ? '1 broker' : `${options.brokers} brokers`;
   const security = options.users ? `SASL_PLAINTEXT with ${options.users.length === 1 ? '1 user' : `${options.users.length} users`} and ACLs, ` : '';
   process.stderr.write(`kafka-lab: ${brokers} ready, cluster id ${cluster.id}, ${security}${kept}. Ctrl-C stops.\n`);
+  const stopScenario = new AbortController();
+  const running = scenario ? runScenarioAloud(simulator.runScenario, cluster, scenario, stopScenario.signal) : undefined;
 
   const signal = await stopSignal;
   process.stderr.write(`kafka-lab: ${signal}, stopping the cluster\n`);
+  stopScenario.abort();
+  await running;
   stopTracing();
   await cluster.stop();
   process.exit(0);
+}
+
+type Simulator = typeof import('../../../simulator/index.ts');
+
+interface CheckedScenario {
+  path: string;
+  scenario: Scenario;
+  seed: number;
+}
+
+/** Reads and plans the scenario before the cluster starts, so a bad file stops here with every problem named. */
+function checkedScenario(simulator: Simulator, file: ScenarioFile, options: BrokerOptions, command: Command): CheckedScenario {
+  try {
+    const scenario = simulator.parseScenario(file.text, file.path);
+    const seed = scenario.seed ?? options.seed ?? Math.floor(Math.random() * 2 ** 32);
+    const brokers = Array.from({ length: options.brokers }, (_, i) => ({ id: i + 1, state: 'up' as const }));
+    simulator.planScenario(scenario, brokers, seed);
+    return { path: file.path, scenario, seed };
+  } catch (error) {
+    if (!(error instanceof simulator.ScenarioError)) throw error;
+    // One line per problem, so a student can fix them all in one go.
+    const problems = error.problems;
+    for (const problem of problems.slice(0, -1)) process.stderr.write(`error: ${problem}\n`);
+    return command.error(`error: ${problems.at(-1)}`);
+  }
+}
+
+async function runScenarioAloud(run: Simulator['runScenario'], cluster: ClusterHandle, { path: file, scenario, seed }: CheckedScenario, signal: AbortSignal): Promise<ScenarioRun> {
+  const say = (text: string) => process.stderr.write(`kafka-lab: ${text}\n`);
+  say(`scenario ${file}: ${scenario.steps.length} step(s), seed ${seed} (the same seed replays the same timeline)`);
+  const told = (entry: TimelineEntry) => {
+    const at = `+${(entry.firedAtMs / 1000).toFixed(1)}s`;
+    say(`scenario ${at} ${entry.text}${entry.random ? ' (random)' : ''}${entry.outcome === 'done' ? '' : ` failed: ${entry.outcome}`}`);
+  };
+  const result = await run(cluster, scenario, { signal, seed, onStep: told });
+  if (result.completed) say(`scenario finished: ${result.timeline.length} step(s) ran; the cluster keeps running. Ctrl-C stops.`);
+  return result;
 }
 
 function prepareDataDir(dir: string, command: Command): string {
