@@ -86,6 +86,26 @@ export class TraceFormatter {
         return this.line('--', 'controller', 'records gone', `${event.topic}[${event.partition}] start=${event.logStartOffset}`, 'yellow');
       case 'group-changed':
         return this.line('--', 'coordinator', `group ${groupVerb(event)}`, `${event.group} ${groupDetail(event)}`, 'yellow');
+      case 'broker-state-changed':
+        return this.line(`b${event.brokerId}`, 'faults', event.how, `broker ${event.brokerId} is ${event.state}`, event.state === 'up' ? 'green' : 'red');
+      case 'broker-fenced':
+        return this.line('--', 'controller', 'fenced', `broker ${event.brokerId}`, 'red');
+      case 'leader-changed':
+        return this.line(
+          '--',
+          'controller',
+          event.reason === 'unclean' ? 'unclean leader' : 'new leader',
+          `${event.topic}[${event.partition}] ${event.previousLeader} -> ${event.leader} epoch=${event.leaderEpoch} isr=${event.isr.join(',')}`,
+          event.reason === 'unclean' || event.leader === -1 ? 'red' : 'yellow',
+        );
+      case 'isr-changed':
+        return this.line('--', 'controller', 'isr', `${event.topic}[${event.partition}] isr=${event.isr.join(',')}`, 'yellow');
+      case 'log-truncated':
+        return this.line(`b${event.brokerId}`, 'replica', 'truncated', `${event.topic}[${event.partition}] -${event.records} from offset ${event.offset}`, 'red');
+      case 'network-changed':
+        return this.line('--', 'faults', 'network', event.cut.length ? `cut ${event.cut.map(([a, b]) => `${a}-${b}`).join(' ')}` : 'healed', 'yellow');
+      case 'fault-fired':
+        return this.line(`b${event.brokerId}`, event.clientId ?? '-', `fault ${event.fault}`, event.ruleName ?? event.source, 'red');
       case 'log-cleaned':
         return this.line('--', 'log cleaner', 'cleaned', cleanedDetail(event), 'yellow');
       case 'group-deleted':

@@ -139,3 +139,22 @@ describe('log cleaner lines', () => {
     expect(line).toContain('sensors[2] -3 expired -4 compacted start=3');
   });
 });
+
+describe('failure lines', () => {
+  const formatter = new TraceFormatter({ color: false, width: 80 });
+
+  it('tell an unclean election with the old and new leader', () => {
+    const line = formatter.format({ type: 'leader-changed', topic: 'orders', partition: 0, leader: 2, previousLeader: 1, leaderEpoch: 3, isr: [2], reason: 'unclean' });
+    expect(line).toContain('unclean leader');
+    expect(line).toContain('orders[0] 1 -> 2 epoch=3 isr=2');
+  });
+
+  it('tell what a truncation cost', () => {
+    expect(formatter.format({ type: 'log-truncated', topic: 'orders', partition: 0, brokerId: 1, offset: 5, records: 2 })).toContain('orders[0] -2 from offset 5');
+  });
+
+  it('tell a split and its healing', () => {
+    expect(formatter.format({ type: 'network-changed', cut: [['1', '2']] })).toContain('cut 1-2');
+    expect(formatter.format({ type: 'network-changed', cut: [] })).toContain('healed');
+  });
+});
