@@ -4,7 +4,7 @@
 
 import { crc32c } from '@node-rs/crc32';
 import { createRequire } from 'node:module';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Partitioners } from 'kafkajs';
 import type { Api } from '../apis/api.ts';
 import { ALL_APIS, API_BY_KEY } from '../apis/index.ts';
@@ -14,6 +14,7 @@ import { Reader, Writer } from '../protocol/wire.ts';
 import { eventually, kafkaFor, uniqueTopic, useCluster } from './support/cluster.ts';
 import { fetchMessages } from './support/kafkajs-fetch.ts';
 import { RawConnection, requestFrame } from './support/raw-connection.ts';
+import { watchForCrashes } from './support/crash-watch.ts';
 
 const cluster = useCluster({ brokers: 1, seed: 11 });
 const address = () => cluster().bootstrapServers[0];
@@ -27,19 +28,7 @@ const API_VERSIONS = 18;
 
 // ------------------------------------------------------------------ crash watch
 
-const crashes: unknown[] = [];
-const onCrash = (error: unknown) => crashes.push(error);
-beforeAll(() => {
-  process.on('uncaughtException', onCrash);
-  process.on('unhandledRejection', onCrash);
-});
-afterAll(() => {
-  process.off('uncaughtException', onCrash);
-  process.off('unhandledRejection', onCrash);
-});
-afterEach(() => {
-  expect(crashes, 'uncaught exceptions or unhandled rejections in the broker process').toEqual([]);
-});
+const crashes = watchForCrashes();
 
 // ------------------------------------------------------------------ helpers
 

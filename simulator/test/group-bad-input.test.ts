@@ -5,12 +5,13 @@
 // The broker answers each as Kafka does, never crashes, and keeps serving a normal client after.
 
 import { createRequire } from 'node:module';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AssignerProtocol } from 'kafkajs';
 import { eventually, kafkaFor, uniqueTopic, useCluster } from './support/cluster.ts';
 import { readUntilSentinel } from './support/consume.ts';
 import { fetchMessages } from './support/kafkajs-fetch.ts';
 import { RawConnection } from './support/raw-connection.ts';
+import { watchForCrashes } from './support/crash-watch.ts';
 
 const cluster = useCluster({ brokers: 1, groupInitialRebalanceDelayMs: 0, seed: 17 });
 
@@ -19,19 +20,7 @@ const { errorCodes } = require('kafkajs/src/protocol/error.js') as { errorCodes:
 
 // ------------------------------------------------------------------ crash watch
 
-const crashes: unknown[] = [];
-const onCrash = (error: unknown) => crashes.push(error);
-beforeAll(() => {
-  process.on('uncaughtException', onCrash);
-  process.on('unhandledRejection', onCrash);
-});
-afterAll(() => {
-  process.off('uncaughtException', onCrash);
-  process.off('unhandledRejection', onCrash);
-});
-afterEach(() => {
-  expect(crashes, 'uncaught exceptions or unhandled rejections in the broker process').toEqual([]);
-});
+watchForCrashes();
 
 // ------------------------------------------------------------------ kafkajs's codec over a bare socket
 
