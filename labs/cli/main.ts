@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import { Command } from 'commander';
 import { addBrokerCommand } from './commands/broker.ts';
+import { addChaosCommand } from './commands/chaos.ts';
 import { addCheckCommand } from './commands/check.ts';
 import { addInitCommand } from './commands/init.ts';
 import { addLabCommands, runMenu } from './commands/lab.ts';
@@ -19,6 +20,7 @@ Examples:
   $ kafka-lab broker --brokers 1 --port 0   one broker on a free port
   $ kafka-lab broker --data-dir ./data      keep topics and records on restart
   $ kafka-lab broker --trace                print one line per request
+  $ kafka-lab chaos                         watch a live cluster, inject faults
   $ kafka-lab help broker                   every flag of the broker command`;
 
 export function createProgram(): Command {
@@ -33,6 +35,7 @@ export function createProgram(): Command {
     })
     .addHelpText('after', EXAMPLES);
   addBrokerCommand(program);
+  addChaosCommand(program);
   addLabCommands(program);
   addInitCommand(program);
   addCheckCommand(program);
