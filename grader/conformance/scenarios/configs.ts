@@ -1,0 +1,80 @@
+// DescribeConfigs and AlterConfigs of topics.
+
+import kafkajs from 'kafkajs';
+import type { Scenario } from '../scenario.ts';
+import { outcome } from '../normalise.ts';
+import { rawRequest } from '../raw.ts';
+
+// kafkajs is CommonJS; Node's ESM loader does not see this export by name.
+const { ConfigResourceTypes } = kafkajs;
+
+/** Topic configs every Kafka since 2.x knows, with defaults students meet in the labs. */
+const NAMES = ['cleanup.policy', 'retention.ms', 'retention.bytes', 'max.message.bytes', 'min.insync.replicas', 'segment.bytes', 'message.timestamp.type', 'compression.type', 'delete.retention.ms', 'min.compaction.lag.ms'];
+
+export const configScenarios: Scenario[] = [
+  {
+    name: "describe configs: a new topic's defaults, read-only flags and sources",
+    async run(ctx) {
+      const topic = await ctx.createTopic('defaults');
+      const { resources } = await (await ctx.admin()).describeConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: NAMES }], includeSynonyms: false });
+      return resources.map((r) => ({ ...r, configEntries: [...r.configEntries].sort((a, b) => a.configName.localeCompare(b.configName)) }));
+    },
+  },
+  {
+    name: 'describe configs: overrides given at creation show as TOPIC_CONFIG with the broker default as synonym',
+    async run(ctx) {
+      const topic = await ctx.createTopic('overridden', { configs: { 'retention.ms': '60000', 'cleanup.policy': 'compact', 'max.message.bytes': '2000' } });
+      const { resources } = await (await ctx.admin()).describeConfigs({
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['retention.ms', 'cleanup.policy', 'max.message.bytes', 'segment.bytes', 'min.insync.replicas', 'message.timestamp.type'] }],
+        includeSynonyms: true,
+      });
+      return resources.map((r) => ({ ...r, configEntries: [...r.configEntries].sort((a, b) => a.configName.localeCompare(b.configName)) }));
+    },
+  },
+  {
+    name: 'describe configs: a broker and the cluster-wide defaults, with sources and synonyms',
+    async run(ctx) {
+      const names = ['min.insync.replicas', 'num.partitions', 'auto.create.topics.enable', 'default.replication.factor', 'log.retention.hours', 'message.max.bytes', 'log.cleanup.policy', 'delete.topic.enable'];
+      // kafkajs refuses the empty name (the cluster-wide defaults), so ask over a bare socket.
+      const BROKER = 4;
+      const response = await rawRequest(ctx.bootstrapServers[0], 32, 1, {
+        resources: [
+          { resourceType: BROKER, resourceName: '1', configurationKeys: names },
+          { resourceType: BROKER, resourceName: '', configurationKeys: names },
+        ],
+        includeSynonyms: true,
+      });
+      const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+      return (response.results as { configs: { name: string }[] }[]).map((r) => ({ ...r, configs: [...r.configs].sort(byName) }));
+    },
+  },
+  {
+    name: 'describe configs: an unknown topic answers UNKNOWN_TOPIC_OR_PARTITION',
+    async run(ctx) {
+      return outcome((async () => (await ctx.admin()).describeConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: ctx.topic('nope') }], includeSynonyms: false }))());
+    },
+  },
+  {
+    name: "alter configs: replaces a topic's overrides, refuses bad values and unknown topics",
+    async run(ctx) {
+      const admin = await ctx.admin();
+      const topic = await ctx.createTopic('altered', { configs: { 'retention.ms': '60000' } });
+      const alter = (name: string, entries: Record<string, string>, validateOnly = false) =>
+        outcome(admin.alterConfigs({ validateOnly, resources: [{ type: ConfigResourceTypes.TOPIC, name, configEntries: Object.entries(entries).map(([n, value]) => ({ name: n, value })) }] }));
+      const changed = await alter(topic, { 'cleanup.policy': 'compact', 'segment.bytes': '1048576' });
+      const badValue = await alter(topic, { 'retention.ms': 'forever' });
+      const unknownName = await alter(topic, { 'no.such.config': '1' });
+      const checkedOnly = await alter(topic, { 'retention.ms': '1000' }, true);
+      const unknownTopic = await alter(ctx.topic('missing'), { 'retention.ms': '1000' });
+      const { resources } = await admin.describeConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['cleanup.policy', 'segment.bytes', 'retention.ms'] }], includeSynonyms: false });
+      return {
+        changed,
+        badValue,
+        unknownName,
+        checkedOnly,
+        unknownTopic,
+        after: resources[0].configEntries.map((e) => ({ name: e.configName, value: e.configValue, isDefault: e.isDefault, source: e.configSource })).sort((a, b) => a.name.localeCompare(b.name)),
+      };
+    },
+  },
+];
