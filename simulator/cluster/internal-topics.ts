@@ -3,6 +3,7 @@
 // key's coordinator, so coordinators move when partition leaders move.
 
 import { KafkaError } from '../protocol/errors.ts';
+import { encodeBatch, readBatchHeader, readRecords, type LogRecord, type NewRecord } from '../protocol/records.ts';
 import type { Cluster } from './cluster.ts';
 import type { Partition } from './topic.ts';
 
@@ -63,5 +64,20 @@ export class InternalTopicPlacement {
     const partition = this.partitionFor(key);
     if (!partition || partition.leader !== brokerId) throw new KafkaError('NOT_COORDINATOR', 'This is not the correct coordinator.');
     return partition;
+  }
+
+  /** Appends the coordinator's own records (commits, transaction states) to the partition of `key`. */
+  append(key: string, records: NewRecord[]): void {
+    const partition = this.partitionFor(key);
+    if (!partition) return;
+    const batch = encodeBatch(records);
+    this.cluster.append(partition, [{ batch, header: readBatchHeader(batch) }], partition.leader);
+  }
+
+  /** Every record of the topic up to each partition's high watermark: what a coordinator replays after a restart. */
+  *records(): Generator<LogRecord> {
+    for (const partition of this.cluster.topics.get(this.topic.name)?.partitions ?? []) {
+      for (const batch of partition.log.read(partition.log.startOffset, partition.highWatermark, Infinity)) yield* readRecords(batch.data);
+    }
   }
 }

@@ -6,7 +6,7 @@
 import type { Cluster } from '../cluster/cluster.ts';
 import { InternalTopicPlacement } from '../cluster/internal-topics.ts';
 import { KafkaError } from '../protocol/errors.ts';
-import { encodeBatch, readBatchHeader, readRecords } from '../protocol/records.ts';
+import type { NewRecord } from '../protocol/records.ts';
 import type { GroupSnapshot } from '../introspection/snapshot.ts';
 import { decodeAssignment } from './consumer-protocol.ts';
 import { Group, type GroupChange } from './group.ts';
@@ -131,10 +131,8 @@ export class GroupCoordinator {
     this.cluster.events.emit({ type: 'group-deleted', group: groupId });
   }
 
-  private appendToOffsetsTopic(groupId: string, records: { key: Buffer; value: Buffer | null; timestamp?: number }[]): void {
-    const partition = this.placement.partitionFor(groupId)!;
-    const batch = encodeBatch(records);
-    this.cluster.append(partition, [{ batch, header: readBatchHeader(batch) }], partition.leader);
+  private appendToOffsetsTopic(groupId: string, records: NewRecord[]): void {
+    this.placement.append(groupId, records);
   }
 
   private remember(groupId: string, topic: string, partition: number, value: CommittedOffset | null): void {
@@ -150,15 +148,9 @@ export class GroupCoordinator {
   loadOffsets(): void {
     if (this.loaded) return;
     this.loaded = true;
-    const topic = this.cluster.topics.get(OFFSETS_TOPIC);
-    for (const partition of topic?.partitions ?? []) {
-      for (const batch of partition.log.read(partition.log.startOffset, partition.highWatermark, Infinity)) {
-        for (const record of readRecords(batch.data)) {
-          const parsed = parseOffsetRecord(record.key, record.value);
-          if (!parsed) continue;
-          this.remember(parsed.group, parsed.topic, parsed.partition, parsed.value);
-        }
-      }
+    for (const record of this.placement.records()) {
+      const parsed = parseOffsetRecord(record.key, record.value);
+      if (parsed) this.remember(parsed.group, parsed.topic, parsed.partition, parsed.value);
     }
     // Groups that only have committed offsets exist, Empty, as in Kafka.
     for (const groupId of this.offsets.keys()) this.ensureGroup(groupId);

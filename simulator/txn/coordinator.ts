@@ -7,7 +7,7 @@
 import type { Cluster } from '../cluster/cluster.ts';
 import { InternalTopicPlacement } from '../cluster/internal-topics.ts';
 import { KafkaError } from '../protocol/errors.ts';
-import { encodeBatch, encodeControlBatch, readBatchHeader, readRecords } from '../protocol/records.ts';
+import { encodeControlBatch, readBatchHeader } from '../protocol/records.ts';
 import { parseTxnRecord, txnKey, txnValue, type TxnStatus } from './txn-state-format.ts';
 
 export const TRANSACTION_STATE_TOPIC = '__transaction_state';
@@ -177,24 +177,16 @@ export class TransactionCoordinator {
   }
 
   private persist(txn: TxnMetadata): void {
-    const partition = this.placement.partitionFor(txn.transactionalId);
-    if (!partition) return;
-    const batch = encodeBatch([{ key: txnKey(txn.transactionalId), value: txnValue(txn) }]);
-    this.cluster.append(partition, [{ batch, header: readBatchHeader(batch) }], partition.leader);
+    this.placement.append(txn.transactionalId, [{ key: txnKey(txn.transactionalId), value: txnValue(txn) }]);
   }
 
   /** Replays `__transaction_state` once after a restart; transactions left open are aborted. */
   load(): void {
     if (this.loaded) return;
     this.loaded = true;
-    const topic = this.cluster.topics.get(TRANSACTION_STATE_TOPIC);
-    for (const partition of topic?.partitions ?? []) {
-      for (const batch of partition.log.read(partition.log.startOffset, partition.highWatermark, Infinity)) {
-        for (const record of readRecords(batch.data)) {
-          const saved = parseTxnRecord(record.key, record.value);
-          if (saved) this.transactions.set(saved.transactionalId, { ...saved, groups: new Set(), startedAt: -1, timer: null });
-        }
-      }
+    for (const record of this.placement.records()) {
+      const saved = parseTxnRecord(record.key, record.value);
+      if (saved) this.transactions.set(saved.transactionalId, { ...saved, groups: new Set(), startedAt: -1, timer: null });
     }
     for (const txn of this.transactions.values()) {
       if (txn.status === 'Ongoing') this.complete(txn, 'abort');
