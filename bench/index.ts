@@ -9,34 +9,35 @@
 // The clients run in a process of their own, as they would against a real cluster; the same runs
 // with the client inside the broker's process are printed too, for comparison.
 //
-// Progress goes to stderr, results to stdout. BENCH_MESSAGES overrides the message count.
+// Progress goes to stderr, results to stdout. BENCH_MESSAGES overrides the message count (200,000).
 
-import { execFile, spawn } from 'node:child_process';
 import os from 'node:os';
-import { promisify } from 'node:util';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { startCluster, type ClusterHandle } from '../simulator/index.ts';
-import { internalCluster } from '../simulator/test/support/kafkajs-fetch.ts';
-import { RawConnection } from '../simulator/test/support/raw-connection.ts';
+import {
+  assertMovedAll,
+  consume,
+  done,
+  embeddedIdleRss,
+  FETCH_BYTES,
+  IN_FLIGHT,
+  kafkaFor,
+  median,
+  messageCount,
+  PARTITIONS,
+  PER_SEND,
+  produce,
+  progress,
+  readyTimes,
+  REPLICATION_FACTOR,
+  runInChild,
+  thousands,
+  VALUE,
+  type Run,
+  type Step,
+} from './workload.ts';
 
-const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 200_000);
-const PER_SEND = 100;
-const IN_FLIGHT = 8;
-const PARTITIONS = 3;
-const REPLICATION_FACTOR = 3;
-const VALUE = Buffer.alloc(1024, 'k');
+const MESSAGES = messageCount(200_000);
 const READY_RUNS = 9;
-const FETCH_BYTES = 10 * 2 ** 20;
-const CLIENT_FLAG = '--client-child';
-
-// kafkajs 2.2.4 arms a timer with a negative delay after every response, which Node 24 warns about.
-for (const listener of process.listeners('warning')) process.off('warning', listener);
-process.on('warning', (warning) => warning.name !== 'TimeoutNegativeWarning' && console.error(warning));
-
-const progress = (line: string) => process.stderr.write(`\r\x1b[K${line}`);
-const done = () => process.stderr.write('\r\x1b[K');
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const thousands = (n: number) => Math.round(n).toLocaleString('en-US');
 
 interface Result {
   name: string;
@@ -48,26 +49,8 @@ interface Result {
 
 // ------------------------------------------------------------------ (a) ready time
 
-/** Start a 3-broker cluster, then one Metadata v1 request (all topics) over a fresh socket. */
-async function readyOnce(): Promise<number> {
-  const started = performance.now();
-  const cluster = await startCluster({ brokers: 3 });
-  const connection = await RawConnection.open(cluster.bootstrapServers[0]);
-  const response = await connection.request({ apiKey: 3, version: 1, correlationId: 1, body: Buffer.from('ffffffff', 'hex') });
-  const elapsed = performance.now() - started;
-  connection.destroy();
-  await cluster.stop();
-  if (response === null) throw new Error('the broker closed the connection instead of answering Metadata');
-  return elapsed;
-}
-
 async function ready(): Promise<Result> {
-  const runs: number[] = [];
-  for (let i = 0; i < READY_RUNS; i++) {
-    progress(`ready: run ${i + 1}/${READY_RUNS}`);
-    runs.push(await readyOnce());
-  }
-  done();
+  const runs = await readyTimes('ready', () => startCluster({ brokers: 3 }), READY_RUNS);
   const ms = median(runs);
   return {
     name: 'ready',
@@ -80,99 +63,10 @@ async function ready(): Promise<Result> {
 
 // ------------------------------------------------------------------ (b) produce, (c) consume
 
-interface Run {
-  count: number;
-  seconds: number;
-}
-
-async function produce(kafka: Kafka, topic: string): Promise<Run> {
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
-  await producer.connect();
-  const messages = Array.from({ length: PER_SEND }, () => ({ value: VALUE }));
-  const sends = Math.ceil(MESSAGES / PER_SEND);
-  let next = 0;
-  let sent = 0;
-  const started = performance.now();
-  const worker = async () => {
-    while (next < sends) {
-      next++;
-      await producer.send({ topic, acks: -1, messages });
-      sent += PER_SEND;
-      if (sent % 10_000 === 0) progress(`produce: ${thousands(sent)}/${thousands(MESSAGES)}`);
-    }
-  };
-  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-  const seconds = (performance.now() - started) / 1000;
-  done();
-  await producer.disconnect();
-  return { count: sent, seconds };
-}
-
-/** Reads every partition from offset 0 to its high watermark with kafkajs's Fetch encoder and decoder. */
-async function consume(kafka: Kafka, topic: string): Promise<Run> {
-  const client = internalCluster(kafka);
-  await client.connect();
-  await client.addTargetTopic(topic);
-  await client.refreshMetadata([topic]);
-  let read = 0;
-  const started = performance.now();
-  const readPartition = async (partition: number) => {
-    const [leader] = Object.keys(client.findLeaderForPartitions(topic, [partition]));
-    const broker = await client.findBroker({ nodeId: leader });
-    let offset = 0;
-    for (;;) {
-      const response = await broker.fetch({
-        maxWaitTime: 0,
-        minBytes: 1,
-        maxBytes: FETCH_BYTES,
-        isolationLevel: 1,
-        topics: [{ topic, partitions: [{ partition, fetchOffset: String(offset), maxBytes: FETCH_BYTES }] }],
-      });
-      const p = response.responses[0].partitions[0];
-      if (p.errorCode !== 0) throw new Error(`fetch of partition ${partition} failed with error ${p.errorCode}`);
-      for (const m of p.messages) {
-        if (Number(m.offset) < offset) continue; // a batch straddling the fetch offset comes back whole
-        read++;
-        offset = Number(m.offset) + 1;
-      }
-      progress(`consume: ${thousands(read)}/${thousands(MESSAGES)}`);
-      if (offset >= Number(p.highWatermark)) return;
-    }
-  };
-  await Promise.all(Array.from({ length: PARTITIONS }, (_, p) => readPartition(p)));
-  const seconds = (performance.now() - started) / 1000;
-  done();
-  await client.disconnect();
-  return { count: read, seconds };
-}
-
-const kafkaFor = (bootstrap: string[]) => new Kafka({ brokers: bootstrap, clientId: 'kafka-lab-bench', logLevel: logLevel.NOTHING });
-
-/** In the child: one client step against the parent's cluster, its Run as JSON on stdout. */
-async function clientChild(step: string, bootstrap: string, topic: string): Promise<void> {
-  const kafka = kafkaFor(bootstrap.split(','));
-  const run = step === 'produce' ? await produce(kafka, topic) : await consume(kafka, topic);
-  process.stdout.write(JSON.stringify(run));
-}
-
-/** Runs a client step in its own process, as real clients are; also reports the broker's CPU time meanwhile. */
-async function inChild(step: 'produce' | 'consume', cluster: ClusterHandle, topic: string): Promise<Run & { brokerCpuSeconds: number }> {
-  const cpu = process.cpuUsage();
-  const child = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, CLIENT_FLAG, step, cluster.bootstrapServers.join(','), topic], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let stdout = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  if (code !== 0) throw new Error(`the ${step} client exited with ${code}`);
-  const used = process.cpuUsage(cpu);
-  return { ...(JSON.parse(stdout) as Run), brokerCpuSeconds: (used.user + used.system) / 1e6 };
-}
-
 const rateOf = (run: Run) => run.count / run.seconds;
 const mibPerSecond = (run: Run) => ((run.count * VALUE.length) / run.seconds / 2 ** 20).toFixed(1);
 
-function throughputResult(step: 'produce' | 'consume', run: Run & { brokerCpuSeconds: number }, sameProcess: Run): Result {
+function throughputResult(step: Step, run: Run & { brokerCpuSeconds: number }, sameProcess: Run): Result {
   const how =
     step === 'produce'
       ? `kafkajs producer, 1 KiB values, ${PARTITIONS} partitions (RF ${REPLICATION_FACTOR}), ${PER_SEND}/send, acks=-1, ${IN_FLIGHT} sends in flight`
@@ -195,14 +89,16 @@ async function throughput(): Promise<Result[]> {
   try {
     cluster.createTopic({ name: 'bench', partitions: PARTITIONS, replicationFactor: REPLICATION_FACTOR });
     cluster.createTopic({ name: 'bench-same-process', partitions: PARTITIONS, replicationFactor: REPLICATION_FACTOR });
-    const produced = await inChild('produce', cluster, 'bench');
-    const consumed = await inChild('consume', cluster, 'bench');
+    const options = { messages: MESSAGES, showProgress: true };
+    const produced = await runInChild('produce', cluster.bootstrapServers, 'bench', options);
+    const consumed = await runInChild('consume', cluster.bootstrapServers, 'bench', options);
     const kafka = kafkaFor(cluster.bootstrapServers);
-    const producedHere = await produce(kafka, 'bench-same-process');
-    const consumedHere = await consume(kafka, 'bench-same-process');
-    for (const run of [produced, consumed, producedHere, consumedHere]) {
-      if (run.count !== Math.ceil(MESSAGES / PER_SEND) * PER_SEND) throw new Error(`moved ${run.count} messages, not ${MESSAGES}`);
-    }
+    const producedHere = await produce(kafka, 'bench-same-process', options);
+    const consumedHere = await consume(kafka, 'bench-same-process', options);
+    assertMovedAll('produce', produced, MESSAGES);
+    assertMovedAll('consume', consumed, MESSAGES);
+    assertMovedAll('produce', producedHere, MESSAGES);
+    assertMovedAll('consume', consumedHere, MESSAGES);
     return [throughputResult('produce', produced, producedHere), throughputResult('consume', consumed, consumedHere)];
   } finally {
     await cluster.stop();
@@ -211,28 +107,10 @@ async function throughput(): Promise<Result[]> {
 
 // ------------------------------------------------------------------ (d) idle memory
 
-/**
- * Runs in a fresh `node --import tsx` process that loads nothing but the simulator: RSS before the
- * simulator is imported, and with an idle 3-broker cluster, each after a full GC.
- */
-const IDLE_RSS_SCRIPT = `
-  const settle = () => new Promise((resolve) => setTimeout(resolve, 500));
-  gc();
-  const runtime = process.memoryUsage().rss;
-  const { startCluster } = await import(${JSON.stringify(new URL('../simulator/index.ts', import.meta.url).href)});
-  const cluster = await startCluster({ brokers: 3 });
-  await settle();
-  gc();
-  const rss = process.memoryUsage().rss;
-  await cluster.stop();
-  process.stdout.write(JSON.stringify({ runtime, rss }));
-`;
-
 async function idleRss(): Promise<Result> {
   progress('memory: starting a fresh process');
-  const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', IDLE_RSS_SCRIPT]);
+  const { runtime, rss } = await embeddedIdleRss();
   done();
-  const { runtime, rss } = JSON.parse(stdout) as { runtime: number; rss: number };
   const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
   return {
     name: 'memory',
@@ -257,6 +135,4 @@ async function main(): Promise<void> {
   console.log(missed === 0 ? '\nAll targets met.' : `\n${missed} target(s) missed.`);
 }
 
-const flag = process.argv.indexOf(CLIENT_FLAG);
-if (flag !== -1) await clientChild(process.argv[flag + 1], process.argv[flag + 2], process.argv[flag + 3]);
-else await main();
+await main();

@@ -10,36 +10,31 @@
 // median of BENCH_REAL_STARTS runs (default 3) and the embedded one of 9. BENCH_MESSAGES sets the
 // message count (default 50,000). Progress goes to stderr, the table to stdout.
 
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
-import { promisify } from 'node:util';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { startRealKafka, KAFKA_VERSION, type RealKafkaCluster } from '../grader/real-kafka/index.ts';
 import { realKafkaUnavailable } from '../grader/providers/index.ts';
 import { startCluster } from '../simulator/index.ts';
-import { internalCluster } from '../labs/checks/kafkajs-internal.ts';
-import { RawConnection } from '../simulator/test/support/raw-connection.ts';
+import {
+  assertMovedAll,
+  done,
+  embeddedIdleRss,
+  kafkaFor,
+  median,
+  messageCount,
+  PARTITIONS,
+  progress,
+  readyTimes,
+  REPLICATION_FACTOR,
+  runInChild,
+  thousands,
+  type Step,
+} from './workload.ts';
 
-const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 50_000);
+const MESSAGES = messageCount(50_000);
 const REAL_STARTS = Number(process.env.BENCH_REAL_STARTS ?? 3);
 const EMBEDDED_STARTS = 9;
-const PER_SEND = 100;
-const IN_FLIGHT = 8;
-const PARTITIONS = 3;
-const REPLICATION_FACTOR = 3;
-const VALUE = Buffer.alloc(1024, 'k');
-const FETCH_BYTES = 10 * 2 ** 20;
-const CLIENT_FLAG = '--client-child';
-
-// kafkajs 2.2.4 arms a timer with a negative delay after every response, which Node 24 warns about.
-for (const listener of process.listeners('warning')) process.off('warning', listener);
-process.on('warning', (warning) => warning.name !== 'TimeoutNegativeWarning' && console.error(warning));
-
-const progress = (line: string) => process.stderr.write(`\r\x1b[K${line}`);
-const done = () => process.stderr.write('\r\x1b[K');
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const thousands = (n: number) => Math.round(n).toLocaleString('en-US');
 
 interface Cluster {
   bootstrapServers: string[];
@@ -98,115 +93,12 @@ function rssOf(pid: number): number {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
 }
 
-// ------------------------------------------------------------------ ready
+// ------------------------------------------------------------------ measuring one cluster
 
-async function readyOnce(start: () => Promise<Cluster>): Promise<number> {
-  const started = performance.now();
-  const cluster = await start();
-  try {
-    const connection = await RawConnection.open(cluster.bootstrapServers[0]);
-    const response = await connection.request({ apiKey: 3, version: 1, correlationId: 1, body: Buffer.from('ffffffff', 'hex') }, 30_000);
-    connection.destroy();
-    if (response === null) throw new Error('the broker closed the connection instead of answering Metadata');
-    return performance.now() - started;
-  } finally {
-    await cluster.stop();
-  }
-}
-
-async function ready(name: string, start: () => Promise<Cluster>, runs: number): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    progress(`${name} ready: run ${i + 1}/${runs}`);
-    times.push(await readyOnce(start));
-  }
-  done();
-  return median(times);
-}
-
-// ------------------------------------------------------------------ produce and consume (in a child)
-
-const kafkaFor = (bootstrap: string[]) => new Kafka({ brokers: bootstrap, clientId: 'kafka-lab-bench', logLevel: logLevel.NOTHING });
-
-interface Run {
-  count: number;
-  seconds: number;
-}
-
-async function produce(kafka: Kafka, topic: string): Promise<Run> {
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
-  await producer.connect();
-  const messages = Array.from({ length: PER_SEND }, () => ({ value: VALUE }));
-  const sends = Math.ceil(MESSAGES / PER_SEND);
-  let next = 0;
-  let sent = 0;
-  const started = performance.now();
-  const worker = async () => {
-    while (next < sends) {
-      next++;
-      await producer.send({ topic, acks: -1, messages });
-      sent += PER_SEND;
-    }
-  };
-  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-  const seconds = (performance.now() - started) / 1000;
-  await producer.disconnect();
-  return { count: sent, seconds };
-}
-
-async function consume(kafka: Kafka, topic: string): Promise<Run> {
-  const client = internalCluster(kafka);
-  await client.connect();
-  await client.addTargetTopic(topic);
-  await client.refreshMetadata([topic]);
-  let read = 0;
-  const started = performance.now();
-  const readPartition = async (partition: number) => {
-    const [leader] = Object.keys(client.findLeaderForPartitions(topic, [partition]));
-    const broker = (await client.findBroker({ nodeId: leader })) as unknown as {
-      fetch(request: object): Promise<{ responses: { partitions: { errorCode: number; highWatermark: string; messages: { offset: string }[] }[] }[] }>;
-    };
-    let offset = 0;
-    for (;;) {
-      const response = await broker.fetch({
-        maxWaitTime: 0,
-        minBytes: 1,
-        maxBytes: FETCH_BYTES,
-        isolationLevel: 1,
-        topics: [{ topic, partitions: [{ partition, fetchOffset: String(offset), maxBytes: FETCH_BYTES }] }],
-      });
-      const p = response.responses[0].partitions[0];
-      if (p.errorCode !== 0) throw new Error(`fetch of partition ${partition} failed with error ${p.errorCode}`);
-      for (const m of p.messages) {
-        if (Number(m.offset) < offset) continue; // a batch straddling the fetch offset comes back whole
-        read++;
-        offset = Number(m.offset) + 1;
-      }
-      if (offset >= Number(p.highWatermark)) return;
-    }
-  };
-  await Promise.all(Array.from({ length: PARTITIONS }, (_, p) => readPartition(p)));
-  const seconds = (performance.now() - started) / 1000;
-  await client.disconnect();
-  return { count: read, seconds };
-}
-
-async function clientChild(step: string, bootstrap: string, topic: string): Promise<void> {
-  const kafka = kafkaFor(bootstrap.split(','));
-  const run = step === 'produce' ? await produce(kafka, topic) : await consume(kafka, topic);
-  process.stdout.write(JSON.stringify(run));
-}
-
-async function inChild(step: 'produce' | 'consume', cluster: Cluster, topic: string): Promise<number> {
-  const child = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, CLIENT_FLAG, step, cluster.bootstrapServers.join(','), topic], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let stdout = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  if (code !== 0) throw new Error(`the ${step} client exited with ${code}`);
-  const run = JSON.parse(stdout) as Run;
-  if (run.count !== Math.ceil(MESSAGES / PER_SEND) * PER_SEND) throw new Error(`${step} moved ${run.count} messages, not ${MESSAGES}`);
+/** A client step in its own process (quiet: this process prints the progress), in messages per second. */
+async function rateInChild(step: Step, cluster: Cluster, topic: string): Promise<number> {
+  const run = await runInChild(step, cluster.bootstrapServers, topic, { messages: MESSAGES, showProgress: false });
+  assertMovedAll(step, run, MESSAGES);
   return run.count / run.seconds;
 }
 
@@ -218,16 +110,16 @@ interface Measured {
 }
 
 async function measure(name: string, start: () => Promise<Cluster>, starts: number, idleRss: () => Promise<number>): Promise<Measured> {
-  const readyMs = await ready(name, start, starts);
+  const readyMs = median(await readyTimes(`${name} ready`, start, starts));
   progress(`${name}: memory`);
   const memory = await idleRss();
   const cluster = await start();
   try {
     await cluster.createTopic('bench');
     progress(`${name}: producing ${thousands(MESSAGES)} messages`);
-    const produced = await inChild('produce', cluster, 'bench');
+    const produced = await rateInChild('produce', cluster, 'bench');
     progress(`${name}: consuming ${thousands(MESSAGES)} messages`);
-    const consumed = await inChild('consume', cluster, 'bench');
+    const consumed = await rateInChild('consume', cluster, 'bench');
     done();
     return { ready: readyMs, produce: produced, consume: consumed, memory };
   } finally {
@@ -236,18 +128,8 @@ async function measure(name: string, start: () => Promise<Cluster>, starts: numb
 }
 
 /** An idle embedded cluster's RSS in a fresh process, after a full GC, as `npm run bench` measures it. */
-async function embeddedIdleRss(): Promise<number> {
-  const script = `
-    const { startCluster } = await import(${JSON.stringify(new URL('../simulator/index.ts', import.meta.url).href)});
-    const cluster = await startCluster({ brokers: 3 });
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    gc();
-    const rss = process.memoryUsage().rss;
-    await cluster.stop();
-    process.stdout.write(JSON.stringify({ rss }));
-  `;
-  const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', script]);
-  return (JSON.parse(stdout) as { rss: number }).rss;
+async function embeddedRss(): Promise<number> {
+  return (await embeddedIdleRss()).rss;
 }
 
 /** Three idle JVMs, a few seconds after they are ready. */
@@ -272,7 +154,7 @@ async function main(): Promise<void> {
   const cpus = os.cpus();
   console.log(`kafka-lab beside Apache Kafka ${KAFKA_VERSION}: ${cpus[0]?.model ?? 'unknown CPU'} (${cpus.length} cores), Node ${process.version}, Java on the same machine`);
   console.log(`${thousands(MESSAGES)} messages of 1 KiB; 3 brokers, ${PARTITIONS} partitions with ${REPLICATION_FACTOR} replicas; clients in their own process\n`);
-  const embedded = await measure('embedded', embeddedCluster, EMBEDDED_STARTS, embeddedIdleRss);
+  const embedded = await measure('embedded', embeddedCluster, EMBEDDED_STARTS, embeddedRss);
   const real = await measure('real Kafka', realCluster, REAL_STARTS, realIdleRss);
 
   const ms = (v: number) => `${v < 100 ? v.toFixed(1) : thousands(v)} ms`;
@@ -294,6 +176,4 @@ function ratioLine(ratio: number, what: string): string {
   return ratio >= 1 ? `embedded ${ratio.toFixed(1)}x the ${what}` : `real Kafka ${(1 / ratio).toFixed(1)}x the ${what}`;
 }
 
-const flag = process.argv.indexOf(CLIENT_FLAG);
-if (flag !== -1) await clientChild(process.argv[flag + 1], process.argv[flag + 2], process.argv[flag + 3]);
-else await main();
+await main();

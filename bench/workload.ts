@@ -1,0 +1,195 @@
+// The workload both benchmarks run (`npm run bench`, `npm run bench:real`): a kafkajs producer and
+// a group-less reader over 1 KiB values, the ready-time and idle-memory measurements, and the child
+// process the clients run in. Run as a script (by runInChild), this module is that child.
+
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { internalCluster } from '../labs/checks/kafkajs-internal.ts';
+import { RawConnection } from '../simulator/test/support/raw-connection.ts';
+
+export const PER_SEND = 100;
+export const IN_FLIGHT = 8;
+export const PARTITIONS = 3;
+export const REPLICATION_FACTOR = 3;
+export const VALUE = Buffer.alloc(1024, 'k');
+export const FETCH_BYTES = 10 * 2 ** 20;
+
+/** BENCH_MESSAGES overrides each benchmark's own default message count (e.g. BENCH_MESSAGES=5000 for a quick run). */
+export const messageCount = (fallback: number) => Number(process.env.BENCH_MESSAGES ?? fallback);
+
+// kafkajs 2.2.4 arms a timer with a negative delay after every response, which Node 24 warns about.
+for (const listener of process.listeners('warning')) process.off('warning', listener);
+process.on('warning', (warning) => warning.name !== 'TimeoutNegativeWarning' && console.error(warning));
+
+export const progress = (line: string) => process.stderr.write(`\r\x1b[K${line}`);
+export const done = () => process.stderr.write('\r\x1b[K');
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+export const thousands = (n: number) => Math.round(n).toLocaleString('en-US');
+
+export const kafkaFor = (bootstrap: string[]) => new Kafka({ brokers: bootstrap, clientId: 'kafka-lab-bench', logLevel: logLevel.NOTHING });
+
+// ------------------------------------------------------------------ ready
+
+interface Startable {
+  bootstrapServers: string[];
+  stop(): Promise<void>;
+}
+
+/** Start a cluster, then one Metadata v1 request (all topics) over a fresh socket; milliseconds until it answers. */
+async function readyOnce(start: () => Promise<Startable>): Promise<number> {
+  const started = performance.now();
+  const cluster = await start();
+  try {
+    const connection = await RawConnection.open(cluster.bootstrapServers[0]);
+    const response = await connection.request({ apiKey: 3, version: 1, correlationId: 1, body: Buffer.from('ffffffff', 'hex') }, 30_000);
+    const elapsed = performance.now() - started;
+    connection.destroy();
+    if (response === null) throw new Error('the broker closed the connection instead of answering Metadata');
+    return elapsed;
+  } finally {
+    await cluster.stop();
+  }
+}
+
+/** `runs` ready times in order, with `label: run i/n` as progress. */
+export async function readyTimes(label: string, start: () => Promise<Startable>, runs: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    progress(`${label}: run ${i + 1}/${runs}`);
+    times.push(await readyOnce(start));
+  }
+  done();
+  return times;
+}
+
+// ------------------------------------------------------------------ idle memory
+
+/**
+ * Runs in a fresh `node --import tsx` process that loads nothing but the simulator: RSS before the
+ * simulator is imported, and with an idle 3-broker cluster, each after a full GC.
+ */
+const IDLE_RSS_SCRIPT = `
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 500));
+  gc();
+  const runtime = process.memoryUsage().rss;
+  const { startCluster } = await import(${JSON.stringify(new URL('../simulator/index.ts', import.meta.url).href)});
+  const cluster = await startCluster({ brokers: 3 });
+  await settle();
+  gc();
+  const rss = process.memoryUsage().rss;
+  await cluster.stop();
+  process.stdout.write(JSON.stringify({ runtime, rss }));
+`;
+
+/** Bytes: `runtime` is node + tsx alone, `rss` the same process holding an idle embedded cluster. */
+export async function embeddedIdleRss(): Promise<{ runtime: number; rss: number }> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', IDLE_RSS_SCRIPT]);
+  return JSON.parse(stdout) as { runtime: number; rss: number };
+}
+
+// ------------------------------------------------------------------ produce and consume
+
+export interface Run {
+  count: number;
+  seconds: number;
+}
+
+export type Step = 'produce' | 'consume';
+
+export interface StepOptions {
+  messages: number;
+  /** Print a running count on stderr (and clear it at the end). */
+  showProgress: boolean;
+}
+
+export async function produce(kafka: Kafka, topic: string, { messages: total, showProgress }: StepOptions): Promise<Run> {
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+  await producer.connect();
+  const messages = Array.from({ length: PER_SEND }, () => ({ value: VALUE }));
+  const sends = Math.ceil(total / PER_SEND);
+  let next = 0;
+  let sent = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (next < sends) {
+      next++;
+      await producer.send({ topic, acks: -1, messages });
+      sent += PER_SEND;
+      if (showProgress && sent % 10_000 === 0) progress(`produce: ${thousands(sent)}/${thousands(total)}`);
+    }
+  };
+  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  if (showProgress) done();
+  await producer.disconnect();
+  return { count: sent, seconds };
+}
+
+/** Reads every partition from offset 0 to its high watermark with kafkajs's Fetch encoder and decoder. */
+export async function consume(kafka: Kafka, topic: string, { messages: total, showProgress }: StepOptions): Promise<Run> {
+  const client = internalCluster(kafka);
+  await client.connect();
+  await client.addTargetTopic(topic);
+  await client.refreshMetadata([topic]);
+  let read = 0;
+  const started = performance.now();
+  const readPartition = async (partition: number) => {
+    const [leader] = Object.keys(client.findLeaderForPartitions(topic, [partition]));
+    const broker = await client.findBroker({ nodeId: leader });
+    let offset = 0;
+    for (;;) {
+      const response = await broker.fetch({
+        maxWaitTime: 0,
+        minBytes: 1,
+        maxBytes: FETCH_BYTES,
+        isolationLevel: 1,
+        topics: [{ topic, partitions: [{ partition, fetchOffset: String(offset), maxBytes: FETCH_BYTES }] }],
+      });
+      const p = response.responses[0].partitions[0];
+      if (p.errorCode !== 0) throw new Error(`fetch of partition ${partition} failed with error ${p.errorCode}`);
+      for (const m of p.messages) {
+        if (Number(m.offset) < offset) continue; // a batch straddling the fetch offset comes back whole
+        read++;
+        offset = Number(m.offset) + 1;
+      }
+      if (showProgress) progress(`consume: ${thousands(read)}/${thousands(total)}`);
+      if (offset >= Number(p.highWatermark)) return;
+    }
+  };
+  await Promise.all(Array.from({ length: PARTITIONS }, (_, p) => readPartition(p)));
+  const seconds = (performance.now() - started) / 1000;
+  if (showProgress) done();
+  await client.disconnect();
+  return { count: read, seconds };
+}
+
+/** Every step moves whole sends, so `messages` rounded up to a multiple of PER_SEND. */
+export function assertMovedAll(step: Step, run: Run, messages: number): void {
+  if (run.count !== Math.ceil(messages / PER_SEND) * PER_SEND) throw new Error(`${step} moved ${run.count} messages, not ${messages}`);
+}
+
+// ------------------------------------------------------------------ the client's own process
+
+/** Runs a client step in its own process, as real clients are; also reports this process's CPU time meanwhile. */
+export async function runInChild(step: Step, bootstrap: string[], topic: string, options: StepOptions): Promise<Run & { brokerCpuSeconds: number }> {
+  const cpu = process.cpuUsage();
+  const args = [step, bootstrap.join(','), topic, String(options.messages), options.showProgress ? 'progress' : 'quiet'];
+  const child = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let stdout = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (code !== 0) throw new Error(`the ${step} client exited with ${code}`);
+  const used = process.cpuUsage(cpu);
+  return { ...(JSON.parse(stdout) as Run), brokerCpuSeconds: (used.user + used.system) / 1e6 };
+}
+
+/** In the child: one client step against the parent's cluster, its Run as JSON on stdout. */
+async function clientChild([step, bootstrap, topic, messages, show]: string[]): Promise<void> {
+  const kafka = kafkaFor(bootstrap.split(','));
+  const options = { messages: Number(messages), showProgress: show === 'progress' };
+  const run = step === 'produce' ? await produce(kafka, topic, options) : await consume(kafka, topic, options);
+  process.stdout.write(JSON.stringify(run));
+}
+
+if (process.argv[1] === import.meta.filename) await clientChild(process.argv.slice(2));
