@@ -6,7 +6,7 @@ import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { internalCluster } from '../labs/checks/kafkajs-internal.ts';
-import { RawConnection } from '../simulator/test/support/raw-connection.ts';
+import { RawConnection } from '../simulator/net/raw-connection.ts';
 
 export const PER_SEND = 100;
 export const IN_FLIGHT = 8;

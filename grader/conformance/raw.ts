@@ -5,7 +5,7 @@
 import { API_BY_KEY } from '../../simulator/apis/index.ts';
 import { inRange } from '../../simulator/protocol/schema.ts';
 import { Reader, Writer } from '../../simulator/protocol/wire.ts';
-import { RawConnection } from '../../simulator/test/support/raw-connection.ts';
+import { RawConnection } from '../../simulator/net/raw-connection.ts';
 
 let correlation = 0;
 

@@ -13,7 +13,7 @@ import { inRange } from '../protocol/schema.ts';
 import { Reader, Writer } from '../protocol/wire.ts';
 import { eventually, kafkaFor, uniqueTopic, useCluster } from './support/cluster.ts';
 import { fetchMessages } from './support/kafkajs-fetch.ts';
-import { RawConnection, requestFrame } from './support/raw-connection.ts';
+import { RawConnection, requestFrame } from '../net/raw-connection.ts';
 import { watchForCrashes } from './support/crash-watch.ts';
 
 const cluster = useCluster({ brokers: 1, seed: 11 });

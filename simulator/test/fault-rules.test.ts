@@ -6,7 +6,7 @@ import { startCluster, type ClusterEvent, type ClusterHandle, type ClusterOption
 import { Writer } from '../protocol/wire.ts';
 import { eventually, kafkaFor, uniqueTopic } from './support/cluster.ts';
 import { fetchMessages } from './support/kafkajs-fetch.ts';
-import { RawConnection, requestFrame } from './support/raw-connection.ts';
+import { RawConnection, requestFrame } from '../net/raw-connection.ts';
 
 const running: ClusterHandle[] = [];
 afterEach(async () => {

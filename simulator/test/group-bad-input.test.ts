@@ -10,7 +10,7 @@ import { AssignerProtocol } from 'kafkajs';
 import { eventually, kafkaFor, uniqueTopic, useCluster } from './support/cluster.ts';
 import { readUntilSentinel } from './support/consume.ts';
 import { fetchMessages } from './support/kafkajs-fetch.ts';
-import { RawConnection } from './support/raw-connection.ts';
+import { RawConnection } from '../net/raw-connection.ts';
 import { watchForCrashes } from './support/crash-watch.ts';
 
 const cluster = useCluster({ brokers: 1, groupInitialRebalanceDelayMs: 0, seed: 17 });

@@ -16,7 +16,7 @@ import { Reader } from '../protocol/wire.ts';
 import { eventually, kafkaFor, uniqueTopic, useCluster } from './support/cluster.ts';
 import { CLIENT_SCRIPTS, describeWithClient, findKafkaPython, findKcat, jsonLines, run } from './support/external-clients.ts';
 import { fetchMessages } from './support/kafkajs-fetch.ts';
-import { RawConnection } from './support/raw-connection.ts';
+import { RawConnection } from '../net/raw-connection.ts';
 
 const USERS: SaslUser[] = [
   { name: 'ta', password: 'ta-secret' },

@@ -1,4 +1,4 @@
-// A bare Kafka connection over a real socket: send any bytes, read back size-prefixed response
+// A bare Kafka client connection over a real socket: send any bytes, read back size-prefixed response
 // frames, and see when the broker closes the connection. For tests that must send what no client
 // library would, and for timing the first response without a client's own start-up work.
 
