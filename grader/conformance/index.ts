@@ -5,6 +5,7 @@ import type { Scenario } from './scenario.ts';
 import { cleaningScenarios } from './scenarios/cleaning.ts';
 import { clientScenarios } from './scenarios/clients.ts';
 import { configScenarios } from './scenarios/configs.ts';
+import { faultScenarios } from './scenarios/faults.ts';
 import { groupScenarios } from './scenarios/groups.ts';
 import { offsetScenarios } from './scenarios/offsets.ts';
 import { produceScenarios } from './scenarios/produce.ts';
@@ -39,6 +40,10 @@ export const SCENARIOS: readonly Scenario[] = [
 /** Scenarios for clusters where clients log in (CONFORMANCE_SASL_BROKERS). */
 export const SASL_SCENARIOS: readonly Scenario[] = securityScenarios;
 export { CONFORMANCE_SASL_BROKERS } from './scenarios/security.ts';
+
+/** Scenarios that stop, kill and restart brokers of three-broker clusters (CONFORMANCE_FAULT_BROKERS). */
+export const FAULT_SCENARIOS: readonly Scenario[] = faultScenarios;
+export { CONFORMANCE_FAULT_BROKERS } from './scenarios/faults.ts';
 
 export { DifferentialRunner, describeResult, summaryLine, type ScenarioResult, type RunnerOptions } from './runner.ts';
 export type { Scenario, ScenarioContext } from './scenario.ts';

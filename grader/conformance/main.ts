@@ -5,7 +5,19 @@
 import { Command } from 'commander';
 import { findKafkaPython, findKcat } from '../../simulator/test/support/external-clients.ts';
 import { embedded, providerNamed, type BrokerOptions } from '../providers/index.ts';
-import { CONFORMANCE_BROKERS, CONFORMANCE_SASL_BROKERS, DifferentialRunner, describeResult, SASL_SCENARIOS, SCENARIOS, summaryLine, type Scenario, type ScenarioResult } from './index.ts';
+import {
+  CONFORMANCE_BROKERS,
+  CONFORMANCE_FAULT_BROKERS,
+  CONFORMANCE_SASL_BROKERS,
+  DifferentialRunner,
+  describeResult,
+  FAULT_SCENARIOS,
+  SASL_SCENARIOS,
+  SCENARIOS,
+  summaryLine,
+  type Scenario,
+  type ScenarioResult,
+} from './index.ts';
 
 const program = new Command('conformance')
   .description('Run the differential conformance suite: kafka-lab beside real Apache Kafka, through real clients.')
@@ -54,6 +66,9 @@ async function runSuite(scenarios: Scenario[], brokers: BrokerOptions, label: st
 
 await runSuite(SCENARIOS.filter(wanted), CONFORMANCE_BROKERS, '');
 await runSuite(SASL_SCENARIOS.filter(wanted), CONFORMANCE_SASL_BROKERS, ', with SASL and ACLs');
+// A container holds one broker; a cluster someone else runs cannot be stopped (its scenarios skip).
+if (reference.name === 'testcontainers') say('skipping the broker-failure scenarios: testcontainers runs one broker');
+else await runSuite(FAULT_SCENARIOS.filter(wanted), CONFORMANCE_FAULT_BROKERS, ', three brokers each, for broker failures');
 process.stdout.write(`${summaryLine(results)}\n`);
 say(`took ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
 process.exit(results.some((r) => r.status === 'failed') ? 1 : 0);

@@ -42,7 +42,8 @@ export class DifferentialRunner {
 
   async run(scenario: Scenario): Promise<ScenarioResult> {
     const started = performance.now();
-    const missing = (scenario.clients ?? []).filter((c) => !this.options.clients?.[c]);
+    const missing: string[] = (scenario.clients ?? []).filter((c) => !this.options.clients?.[c]);
+    if (scenario.brokerFaults && !(this.left.faults && this.right.faults)) missing.push('providers that can stop brokers');
     if (missing.length) {
       return { name: scenario.name, status: 'skipped', reason: `needs ${missing.join(' and ')}`, differences: [], kept: [], results: {}, durationMs: 0, durations: {} };
     }
@@ -88,6 +89,12 @@ export class DifferentialRunner {
       return client;
     };
     let admin: Promise<Admin> | undefined;
+    const down = new Set<number>();
+    const faults = (id: number) => {
+      if (!running.faults) throw new Error(`${running.provider} cannot stop or start brokers`);
+      if (!Number.isInteger(id) || id < 1 || id > running.bootstrapServers.length) throw new Error(`no broker ${id}: brokers are 1 to ${running.bootstrapServers.length}`);
+      return running.faults;
+    };
     const ctx: ScenarioContext = {
       provider: running.provider,
       bootstrapServers: running.bootstrapServers,
@@ -119,6 +126,20 @@ export class DifferentialRunner {
         if (!command) throw new Error(`${name} is not available`);
         return command;
       },
+      async stopBroker(id) {
+        const brokers = faults(id);
+        down.add(id);
+        await brokers.stopBroker(id);
+      },
+      async killBroker(id) {
+        const brokers = faults(id);
+        down.add(id);
+        await brokers.killBroker(id);
+      },
+      async restartBroker(id) {
+        await faults(id).restartBroker(id);
+        down.delete(id);
+      },
     };
 
     const timeoutMs = this.options.timeoutMs ?? 60_000;
@@ -137,6 +158,8 @@ export class DifferentialRunner {
     } finally {
       clearTimeout(timer);
       for (const cleanup of cleanups.reverse()) await withDeadline(cleanup(), 10_000).catch(() => {});
+      // The next scenario gets the whole cluster back; a broker that cannot start fails the run loudly.
+      for (const id of down) await faults(id).restartBroker(id);
     }
     return normalise(result, renames);
   }

@@ -16,6 +16,8 @@ export interface Scenario {
    * `*` matches one index or key) and the scenario still passes; the report lists them.
    */
   knownDifferences?: { path: string; fidelity: string }[];
+  /** Stops, kills or restarts brokers: skipped unless both providers can (RunningBrokers.faults). */
+  brokerFaults?: boolean;
   run(ctx: ScenarioContext): Promise<unknown>;
 }
 
@@ -45,4 +47,11 @@ export interface ScenarioContext {
   track<T extends { disconnect(): Promise<void> }>(client: T): T;
   /** The path of an external client's command (kafka-python's Python, kcat). */
   client(name: ExternalClientName): string;
+  /**
+   * Broker faults, for scenarios with `brokerFaults` (ids are 1..N on every provider). A broker
+   * still down when the scenario ends is restarted before the next one runs.
+   */
+  stopBroker(id: number): Promise<void>;
+  killBroker(id: number): Promise<void>;
+  restartBroker(id: number): Promise<void>;
 }

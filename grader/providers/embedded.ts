@@ -18,8 +18,14 @@ export const embedded: BrokerProvider = {
       groupInitialRebalanceDelayMs: options.groupInitialRebalanceDelayMs ?? 0,
       logRetentionCheckIntervalMs: options.logRetentionCheckIntervalMs ?? 300_000,
       logCleanerBackoffMs: options.logCleanerBackoffMs ?? 15_000,
+      brokerSessionTimeoutMs: options.brokerSessionTimeoutMs ?? 9000,
       ...(options.sasl && { users: options.sasl.users, superUsers: options.sasl.superUsers }),
     });
-    return runningBrokers('embedded', cluster.bootstrapServers, superUserLogin(options.sasl), () => cluster.stop());
+    const faults = {
+      stopBroker: (id: number) => cluster.stopBroker(id),
+      killBroker: (id: number) => cluster.killBroker(id),
+      restartBroker: (id: number) => cluster.restartBroker(id),
+    };
+    return runningBrokers('embedded', cluster.bootstrapServers, superUserLogin(options.sasl), () => cluster.stop(), faults);
   },
 };

@@ -36,11 +36,22 @@ export function realJvmProvider(version = KAFKA_VERSION, log?: (line: string) =>
           'group.initial.rebalance.delay.ms': String(options.groupInitialRebalanceDelayMs ?? 0),
           'log.retention.check.interval.ms': String(options.logRetentionCheckIntervalMs ?? 300_000),
           'log.cleaner.backoff.ms': String(options.logCleanerBackoffMs ?? 15_000),
+          ...(options.brokerSessionTimeoutMs !== undefined && sessionTimeout(options.brokerSessionTimeoutMs)),
         },
       });
-      return runningBrokers('real-jvm', cluster.bootstrapServers, superUserLogin(options.sasl), () => cluster.stop());
+      const faults = {
+        stopBroker: (id: number) => cluster.stopNode(id),
+        killBroker: (id: number) => cluster.killNode(id),
+        restartBroker: (id: number) => cluster.restartNode(id),
+      };
+      return runningBrokers('real-jvm', cluster.bootstrapServers, superUserLogin(options.sasl), () => cluster.stop(), faults);
     },
   };
+}
+
+/** broker.session.timeout.ms, with heartbeats frequent enough (default 2 s) that a live broker is never fenced. */
+function sessionTimeout(ms: number): Record<string, string> {
+  return { 'broker.session.timeout.ms': String(ms), 'broker.heartbeat.interval.ms': String(Math.min(2000, Math.floor(ms / 4))) };
 }
 
 export const realJvm = realJvmProvider();

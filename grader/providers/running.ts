@@ -1,9 +1,15 @@
 // The part of RunningBrokers every provider shares: kafkajs clients for a list of brokers.
 
 import { Kafka, logLevel, type Admin, type KafkaConfig } from 'kafkajs';
-import type { ClientSecurity, RunningBrokers } from './types.ts';
+import type { BrokerFaults, ClientSecurity, RunningBrokers } from './types.ts';
 
-export function runningBrokers(provider: string, bootstrapServers: string[], security: ClientSecurity, stopBrokers: () => Promise<void>): RunningBrokers {
+export function runningBrokers(
+  provider: string,
+  bootstrapServers: string[],
+  security: ClientSecurity,
+  stopBrokers: () => Promise<void>,
+  faults?: BrokerFaults,
+): RunningBrokers {
   let admin: Promise<Admin> | undefined;
   const kafka = (config: Partial<KafkaConfig> = {}) =>
     new Kafka({ clientId: 'kafka-lab', logLevel: logLevel.NOTHING, ...security, ...config, brokers: config.brokers ?? bootstrapServers });
@@ -12,6 +18,7 @@ export function runningBrokers(provider: string, bootstrapServers: string[], sec
     bootstrapServers,
     security,
     kafka,
+    ...(faults && { faults }),
     admin() {
       admin ??= (async () => {
         const client = kafka().admin();

@@ -18,6 +18,11 @@ export interface BrokerOptions {
   /** Kafka's log.cleaner.backoff.ms: how often compaction looks for dirty logs (default 15000). */
   logCleanerBackoffMs?: number;
   /**
+   * Kafka's broker.session.timeout.ms (default 9000): how long the controller waits to hear from a
+   * broker (a killed one, say) before fencing it and taking it out of every ISR.
+   */
+  brokerSessionTimeoutMs?: number;
+  /**
    * Clients must log in with SASL (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) as one of `users`, and
    * ACLs are enforced. The running cluster's own clients (kafka(), admin()) log in as the first
    * super user, with SCRAM-SHA-256.
@@ -51,6 +56,18 @@ export interface RunningBrokers {
   admin(): Promise<Admin>;
   /** Stops what the provider started (an external cluster is left running) and frees its resources. */
   stop(): Promise<void>;
+  /** Broker faults, where the provider can cause them (embedded and real-jvm); absent elsewhere. */
+  faults?: BrokerFaults;
+}
+
+/** Stopping and starting single brokers of a running cluster. Broker ids are 1..N on every provider. */
+export interface BrokerFaults {
+  /** A graceful stop (SIGTERM): controlled shutdown moves leadership away first. Resolves once it is gone. */
+  stopBroker(id: number): Promise<void>;
+  /** A crash (SIGKILL): nothing is handed over; Kafka's controller fences it after the broker session timeout (kafka-lab's at once). */
+  killBroker(id: number): Promise<void>;
+  /** Starts a stopped or killed broker again, with its config, logs and port; resolves once it serves. */
+  restartBroker(id: number): Promise<void>;
 }
 
 export interface BrokerProvider {

@@ -59,6 +59,12 @@ export interface RealKafkaCluster {
   dir: string;
   /** SIGTERM to every node, SIGKILL after a deadline; resolves when no process is left. */
   stop(): Promise<void>;
+  /** SIGTERM to one node (Kafka's controlled shutdown), SIGKILL after a deadline; resolves when it is gone. */
+  stopNode(id: number): Promise<void>;
+  /** SIGKILL to one node: a crash; resolves when it is gone. */
+  killNode(id: number): Promise<void>;
+  /** Starts a stopped node again with its config, storage and ports; resolves when it logs "Kafka Server started". */
+  restartNode(id: number): Promise<void>;
 }
 
 const HOST = '127.0.0.1';
@@ -111,8 +117,12 @@ export async function startRealKafka(options: RealKafkaOptions = {}): Promise<Re
 class JvmCluster implements RealKafkaCluster {
   readonly clusterId = newClusterId();
   readonly nodes: RealKafkaNode[];
-  private readonly processes: ChildProcess[] = [];
+  /** Each node's watchdog shell, by node id (the latest one after a restart). */
+  private readonly processes = new Map<number, ChildProcess>();
   private stopping?: Promise<void>;
+  private java = '';
+  private jvmArgs: string[] = [];
+  private readyTimeoutMs = 0;
 
   constructor(
     readonly version: string,
@@ -137,8 +147,11 @@ class JvmCluster implements RealKafkaCluster {
 
   async start(java: string, classpath: string, heapMb: number, extra: Record<string, string>, readyTimeoutMs: number, log: (line: string) => void): Promise<void> {
     const heap = [`-Xmx${heapMb}m`, `-Xms${Math.max(256, Math.min(heapMb, Math.floor(heapMb / 2)))}m`];
+    this.jvmArgs = [...heap, '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-Djava.awt.headless=true', '-cp', classpath, 'kafka.Kafka'];
+    this.java = java;
+    this.readyTimeoutMs = readyTimeoutMs;
     for (const node of this.nodes) {
-      const properties = path.join(path.dirname(node.logFile), 'server.properties');
+      const properties = propertiesOf(node);
       fs.mkdirSync(path.dirname(node.logFile), { recursive: true });
       fs.writeFileSync(properties, serverProperties(node, this.nodes, extra, path.join(path.dirname(node.logFile), 'data'), this.sasl));
       // SCRAM credentials live in the cluster metadata; formatting writes them there.
@@ -154,33 +167,65 @@ class JvmCluster implements RealKafkaCluster {
       }
     }
     log(`starting ${this.nodes.length} Kafka ${this.version} node(s) in ${this.dir}`);
-    for (const node of this.nodes) {
-      const properties = path.join(path.dirname(node.logFile), 'server.properties');
-      const jvmArgs = [...heap, '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-Djava.awt.headless=true', '-cp', classpath, 'kafka.Kafka', properties];
-      const child = spawn('sh', ['-c', WATCHDOG, java, ...jvmArgs], {
-        detached: true, // a process group of its own: stop() signals the JVM and the shell together
-        stdio: ['pipe', 'ignore', 'ignore'],
-        env: { ...process.env, KAFKA_LAB_LOG: node.logFile, KAFKA_LAB_DIR: this.dir },
-      });
-      child.stdin?.on('error', () => {});
-      this.processes.push(child);
-    }
-    await Promise.all(this.nodes.map((node, i) => this.waitUntilStarted(node, this.processes[i], readyTimeoutMs)));
+    for (const node of this.nodes) this.spawnNode(node);
+    await Promise.all(this.nodes.map((node) => this.waitUntilStarted(node, 0)));
     log(`Kafka ${this.version} ready: ${this.bootstrapServers.join(',')}`);
   }
 
-  private async waitUntilStarted(node: RealKafkaNode, child: ChildProcess, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
+  private spawnNode(node: RealKafkaNode): void {
+    const child = spawn('sh', ['-c', WATCHDOG, this.java, ...this.jvmArgs, propertiesOf(node)], {
+      detached: true, // a process group of its own: stop() signals the JVM and the shell together
+      stdio: ['pipe', 'ignore', 'ignore'],
+      env: { ...process.env, KAFKA_LAB_LOG: node.logFile, KAFKA_LAB_DIR: this.dir },
+    });
+    child.stdin?.on('error', () => {});
+    this.processes.set(node.id, child);
+  }
+
+  /** Waits for "Kafka Server started" past `from` (the log's length when this start began). */
+  private async waitUntilStarted(node: RealKafkaNode, from: number): Promise<void> {
+    const child = this.processes.get(node.id)!;
+    const deadline = Date.now() + this.readyTimeoutMs;
     for (;;) {
-      const text = readLog(node.logFile);
+      const text = readLog(node.logFile).slice(from);
       if (text.includes(STARTED)) return;
       const exited = child.exitCode !== null || child.signalCode !== null;
       if (exited || Date.now() > deadline) {
-        const why = exited ? `exited (${child.exitCode ?? child.signalCode})` : `did not log "${STARTED}" within ${timeoutMs} ms`;
+        const why = exited ? `exited (${child.exitCode ?? child.signalCode})` : `did not log "${STARTED}" within ${this.readyTimeoutMs} ms`;
         throw new Error(`Kafka node ${node.id} ${why}; the end of ${node.logFile}:\n${lastLines(text, 25)}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+  }
+
+  private node(id: number): RealKafkaNode {
+    const node = this.nodes.find((n) => n.id === id);
+    if (!node) throw new Error(`no node ${id}: nodes are ${this.nodes.map((n) => n.id).join(', ')}`);
+    if (this.stopping) throw new Error('the cluster is stopping');
+    return node;
+  }
+
+  async stopNode(id: number): Promise<void> {
+    const child = this.processes.get(this.node(id).id)!;
+    // The whole group goes: the watchdog shell dies before it could remove the cluster's folder.
+    signal(child, 'SIGTERM');
+    const deadline = Date.now() + STOP_GRACE_MS;
+    while (groupAlive(child) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    await this.killNode(id);
+  }
+
+  async killNode(id: number): Promise<void> {
+    const child = this.processes.get(this.node(id).id)!;
+    signal(child, 'SIGKILL');
+    while (groupAlive(child)) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
+  async restartNode(id: number): Promise<void> {
+    const node = this.node(id);
+    if (groupAlive(this.processes.get(id)!)) return;
+    const from = readLog(node.logFile).length;
+    this.spawnNode(node);
+    await this.waitUntilStarted(node, from);
   }
 
   stop(): Promise<void> {
@@ -189,23 +234,25 @@ class JvmCluster implements RealKafkaCluster {
   }
 
   private async stopProcesses(): Promise<void> {
-    this.signalAll('SIGTERM');
+    const processes = [...this.processes.values()];
+    for (const child of processes) signal(child, 'SIGTERM');
     const deadline = Date.now() + STOP_GRACE_MS;
-    while (this.processes.some((p) => groupAlive(p)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    this.signalAll('SIGKILL');
-    while (this.processes.some((p) => groupAlive(p))) await new Promise((resolve) => setTimeout(resolve, 50));
+    while (processes.some((p) => groupAlive(p)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    for (const child of processes) signal(child, 'SIGKILL');
+    while (processes.some((p) => groupAlive(p))) await new Promise((resolve) => setTimeout(resolve, 50));
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
+}
 
-  private signalAll(signal: NodeJS.Signals): void {
-    for (const child of this.processes) {
-      if (child.pid === undefined) continue;
-      try {
-        process.kill(-child.pid, signal);
-      } catch {
-        // the group is already gone
-      }
-    }
+const propertiesOf = (node: RealKafkaNode) => path.join(path.dirname(node.logFile), 'server.properties');
+
+/** Signals a node's whole process group: its watchdog shell and its JVM. */
+function signal(child: ChildProcess, name: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, name);
+  } catch {
+    // the group is already gone
   }
 }
 

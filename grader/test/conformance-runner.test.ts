@@ -19,6 +19,8 @@ const autoCreated: Scenario = {
   },
 };
 
+const named = (running: RunningBrokers, provider: string): RunningBrokers => ({ ...running, provider });
+
 describe('the differential runner', () => {
   let one: RunningBrokers;
   let two: RunningBrokers;
@@ -30,8 +32,6 @@ describe('the differential runner', () => {
   afterAll(async () => {
     await Promise.all([one, two, twin].map((r) => r?.stop()));
   });
-
-  const named = (running: RunningBrokers, provider: string): RunningBrokers => ({ ...running, provider });
 
   it('passes a scenario both clusters answer alike, with unique names and addresses normalised', async () => {
     const result = await new DifferentialRunner(named(one, 'left'), named(twin, 'right')).run(autoCreated);
@@ -77,5 +77,48 @@ describe('the differential runner', () => {
     const failed = await new DifferentialRunner(named(one, 'left'), named(two, 'right')).run(autoCreated);
     const passed = await runner.run(autoCreated);
     expect(summaryLine([skipped, failed, passed])).toBe('1 passed, 1 failed');
+  });
+
+  it('skips a broker-fault scenario unless both providers can stop brokers', async () => {
+    const { faults: _, ...noFaults } = twin;
+    const result = await new DifferentialRunner(named(one, 'left'), { ...noFaults, provider: 'right' }).run({ name: 'stops a broker', brokerFaults: true, run: async () => 1 });
+    expect(result).toMatchObject({ status: 'skipped', reason: 'needs providers that can stop brokers' });
+  });
+});
+
+describe('the differential runner with broker faults', () => {
+  let left: RunningBrokers;
+  let right: RunningBrokers;
+
+  beforeAll(async () => {
+    [left, right] = await Promise.all([embedded.start({ brokers: 3 }), embedded.start({ brokers: 3 })]);
+  });
+  afterAll(async () => {
+    await Promise.all([left, right].map((r) => r?.stop()));
+  });
+
+  const brokersListed = async (running: RunningBrokers) => (await (await running.admin()).describeCluster()).brokers.map((b) => b.nodeId).sort();
+
+  it('restarts a broker a scenario left down before the next scenario runs', async () => {
+    const leavesOneDown: Scenario = {
+      name: 'stops broker 2 and leaves it',
+      brokerFaults: true,
+      async run(ctx) {
+        await ctx.stopBroker(2);
+        const admin = await ctx.admin();
+        return (await admin.describeCluster()).brokers.map((b) => b.nodeId).sort();
+      },
+    };
+    const result = await new DifferentialRunner(named(left, 'left'), named(right, 'right')).run(leavesOneDown);
+    expect(result.status).toBe('passed');
+    expect(result.results.left).toEqual([1, 3]);
+    expect(await brokersListed(left)).toEqual([1, 2, 3]);
+    expect(await brokersListed(right)).toEqual([1, 2, 3]);
+  });
+
+  it('refuses a broker id outside 1..N as the scenario\'s error', async () => {
+    const result = await new DifferentialRunner(named(left, 'left'), named(right, 'right')).run({ name: 'stops broker 4', brokerFaults: true, run: (ctx) => ctx.stopBroker(4) });
+    expect(result.status).toBe('failed');
+    expect(describeResult(result, 'left', 'right')).toContain('no broker 4: brokers are 1 to 3');
   });
 });

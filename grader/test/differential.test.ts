@@ -8,9 +8,11 @@ import { afterAll, beforeAll, it } from 'vitest';
 import { findKafkaPython, findKcat } from '../../simulator/test/support/external-clients.ts';
 import {
   CONFORMANCE_BROKERS,
+  CONFORMANCE_FAULT_BROKERS,
   CONFORMANCE_SASL_BROKERS,
   DifferentialRunner,
   describeResult,
+  FAULT_SCENARIOS,
   SASL_SCENARIOS,
   SCENARIOS,
   summaryLine,
@@ -51,7 +53,8 @@ function differentialSuite(title: string, brokers: BrokerOptions, scenarios: rea
         const result = await runner.run(scenario);
         results.push(result);
         if (result.status === 'skipped') {
-          const missing = clients.filter((c) => scenario.clients?.some((name) => name === c.name) && !c.command).map((c) => c.detail);
+          const missingClients = clients.filter((c) => scenario.clients?.some((name) => name === c.name) && !c.command).map((c) => c.detail);
+          const missing = missingClients.length ? missingClients : [result.reason ?? 'skipped'];
           if (inCI) throw new Error(`CI=true but ${missing.join('; ')}`);
           console.warn(`[kafka-lab] skipping "${scenario.name}": ${missing.join('; ')}`);
           context.skip(result.reason);
@@ -64,3 +67,4 @@ function differentialSuite(title: string, brokers: BrokerOptions, scenarios: rea
 
 differentialSuite('differential conformance: kafka-lab beside Apache Kafka', CONFORMANCE_BROKERS, SCENARIOS);
 differentialSuite('differential conformance with SASL and ACLs: kafka-lab beside Apache Kafka', CONFORMANCE_SASL_BROKERS, SASL_SCENARIOS);
+differentialSuite('differential conformance of broker failures: three kafka-lab brokers beside three Apache Kafka nodes', CONFORMANCE_FAULT_BROKERS, FAULT_SCENARIOS);

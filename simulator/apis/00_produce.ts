@@ -2,6 +2,7 @@
 // them to the leader's log with offsets assigned. acks=0 gets no response at all.
 
 import type { Cluster } from '../cluster/cluster.ts';
+import { effectiveMinIsr } from '../cluster/replication.ts';
 import { ErrorCode, KafkaError } from '../protocol/errors.ts';
 import { CorruptBatchError, InvalidRecordError, readRecords, splitAndValidateBatches, stampLogAppendTime } from '../protocol/records.ts';
 import { array, int16, int32, int64, nullableString, records, since, string, struct, type EncodableType } from '../protocol/schema.ts';
@@ -98,7 +99,7 @@ async function appendPartition(
   if (!partition) return failed(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   if (!partition.isLedBy(brokerId)) return failed(index, ErrorCode.NOT_LEADER_OR_FOLLOWER);
   const config = partition.topic.config;
-  const minInSync = config.number('min.insync.replicas');
+  const minInSync = effectiveMinIsr(partition);
   try {
     if (recordSet === null || recordSet.length === 0) throw new InvalidRecordError('no records');
     const batches = splitAndValidateBatches(recordSet);

@@ -8,6 +8,11 @@ import type { Cluster } from './cluster.ts';
 import { divergenceOffset } from './replica.ts';
 import type { Partition } from './topic.ts';
 
+/** Kafka's effective min.insync.replicas: the topic's setting, at most its replication factor. */
+export function effectiveMinIsr(partition: Partition): number {
+  return Math.min(partition.topic.config.number('min.insync.replicas'), partition.replicas.length);
+}
+
 export interface ReplicationOptions {
   /** How long after a leader append followers copy it (0: at once). */
   replicationLagMs: number;
@@ -89,6 +94,9 @@ export class Replication {
   updateHighWatermark(partition: Partition): void {
     const leader = partition.replica(partition.leader);
     if (!leader?.believesLeader) return;
+    // Kafka 4 (KIP-966) holds the high watermark while the ISR is below min.insync.replicas: acks=1
+    // writes then stay unread until enough replicas are back in sync.
+    if (partition.isr.length < effectiveMinIsr(partition)) return;
     const inSync = partition.isr.map((id) => partition.replica(id)?.logEndOffset ?? 0);
     const highWatermark = Math.min(leader.logEndOffset, ...inSync);
     if (highWatermark > leader.highWatermark) {

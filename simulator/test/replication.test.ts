@@ -101,6 +101,39 @@ describe('replication', () => {
     expect(partitionOf(c, topic).logEndOffset).toBe(1);
   });
 
+  it('below min.insync.replicas the high watermark holds: an acks=1 write stays unread until the ISR recovers', async () => {
+    const c = await cluster();
+    const kafka = kafkaFor(c);
+    const topic = uniqueTopic('held');
+    await createTopic(kafka, topic, 3, { 'min.insync.replicas': '3' });
+    const { leader, replicas } = partitionOf(c, topic);
+    const follower = replicas.find((id) => id !== leader)!;
+    await c.killBroker(follower);
+    const producer = producerFor(kafka);
+    await producer.connect();
+    const [acked] = await producer.send({ topic, acks: 1, messages: [{ value: 'held' }] });
+    expect(acked.errorCode).toBe(0);
+    expect(partitionOf(c, topic)).toMatchObject({ logEndOffset: 1, highWatermark: 0 });
+    expect(await fetchMessages(kafka, topic, 0)).toEqual([]);
+    await c.restartBroker(follower);
+    await eventually(() => partitionOf(c, topic).highWatermark === 1, 'the high watermark to move once the ISR is whole again');
+    expect((await fetchMessages(kafka, topic, 0)).map((m) => m.value?.toString())).toEqual(['held']);
+    await producer.disconnect();
+  });
+
+  it('min.insync.replicas above the replication factor counts as the replication factor, as in Kafka', async () => {
+    const c = await cluster();
+    const kafka = kafkaFor(c);
+    const topic = uniqueTopic('effective-min-isr');
+    await createTopic(kafka, topic, 1, { 'min.insync.replicas': '2' });
+    const producer = producerFor(kafka);
+    await producer.connect();
+    const [acked] = await producer.send({ topic, acks: -1, messages: [{ value: 'one replica is all there is' }] });
+    expect(acked.errorCode).toBe(0);
+    expect(partitionOf(c, topic).highWatermark).toBe(1);
+    await producer.disconnect();
+  });
+
   it('a partition whose only replica is down goes offline (leader -1) and comes back with its data', async () => {
     const c = await cluster();
     const kafka = kafkaFor(c);
