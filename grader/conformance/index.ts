@@ -37,6 +37,14 @@ export const SCENARIOS: readonly Scenario[] = [
   ...clientScenarios,
 ];
 
+/**
+ * A smoke subset, the first scenario of each area, for providers too slow or too limited for the
+ * whole suite: the testcontainers provider runs it in CI (grader/test/differential-testcontainers.test.ts).
+ */
+export const SMOKE_SCENARIOS: readonly Scenario[] = [produceScenarios, offsetScenarios, topicScenarios, configScenarios, groupScenarios, transactionScenarios, clientScenarios].map(
+  (scenarios) => scenarios[0],
+);
+
 /** Scenarios for clusters where clients log in (CONFORMANCE_SASL_BROKERS). */
 export const SASL_SCENARIOS: readonly Scenario[] = securityScenarios;
 export { CONFORMANCE_SASL_BROKERS } from './scenarios/security.ts';

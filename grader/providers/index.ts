@@ -14,7 +14,7 @@ import type { BrokerProvider } from './types.ts';
 export * from './types.ts';
 export { embedded } from './embedded.ts';
 export { realJvm, realJvmProvider, realKafkaUnavailable } from './real-jvm.ts';
-export { testcontainers, testcontainersProvider, DEFAULT_IMAGE as TESTCONTAINERS_IMAGE } from './testcontainers.ts';
+export { testcontainers, testcontainersProvider, chooseImage, DEFAULT_IMAGE as TESTCONTAINERS_IMAGE, LOCAL_IMAGE as TESTCONTAINERS_LOCAL_IMAGE } from './testcontainers.ts';
 export { externalProvider, externalFromEnv, type ExternalCluster } from './external.ts';
 
 export const PROVIDER_NAMES = ['embedded', 'real-jvm', 'testcontainers', 'external'] as const;

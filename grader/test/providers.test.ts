@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { startCluster } from '../../simulator/index.ts';
 import { eventually, uniqueTopic } from '../../simulator/test/support/cluster.ts';
 import { embedded, externalProvider, providerNamed, ProviderUnavailableError, realJvm, testcontainers, type RunningBrokers } from '../providers/index.ts';
+import { containerRuntimeRequired } from './support/container-runtime.ts';
 import { describeWithRealKafka } from './support/real-kafka.ts';
 
 /** Creates a topic through the admin handle, produces keyed records, reads them back with a consumer group. */
@@ -75,6 +76,7 @@ describeWithRealKafka('the real-jvm provider', () => {
 describe('the testcontainers provider', () => {
   it('runs Kafka in a container that real clients produce to and consume from', async (context) => {
     const missing = await testcontainers.unavailable();
+    if (missing && containerRuntimeRequired) throw new Error(`REQUIRE_CONTAINER_RUNTIME=1 but ${missing}`);
     if (missing) {
       console.warn(`[kafka-lab] skipping the testcontainers provider: ${missing}`);
       context.skip(missing);

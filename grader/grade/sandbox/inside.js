@@ -1,0 +1,93 @@
+// The sandbox from the inside: run (as root) by `unshare --mount --net --pid --fork` as PID 1 of
+// fresh namespaces, it hides what a submission must not read, lets it reach only the broker, then
+// runs the submission's program as an unprivileged user and reports how it ended. Plain JavaScript
+// so that node starts it without a loader.
+//
+// argv[2]: a JSON file (see sandbox.ts, LaunchPlan) with
+//   hide:    folders to cover with an empty tmpfs (the class folder, the output, other work dirs, /root)
+//   expose:  folders inside hidden ones that must stay (its own work dir, the interpreter, the venv)
+//   brokers: [{ port, socket }]: listen on 127.0.0.1:port here, forward to the unix socket outside
+//   uid, gid, cwd, env, command, args, rlimits: the program and its limits (prlimit options)
+// fd 3: JSON lines to the grader: {"started": pid} then {"exit": code, "signal": name}.
+
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+const plan = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+const report = (message) => {
+  try {
+    fs.writeSync(3, `${JSON.stringify(message)}\n`);
+  } catch {
+    // the grader stopped listening: nothing to tell
+  }
+};
+const run = (command, args) => {
+  const result = spawnSync(command, args, { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')}: ${(result.stderr || result.error?.message || `exit ${result.status}`).trim()}`);
+};
+
+try {
+  run('ip', ['link', 'set', 'lo', 'up']);
+  // Stage what must stay visible, cover the hidden folders, then move the staged mounts back in.
+  const stage = fs.mkdtempSync(path.join(plan.stageDir, 'stage-'));
+  const staged = plan.expose.map((dir, i) => {
+    const at = path.join(stage, String(i));
+    fs.mkdirSync(at);
+    run('mount', ['--bind', dir, at]);
+    return { dir, at };
+  });
+  for (const dir of plan.hide) if (fs.existsSync(dir)) run('mount', ['-t', 'tmpfs', '-o', 'mode=0755,size=64k,nosuid,nodev', 'tmpfs', dir]);
+  for (const { dir, at } of staged) {
+    fs.mkdirSync(dir, { recursive: true });
+    run('mount', ['--move', at, dir]);
+  }
+} catch (error) {
+  report({ error: `sandbox set-up failed: ${error.message}` });
+  process.exit(125);
+}
+
+// Each broker's address works here as outside: 127.0.0.1:port, carried over a unix socket.
+const servers = plan.brokers.map(
+  ({ port, socket }) =>
+    new Promise((resolve, reject) => {
+      const server = net.createServer((client) => {
+        const upstream = net.connect(socket);
+        client.pipe(upstream).pipe(client);
+        const close = () => {
+          client.destroy();
+          upstream.destroy();
+        };
+        client.on('error', close).on('close', close);
+        upstream.on('error', close).on('close', close);
+      });
+      server.on('error', reject).listen(port, '127.0.0.1', () => resolve(server));
+    }),
+);
+try {
+  await Promise.all(servers);
+} catch (error) {
+  report({ error: `sandbox could not listen for the broker: ${error.message}` });
+  process.exit(125);
+}
+
+const limits = Object.entries(plan.rlimits).map(([name, value]) => `--${name}=${value}`);
+const child = spawn('prlimit', [...limits, '--', plan.command, ...plan.args], {
+  cwd: plan.cwd,
+  env: plan.env,
+  uid: plan.uid,
+  gid: plan.gid,
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
+child.on('error', (error) => {
+  report({ error: `could not start ${plan.command}: ${error.message}` });
+  process.exit(126);
+});
+child.on('spawn', () => report({ started: child.pid }));
+child.on('exit', (code, signal) => {
+  report({ exit: code, signal });
+  // PID 1 leaving ends every process the program left behind.
+  process.exit(code ?? 128);
+});
+for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => child.kill('SIGKILL'));
