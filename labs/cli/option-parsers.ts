@@ -2,6 +2,7 @@
 // which commander reports as one line naming the flag, and exits with code 1.
 
 import fs from 'node:fs';
+import net from 'node:net';
 import { InvalidArgumentError } from 'commander';
 
 /** A whole number in min..max, written in decimal ("8", not "8.0", "0x8" or "8k"). */
@@ -97,4 +98,25 @@ export function scenarioFile(path: string): ScenarioFile {
   } catch (error) {
     throw new InvalidArgumentError(`Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
   }
+}
+
+/** A comma-separated list of ports ("9092,9093,19094"), each 0 to 65535. */
+export function portList(value: string): number[] {
+  const port = integerIn(0, 65535);
+  const items = value.split(',').map((p) => p.trim());
+  if (items.some((p) => p === '')) throw new InvalidArgumentError('Expected comma-separated ports, like 9092,9093,19094.');
+  try {
+    return items.map(port);
+  } catch {
+    throw new InvalidArgumentError(`Expected comma-separated ports from 0 to 65535, like 9092,9093,19094; got "${value}".`);
+  }
+}
+
+/** A host name or IP address to listen on or advertise ("localhost", "10.88.0.1", "0.0.0.0", "::1"). */
+export function hostName(value: string): string {
+  const host = value.trim().replace(/^\[(.*)\]$/, '$1');
+  if (host === '' || /[\s/,]/.test(host) || (host.includes(':') && !net.isIPv6(host))) {
+    throw new InvalidArgumentError(`Expected a host name or an IP address without a port, like localhost or 10.88.0.1; got "${value}".`);
+  }
+  return host;
 }

@@ -61,6 +61,41 @@ describe('kafka-lab broker', () => {
     expect(await cli.bootstrap()).toEqual([`127.0.0.1:${first}`, `127.0.0.1:${first + 1}`]);
   });
 
+  it('lays brokers out as a docker-compose file does: --first-node-id 0, --advertised-host localhost, --ports', async () => {
+    const [a, b] = [await freePortPair(), await freePortPair()];
+    const cli = runCli(['broker', '--first-node-id', '0', '--advertised-host', 'localhost', '--ports', `${a},${b + 1}`, '--group-initial-rebalance-delay-ms', '0']);
+    const brokers = await cli.bootstrap();
+    expect(brokers).toEqual([`localhost:${a}`, `localhost:${b + 1}`]);
+    const admin = kafkaAt(brokers).admin();
+    await admin.connect();
+    try {
+      const { brokers: listed } = await admin.describeCluster();
+      expect(listed.map((x) => [x.nodeId, x.host, x.port]).sort()).toEqual([[0, 'localhost', a], [1, 'localhost', b + 1]]);
+      const { resources } = await admin.describeConfigs({ resources: [{ type: 4, name: '1', configNames: ['group.initial.rebalance.delay.ms', 'node.id'] }], includeSynonyms: false });
+      expect(Object.fromEntries(resources[0].configEntries.map((e) => [e.configName, e.configValue]))).toEqual({ 'group.initial.rebalance.delay.ms': '0', 'node.id': '1' });
+    } finally {
+      await admin.disconnect();
+    }
+    expect(stderrLines(cli.stderr).join('\n')).toContain('2 brokers (ids 0-1) ready');
+  });
+
+  it('keeps Kafka\'s 3 s group.initial.rebalance.delay.ms by default', async () => {
+    const cli = runCli(['broker', '--brokers', '1', '--port', '0']);
+    const admin = kafkaAt(await cli.bootstrap()).admin();
+    await admin.connect();
+    const { resources } = await admin.describeConfigs({ resources: [{ type: 4, name: '1', configNames: ['group.initial.rebalance.delay.ms'] }], includeSynonyms: false });
+    await admin.disconnect();
+    expect(resources[0].configEntries.map((e) => e.configValue)).toEqual(['3000']);
+  });
+
+  it('refuses to listen on every interface without an --advertised-host', async () => {
+    const cli = runCli(['broker', '--listen-host', '0.0.0.0', '--port', '0']);
+    expect((await cli.exit()).code).toBe(1);
+    const errors = stderrLines(cli.stderr);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^error: --listen-host 0\.0\.0\.0 .*--advertised-host/);
+  });
+
   it('refuses a port that is taken with a one-line error and exit code 1', async () => {
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
@@ -88,6 +123,15 @@ describe('kafka-lab broker', () => {
     ['--partitions', '0'],
     ['--seed', 'abc'],
     ['--port', '65535', '--brokers', '2'],
+    ['--ports', '9092,x'],
+    ['--ports', '9092,,9093'],
+    ['--ports', '0,0', '--brokers', '3'],
+    ['--ports', '9092,9092'],
+    ['--port', '9093', '--ports', '9092'],
+    ['--first-node-id', '-1'],
+    ['--listen-host', '127.0.0.1:9092'],
+    ['--advertised-host', 'local host'],
+    ['--group-initial-rebalance-delay-ms', 'soon'],
     ['--frobnicate'],
     ['--port'],
   ])('rejects `broker %s %s` with a one-line error naming the flag and exit code 1', async (...args: string[]) => {
@@ -104,7 +148,7 @@ describe('kafka-lab broker', () => {
     const cli = runCli(['broker', '--help']);
     expect((await cli.exit()).code).toBe(0);
     const help = cli.stdout.join('\n');
-    for (const flag of ['--brokers', '--port', '--data-dir', '--trace', '--seed', '--no-auto-create-topics', '--partitions', '--help']) {
+    for (const flag of ['--brokers', '--port', '--ports', '--first-node-id', '--listen-host', '--advertised-host', '--group-initial-rebalance-delay-ms', '--data-dir', '--trace', '--seed', '--no-auto-create-topics', '--partitions', '--help']) {
       expect(help).toContain(flag);
     }
     expect(help).toContain('Examples:');

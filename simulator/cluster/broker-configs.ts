@@ -2,6 +2,7 @@
 // (the way server.properties sets a real broker's, so STATIC_BROKER_CONFIG) and Kafka's defaults
 // for the broker configs that topic configs fall back to. None can be changed at run time here.
 
+import { hostPort } from './broker-layout.ts';
 import type { Cluster } from './cluster.ts';
 import { TOPIC_CONFIGS } from './configs.ts';
 
@@ -81,16 +82,19 @@ export function brokerConfigs(cluster: Cluster, brokerId: number): BrokerConfig[
     const clusterDefault = CLUSTER_DEFAULTS[name];
     return { name, value: clusterDefault ?? value, isStatic: false, kafkaDefault: value, dynamic, clusterDefault };
   };
-  const address = cluster.brokers.get(brokerId)?.address ?? '';
+  const broker = cluster.brokers.get(brokerId);
+  const listener = (host: string) => `PLAINTEXT://${broker ? hostPort(host, broker.port) : ''}`;
   return [
     fromOptions('node.id', brokerId, '-1'),
     fromOptions('broker.id', brokerId, '-1'),
-    fromOptions('listeners', `PLAINTEXT://${address}`, 'PLAINTEXT://:9092', true),
+    fromOptions('listeners', listener(broker?.listenHost ?? ''), 'PLAINTEXT://:9092', true),
+    fromOptions('advertised.listeners', listener(broker?.host ?? ''), undefined, true),
     fromOptions('num.partitions', options.numPartitions, '1'),
     fromOptions('default.replication.factor', options.defaultReplicationFactor, '1'),
     fromOptions('auto.create.topics.enable', options.autoCreateTopics, 'true'),
+    fromOptions('group.initial.rebalance.delay.ms', options.groupInitialRebalanceDelayMs, '3000'),
     // The group coordinator creates __consumer_offsets with min(3, brokers) replicas.
-    fromOptions('offsets.topic.replication.factor', Math.min(3, options.brokers), '3'),
+    fromOptions('offsets.topic.replication.factor', Math.min(3, cluster.brokers.size), '3'),
     kafkaDefault('delete.topic.enable', 'true', false),
     kafkaDefault('log.retention.hours', '168', false),
     kafkaDefault('log.roll.hours', '168', false),

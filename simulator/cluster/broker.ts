@@ -1,7 +1,9 @@
-// One broker: its id, its listener on 127.0.0.1, and the connections its clients hold.
+// One broker: its id, its listener (on the listen host, telling clients the advertised host), and
+// the connections its clients hold.
 
 import { listen, type FrameHandler, type Listener } from '../net/listener.ts';
 import type { EventStream } from '../introspection/events.ts';
+import { hostPort, type BrokerPlace } from './broker-layout.ts';
 
 /** up: serving; paused: accepts connections and answers nothing (SIGSTOP); down: stopped or crashed. */
 export type BrokerState = 'up' | 'paused' | 'down';
@@ -10,14 +12,23 @@ export class Broker {
   state: BrokerState = 'down';
   private listener: Listener | null = null;
 
-  constructor(
-    readonly id: number,
-    readonly host: string,
-    public port: number,
-  ) {}
+  readonly id: number;
+  /** The host clients are told (Metadata, FindCoordinator): Kafka's advertised.listeners. */
+  readonly host: string;
+  /** The address the listener binds: Kafka's listeners. */
+  readonly listenHost: string;
+  port: number;
 
+  constructor({ id, advertisedHost, listenHost, port }: BrokerPlace) {
+    this.id = id;
+    this.host = advertisedHost;
+    this.listenHost = listenHost;
+    this.port = port;
+  }
+
+  /** host:port as clients connect to it. */
   get address(): string {
-    return `${this.host}:${this.port}`;
+    return hostPort(this.host, this.port);
   }
 
   get connections() {
@@ -25,7 +36,7 @@ export class Broker {
   }
 
   async start(handle: FrameHandler, events: EventStream): Promise<void> {
-    this.listener = await listen(this.host, this.port, handle, {
+    this.listener = await listen(this.listenHost, this.port, handle, {
       onConnect: (c) => events.emit({ type: 'client-connected', brokerId: this.id, connectionId: c.id, address: `${c.remoteAddress}:${c.remotePort}` }),
       onClose: (c) => events.emit({ type: 'client-disconnected', brokerId: this.id, connectionId: c.id, address: `${c.remoteAddress}:${c.remotePort}` }),
       onBadFrame: (c, reason) => events.emit({ type: 'request-rejected', brokerId: this.id, connectionId: c.id, reason }),

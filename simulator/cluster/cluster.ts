@@ -18,6 +18,7 @@ import type { LatencyOptions, ThrottleOptions } from '../faults/index.ts';
 import type { NetworkNode } from '../faults/network.ts';
 import type { FaultRuleInput } from '../faults/rules.ts';
 import { Broker } from './broker.ts';
+import { layBrokers, type BrokerLayoutOptions } from './broker-layout.ts';
 import { Controller } from './controller.ts';
 import { Replication } from './replication.ts';
 import { TOPIC_CONFIGS, validateTopicConfigs } from './configs.ts';
@@ -25,12 +26,11 @@ import { assignReplicas } from './placement.ts';
 import { Random } from './random.ts';
 import { collisionKey, invalidTopicName, Partition, Topic } from './topic.ts';
 
-/** With `users`, every listener is SASL_PLAINTEXT and ACLs are enforced (see SecurityOptions). */
-export interface ClusterOptions extends SecurityOptions {
-  /** Number of brokers (default 1). Broker ids are 1..N. */
-  brokers?: number;
-  /** Port of broker 1; broker N listens on port + N - 1. 0 (default) picks free ports. */
-  port?: number;
+/**
+ * With `users`, every listener is SASL_PLAINTEXT and ACLs are enforced (see SecurityOptions).
+ * Broker ids, hosts and ports: see BrokerLayoutOptions (ids 1..N on 127.0.0.1 by default).
+ */
+export interface ClusterOptions extends SecurityOptions, BrokerLayoutOptions {
   /** Keep logs, topics and configs here, so a restart loses nothing acknowledged. */
   dataDir?: string;
   /** Kafka's auto.create.topics.enable (default true). */
@@ -89,15 +89,13 @@ interface SavedMetadata {
   acls?: AclBinding[];
 }
 
-export const HOST = '127.0.0.1';
-
 export class Cluster {
   readonly events = new EventStream();
   readonly brokers = new Map<number, Broker>();
   readonly topics = new Map<string, Topic>();
   readonly random: Random;
   readonly id: string;
-  readonly options: Required<Omit<ClusterOptions, 'dataDir' | 'seed' | 'createTopicPolicy' | keyof SecurityOptions>> & ClusterOptions;
+  readonly options: Required<Omit<ClusterOptions, 'dataDir' | 'seed' | 'createTopicPolicy' | keyof SecurityOptions | keyof BrokerLayoutOptions>> & ClusterOptions;
   readonly groups: GroupCoordinator;
   readonly transactions: TransactionCoordinator;
   readonly security: Security;
@@ -112,8 +110,6 @@ export class Cluster {
 
   constructor(options: ClusterOptions = {}) {
     this.options = {
-      brokers: 1,
-      port: 0,
       autoCreateTopics: true,
       numPartitions: 1,
       defaultReplicationFactor: 1,
@@ -128,7 +124,7 @@ export class Cluster {
       replicationTickMs: 100,
       ...options,
     };
-    if (!Number.isInteger(this.options.brokers) || this.options.brokers < 1) throw new Error(`brokers must be a positive integer, not ${this.options.brokers}`);
+    const places = layBrokers(options);
     this.random = new Random(options.seed);
     this.faults = new Faults(this);
     this.controller = new Controller(this, this.options.brokerSessionTimeoutMs);
@@ -138,9 +134,7 @@ export class Cluster {
     // ACLs live in the cluster metadata, as in KRaft: those created at run time survive a restart.
     this.security = new Security({ ...options, acls: [...(saved?.acls ?? []), ...(options.acls ?? [])] }, () => this.saveMetadata());
     this.id = saved?.clusterId ?? this.random.bytes(16).toString('base64url');
-    for (let id = 1; id <= this.options.brokers; id++) {
-      this.brokers.set(id, new Broker(id, HOST, this.options.port === 0 ? 0 : this.options.port + id - 1));
-    }
+    for (const place of places) this.brokers.set(place.id, new Broker(place));
     for (const t of saved?.topics ?? []) this.restoreTopic(t);
     this.groups = new GroupCoordinator(this, {
       offsetsTopicPartitions: this.options.offsetsTopicPartitions,

@@ -141,7 +141,7 @@ export function checkFaultRule(input: unknown, path = 'rule'): { rule: ValidRule
         if (named.length > 0 && !api.names) problem(`.match: ${api.name} requests name no topic, group or transactional id, so ${named.join(' and ')} never match`);
       }
     }
-    if (match.brokerId !== undefined && !isCount(match.brokerId, 1)) problem(`.match.brokerId: expected a broker id (1, 2, ...), got ${show(match.brokerId)}`);
+    if (match.brokerId !== undefined && !isCount(match.brokerId, 0)) problem(`.match.brokerId: expected a broker id (0, 1, 2, ...), got ${show(match.brokerId)}`);
     for (const field of ['topic', 'group', 'transactionalId', 'clientId']) {
       if (match[field] !== undefined && typeof match[field] !== 'string') problem(`.match.${field}: expected a string, got ${show(match[field])}`);
     }

@@ -101,7 +101,7 @@ type ScenarioCluster = Pick<
 // ---------------------------------------------------------------- reading and checking
 
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
-const isBrokerId = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 1;
+const isBrokerId = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 0;
 const isMs = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0x7fffffff;
 const show = (value: unknown) => JSON.stringify(value) ?? String(value);
 
@@ -190,7 +190,7 @@ function checkStep(raw: unknown, index: number, line: number | undefined, proble
 function checkAction(key: string, value: unknown, problem: (text: string) => void): ScenarioAction | null {
   const fail = (text: string) => (problem(`"${key}": ${text}`), null);
   if ((BROKER_ACTIONS as readonly string[]).includes(key)) {
-    return isBrokerId(value) ? { kind: key as (typeof BROKER_ACTIONS)[number], brokerId: value } : fail(`expected a broker id (1, 2, ...), got ${show(value)}`);
+    return isBrokerId(value) ? { kind: key as (typeof BROKER_ACTIONS)[number], brokerId: value } : fail(`expected a broker id (0, 1, 2, ...), got ${show(value)}`);
   }
   switch (key) {
     case 'heal':

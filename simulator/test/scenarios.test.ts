@@ -137,7 +137,7 @@ describe('fault scenarios', () => {
     expect(problems).toEqual([
       'chaos.json: "extra" is not a scenario field; expected seed, description, steps',
       'chaos.json: steps[1] (line 5): "at" must be a time after the start like "2s", "500ms" or "1m" (or a number of ms), got "soon"',
-      'chaos.json: steps[1] (line 5): "kill": expected a broker id (1, 2, ...), got "two"',
+      'chaos.json: steps[1] (line 5): "kill": expected a broker id (0, 1, 2, ...), got "two"',
       expect.stringMatching(/^chaos\.json: steps\[2\] \(line 6\): no action; expected one of kill, stop, restart/),
       'chaos.json: steps[3] (line 7): kill and heal in one step; give each its own step',
       'chaos.json: steps[4] (line 8): "partition": 1 on both sides',

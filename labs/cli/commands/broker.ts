@@ -7,15 +7,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { ClusterHandle, Scenario, ScenarioRun, TimelineEntry } from '../../../simulator/index.ts';
-import { integerIn, nameList, scenarioFile, usersFile, type ScenarioFile, type UserEntry } from '../option-parsers.ts';
+import { hostName, integerIn, nameList, portList, scenarioFile, usersFile, type ScenarioFile, type UserEntry } from '../option-parsers.ts';
 import { shouldColor, TraceFormatter } from '../trace-format.ts';
 
 export const MAX_BROKERS = 16;
 const MAX_PORT = 65535;
 
 interface BrokerOptions {
-  brokers: number;
+  brokers?: number;
   port: number;
+  ports?: number[];
+  firstNodeId: number;
+  listenHost: string;
+  advertisedHost?: string;
+  groupInitialRebalanceDelayMs: number;
   dataDir?: string;
   trace?: boolean;
   seed?: number;
@@ -32,6 +37,16 @@ Examples:
       3 brokers on 127.0.0.1:9092, 9093 and 9094, records kept in memory
   $ kafka-lab broker --brokers 1 --port 0
       one broker on a free port; read the port from the bootstrap= line
+  $ kafka-lab broker --first-node-id 0 --advertised-host localhost \\
+      --ports 9092,9093,19094
+      the layout of a course's docker-compose file: brokers 0, 1 and 2,
+      known to clients as localhost:9092, localhost:9093 and localhost:19094
+  $ kafka-lab broker --listen-host 0.0.0.0 --advertised-host 10.88.0.1
+      reachable from containers and other machines: listen on every
+      interface, and tell clients the address they reach this machine by
+  $ kafka-lab broker --group-initial-rebalance-delay-ms 0
+      consumer groups start at once instead of waiting 3 s for more members
+      (Kafka's default, kept here because real brokers do it)
   $ kafka-lab broker --data-dir ./kafka-data
       stop with Ctrl-C, start again: topics, configs and records are still there
   $ kafka-lab broker --trace --no-auto-create-topics --partitions 3
@@ -67,9 +82,19 @@ export function addBrokerCommand(program: Command): void {
   program
     .command('broker')
     .summary('run a Kafka-compatible cluster on 127.0.0.1 until Ctrl-C')
-    .description('Run an embedded Kafka-compatible cluster on 127.0.0.1 until Ctrl-C. Any Kafka client (kafkajs, kafka-python, kcat, the Java client) can connect to it.')
-    .option('-b, --brokers <count>', `number of brokers, 1 to ${MAX_BROKERS}; their ids are 1..count`, integerIn(1, MAX_BROKERS), 3)
-    .option('-p, --port <port>', 'port of broker 1; broker N listens on port+N-1. 0 gives every broker a free port', integerIn(0, MAX_PORT), 9092)
+    .description('Run an embedded Kafka-compatible cluster until Ctrl-C, on 127.0.0.1 unless --listen-host says otherwise. Any Kafka client (kafkajs, kafka-python, kcat, the Java client) can connect to it.')
+    .option('-b, --brokers <count>', `number of brokers, 1 to ${MAX_BROKERS} (default: 3, or as many as --ports lists)`, integerIn(1, MAX_BROKERS))
+    .option('-p, --port <port>', 'port of the first broker; the next ones listen on the ports after it. 0 gives every broker a free port', integerIn(0, MAX_PORT), 9092)
+    .option('--ports <list>', 'one port per broker instead of --port, comma-separated, like 9092,9093,19094 (0 is a free port)', portList)
+    .option('--first-node-id <id>', "node id of the first broker (Kafka's node.id); the next ones count up from it. Many docker setups start at 0", integerIn(0, 1_000_000), 1)
+    .option('--listen-host <host>', 'address the brokers listen on: 127.0.0.1 (only this machine), an interface address, or 0.0.0.0 for every interface', hostName, '127.0.0.1')
+    .option('--advertised-host <host>', "host clients are told to connect to (Kafka's advertised.listeners), like localhost or this machine's address as containers see it (default: the listen host)", hostName)
+    .option(
+      '--group-initial-rebalance-delay-ms <ms>',
+      "how long a new consumer group waits for more members before its first rebalance (Kafka's group.initial.rebalance.delay.ms); 0 for tests, graders and benchmarks",
+      integerIn(0, 300_000),
+      3000,
+    )
     .option('-d, --data-dir <dir>', 'keep topics, configs and records in this directory (created if missing), so a restart loses nothing acknowledged; without it everything lives in memory')
     .option('-t, --trace', 'print a line per request (broker, client, API and version, topics, errors, time) and per connect and disconnect')
     .option('--seed <number>', 'make the cluster id, topic ids and replica placement repeatable', integerIn(0, 2 ** 32 - 1))
@@ -87,9 +112,11 @@ export function addBrokerCommand(program: Command): void {
 }
 
 async function runBroker(options: BrokerOptions, command: Command): Promise<void> {
-  const lastPort = options.port + options.brokers - 1;
-  if (options.port !== 0 && lastPort > MAX_PORT) {
-    command.error(`error: --port ${options.port} with --brokers ${options.brokers} needs ports up to ${lastPort}; the highest is ${MAX_PORT}`);
+  const ports = brokerPorts(options, command);
+  const brokerCount = ports.length;
+  if (options.firstNodeId + brokerCount - 1 > 1_000_000) command.error(`error: --first-node-id ${options.firstNodeId} with ${brokerCount} brokers goes past node id 1000000`);
+  if (['0.0.0.0', '::'].includes(options.listenHost) && !options.advertisedHost) {
+    command.error(`error: --listen-host ${options.listenHost} listens on every interface, which is no address a client can connect to: say which with --advertised-host (this machine's name or address as the clients see it)`);
   }
   if (options.superUsers && !options.users) command.error('error: --super-users needs --users: without users there is no login and no ACLs');
   const dataDir = options.dataDir === undefined ? undefined : prepareDataDir(options.dataDir, command);
@@ -103,8 +130,12 @@ async function runBroker(options: BrokerOptions, command: Command): Promise<void
   let cluster: ClusterHandle;
   try {
     cluster = await startCluster({
-      brokers: options.brokers,
-      port: options.port,
+      brokers: brokerCount,
+      ports,
+      firstNodeId: options.firstNodeId,
+      listenHost: options.listenHost,
+      advertisedHost: options.advertisedHost,
+      groupInitialRebalanceDelayMs: options.groupInitialRebalanceDelayMs,
       dataDir,
       seed: options.seed,
       autoCreateTopics: options.autoCreateTopics,
@@ -113,13 +144,14 @@ async function runBroker(options: BrokerOptions, command: Command): Promise<void
       superUsers: options.superUsers,
     });
   } catch (error) {
-    return command.error(`error: ${whyStartFailed(error, options)}`);
+    return command.error(`error: ${whyStartFailed(error, options, ports)}`);
   }
 
   process.stdout.write(`bootstrap=${cluster.bootstrapServers.join(',')}\n`);
   const stopTracing = options.trace ? traceTo(process.stdout, cluster) : () => {};
   const kept = dataDir ? `data in ${dataDir}` : 'data in memory (use --data-dir to keep it)';
-  const brokers = options.brokers === 1 ? '1 broker' : `${options.brokers} brokers`;
+  const ids = brokerCount === 1 ? `id ${options.firstNodeId}` : `ids ${options.firstNodeId}-${options.firstNodeId + brokerCount - 1}`;
+  const brokers = `${brokerCount === 1 ? '1 broker' : `${brokerCount} brokers`} (${ids})`;
   const security = options.users ? `SASL_PLAINTEXT with ${options.users.length === 1 ? '1 user' : `${options.users.length} users`} and ACLs, ` : '';
   process.stderr.write(`kafka-lab: ${brokers} ready, cluster id ${cluster.id}, ${security}${kept}. Ctrl-C stops.\n`);
   const stopScenario = new AbortController();
@@ -147,7 +179,7 @@ function checkedScenario(simulator: Simulator, file: ScenarioFile, options: Brok
   try {
     const scenario = simulator.parseScenario(file.text, file.path);
     const seed = scenario.seed ?? options.seed ?? Math.floor(Math.random() * 2 ** 32);
-    const brokers = Array.from({ length: options.brokers }, (_, i) => ({ id: i + 1, state: 'up' as const }));
+    const brokers = brokerPorts(options, command).map((_, i) => ({ id: options.firstNodeId + i, state: 'up' as const }));
     simulator.planScenario(scenario, brokers, seed);
     return { path: file.path, scenario, seed };
   } catch (error) {
@@ -182,14 +214,39 @@ function prepareDataDir(dir: string, command: Command): string {
   return absolute;
 }
 
-function whyStartFailed(error: unknown, options: BrokerOptions): string {
+/** The port of each broker: --ports as listed, or consecutive ones from --port. */
+function brokerPorts(options: BrokerOptions, command: Command): number[] {
+  if (options.ports) {
+    if (command.getOptionValueSource('port') === 'cli') command.error('error: give either --port or --ports, not both');
+    if (options.brokers !== undefined && options.brokers !== options.ports.length) {
+      command.error(`error: --ports lists ${options.ports.length} port(s) but --brokers is ${options.brokers}; give one port per broker`);
+    }
+    if (options.ports.length > MAX_BROKERS) command.error(`error: --ports lists ${options.ports.length} ports; at most ${MAX_BROKERS} brokers`);
+    const taken = options.ports.filter((p) => p !== 0);
+    const twice = taken.find((p, i) => taken.indexOf(p) !== i);
+    if (twice !== undefined) command.error(`error: --ports lists port ${twice} twice`);
+    return options.ports;
+  }
+  const count = options.brokers ?? 3;
+  const lastPort = options.port + count - 1;
+  if (options.port !== 0 && lastPort > MAX_PORT) {
+    command.error(`error: --port ${options.port} with --brokers ${count} needs ports up to ${lastPort}; the highest is ${MAX_PORT}`);
+  }
+  return Array.from({ length: count }, (_, i) => (options.port === 0 ? 0 : options.port + i));
+}
+
+function whyStartFailed(error: unknown, options: BrokerOptions, ports: number[]): string {
   const code = (error as NodeJS.ErrnoException).code;
-  const port = (error as { port?: number }).port ?? options.port;
-  const broker = options.port === 0 ? '' : ` (broker ${port - options.port + 1})`;
+  const port = (error as { port?: number }).port ?? ports[0];
+  const index = ports.indexOf(port);
+  const broker = port === 0 || index < 0 ? '' : ` (broker ${options.firstNodeId + index})`;
+  const host = options.listenHost;
   if (code === 'EADDRINUSE') {
-    return `port ${port} on 127.0.0.1 is already in use${broker}; choose another with --port, or --port 0 for free ports`;
+    return `port ${port} on ${host} is already in use${broker}; choose another with --port or --ports, or --port 0 for free ports`;
   }
   if (code === 'EACCES') return `not allowed to listen on port ${port}${broker}; ports below 1024 need privileges, try --port 9092`;
+  if (code === 'EADDRNOTAVAIL') return `cannot listen on ${host}: no network interface of this machine has that address; see ip addr, or use --listen-host 0.0.0.0 with --advertised-host`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `cannot listen on ${host}: no such host name`;
   return `cannot start the cluster: ${oneLine(error)}`;
 }
 
