@@ -2,6 +2,7 @@
 // can read, compressed with `codec` when given, holding `records` records (or at least `min`).
 
 import avro from 'avsc';
+import { integer, oneOf, text } from '../engine/lab-fields.ts';
 import { defineCheck, fail, pass, plural } from './check-kind.ts';
 import { resolutionProblem } from './avro-schemas.ts';
 import { formatSize, inWorkspace, perFileVersion, statOrNull } from './workspace-files.ts';
@@ -32,13 +33,14 @@ function readContainer(file: string): Promise<ContainerSummary> {
 export const avroFile = defineCheck({
   type: 'avro-file',
   needs: ['workspace'],
-  parse: (f) => ({
-    file: f.string('file', {}),
-    schema: f.string('schema', {}),
-    records: f.integer('records', { min: 0, optional: true }),
-    min: f.integer('min', { min: 0, default: 1 }),
-    codec: f.oneOf('codec', ['any', 'null', 'deflate'] as const, 'any'),
-  }),
+  passes: 'the workspace file is an Avro container file readable as `schema`, with `codec`, holding `records` records (or at least `min`)',
+  params: {
+    file: text('the file, relative to the workspace'),
+    schema: text('an .avsc file of the lab or the course'),
+    records: integer({ min: 0 }, 'exactly this many records').optional(),
+    min: integer({ min: 0 }, 'at least this many records').default(1),
+    codec: oneOf(['any', 'null', 'deflate'], 'the compression codec').default('any'),
+  },
   describe: ({ file, schema, records, min, codec }) =>
     `${file} is an Avro container file of ${schema} with ${records ?? `≥ ${min}`} records${codec === 'any' ? '' : `, codec ${codec}`}`,
   async run({ file, schema, records, min, codec }, { workspaceDir, schemas }) {

@@ -5,29 +5,22 @@
 // `fields` compares decoded fields with expected values (a new field filled in from its default).
 
 import type avro from 'avsc';
+import { flag, integer, record, text } from '../engine/lab-fields.ts';
 import { defineCheck, fail, pass, plural } from './check-kind.ts';
 import { resolutionProblem } from './avro-schemas.ts';
 
-interface AvroRecordsParams {
-  topic: string;
-  schema: string;
-  reader?: string;
-  readable: boolean;
-  min: number;
-  fields?: Record<string, unknown>;
-}
-
-export const avroRecords = defineCheck<AvroRecordsParams>({
+export const avroRecords = defineCheck({
   type: 'avro-records',
   needs: ['bootstrap'],
-  parse: (f) => ({
-    topic: f.string('topic', {}),
-    schema: f.string('schema', {}),
-    reader: f.string('reader', { optional: true }),
-    readable: f.boolean('readable', true),
-    min: f.integer('min', { min: 1, default: 1 }),
-    fields: f.record('fields'),
-  }),
+  passes: 'at least `min` values are exactly one Avro datum of `schema`; read as `reader` with `fields` equal; with `readable: false`, `reader` cannot read them',
+  params: {
+    topic: text('the topic'),
+    schema: text("the writer's schema: an .avsc file of the lab or the course"),
+    reader: text("a reader's schema to read the values with").optional(),
+    readable: flag('false: passes when `reader` cannot read what `schema` wrote').default(true),
+    min: integer({ min: 1 }, 'at least this many Avro records').default(1),
+    fields: record('fields of the values, read as `reader`, and what they must equal').optional(),
+  },
   describe: ({ topic, schema, reader, readable, min }) =>
     reader && !readable
       ? `records on ${topic} written with ${schema} cannot be read with ${reader}`

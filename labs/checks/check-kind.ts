@@ -1,10 +1,11 @@
-// What a check is. A check kind (topic-exists, records, group-committed, ...) reads its parameters
-// from a lab's JSON and looks at real state: the cluster, reached through its bootstrap servers like
-// any client, the files the student's programs wrote, or — only where a kind says so — the embedded
-// cluster's introspection API. The labs and the grader run the same kinds through the same runner.
+// What a check is. A check kind (topic-exists, records, group-committed, ...) declares the
+// parameters a lab's JSON gives it as a schema (lab.json's JSON Schema is made of these), and looks
+// at real state: the cluster, reached through its bootstrap servers like any client, the files the
+// student's programs wrote, or — only where a kind says so — the embedded cluster's introspection
+// API. The labs and the grader run the same kinds through the same runner.
 
 import type { ClusterHandle } from '../../simulator/index.ts';
-import type { Fields } from '../engine/validate.ts';
+import { ALWAYS, fields, z } from '../engine/lab-fields.ts';
 import type { KafkaAccess } from './kafka-access.ts';
 import type { SchemaLibrary } from './avro-schemas.ts';
 
@@ -37,9 +38,22 @@ export interface CheckOutcome {
 export interface CheckKind<P = unknown> {
   type: string;
   needs: readonly CheckNeed[];
-  /** Reads and validates the parameters; problems go to `fields.problems`. */
-  parse(fields: Fields): P;
+  /** The check as lab.json writes it: `type` and the parameters, checked, giving `P` (and `type`). */
+  schema: z.ZodType<P & { type: string }>;
   /** What the check asks for, in a line: "topic sample holds ≥ 100 records like /message #\d+/". */
+  describe(params: P): string;
+  run(params: P, context: CheckContext): Promise<CheckOutcome>;
+}
+
+interface CheckDefinition<S extends z.ZodRawShape, P> {
+  type: string;
+  needs: readonly CheckNeed[];
+  /** When it passes, in a line: shown by an instructor's editor (the JSON Schema's description). */
+  passes: string;
+  /** Its parameters (besides `type`), each a schema from lab-fields.ts. */
+  params: S;
+  /** Problems that involve several parameters; sees the raw values, even when some are wrong. */
+  refine?: (raw: Record<string, unknown>, ctx: z.RefinementCtx) => void;
   describe(params: P): string;
   run(params: P, context: CheckContext): Promise<CheckOutcome>;
 }
@@ -50,8 +64,11 @@ export const fail = (summary: string, saw: string, expected: string): CheckOutco
 /** A check kind as the registry holds it: each kind's parameters are its own, so their type is hidden. */
 export type AnyCheckKind = CheckKind<any>;
 
-export function defineCheck<P>(kind: CheckKind<P>): CheckKind<P> {
-  return kind;
+export function defineCheck<S extends z.ZodRawShape, P = z.output<z.ZodObject<S>>>(definition: CheckDefinition<S, P>): CheckKind<P> {
+  const { type, needs, passes, params, refine, describe, run } = definition;
+  let schema = fields({ type: z.literal(type), ...params }).describe(`${type}: passes when ${passes}`);
+  if (refine) schema = schema.superRefine((raw, ctx) => (raw !== null && typeof raw === 'object' ? refine(raw as Record<string, unknown>, ctx) : undefined), ALWAYS);
+  return { type, needs, schema: schema as unknown as z.ZodType<P & { type: string }>, describe, run };
 }
 
 /** "1 record", "100 records". */

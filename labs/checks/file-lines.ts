@@ -3,21 +3,24 @@
 // consume to a file.
 
 import fs from 'node:fs';
+import { integer, text } from '../engine/lab-fields.ts';
 import { defineCheck, fail, pass, plural } from './check-kind.ts';
-import { describeShape, judge, parseValueShape } from './value-matcher.ts';
+import { describeShape, judge, refineValueShape, VALUE_SHAPE } from './value-matcher.ts';
 import { inWorkspace, statOrNull } from './workspace-files.ts';
 
 export const fileLines = defineCheck({
   type: 'file-lines',
   needs: ['workspace'],
-  parse: (fields) => ({
-    file: fields.string('file', {}),
-    min: fields.integer('min', { min: 1, default: 1 }),
-    max: fields.integer('max', { min: 1, optional: true }),
-    shape: parseValueShape(fields),
-  }),
-  describe: ({ file, min, max, shape }) => `${file} has ${max === undefined ? `≥ ${min}` : `${min}–${max}`} lines ${describeShape(shape)}`,
-  async run({ file, min, max, shape }, { workspaceDir }) {
+  passes: 'the workspace file has at least `min` (at most `max`) non-empty lines that fit `match` and `json`',
+  params: {
+    file: text('the file, relative to the workspace'),
+    min: integer({ min: 1 }, 'at least this many fitting lines').default(1),
+    max: integer({ min: 1 }, 'at most this many fitting lines').optional(),
+    ...VALUE_SHAPE,
+  },
+  refine: refineValueShape,
+  describe: ({ file, min, max, ...shape }) => `${file} has ${max === undefined ? `≥ ${min}` : `${min}–${max}`} lines ${describeShape(shape)}`,
+  async run({ file, min, max, ...shape }, { workspaceDir }) {
     const where = inWorkspace(workspaceDir, file);
     const wanted = `${max === undefined ? `at least ${min}` : `${min} to ${max}`} lines ${describeShape(shape)} in ${where}`;
     if (!statOrNull(where)?.isFile()) return fail(`${file} does not exist yet`, `no file ${where}`, wanted);

@@ -1,13 +1,15 @@
 // `files-by-size`: the files exist and each is smaller than the one before (CSV > Avro > Avro with
 // deflate). The report gives every size, which is the point of the exercise.
 
+import { strings } from '../engine/lab-fields.ts';
 import { defineCheck, fail, pass } from './check-kind.ts';
 import { formatSize, inWorkspace, statOrNull } from './workspace-files.ts';
 
 export const filesBySize = defineCheck({
   type: 'files-by-size',
   needs: ['workspace'],
-  parse: (f) => ({ files: f.strings('files', { minLength: 2 }) }),
+  passes: 'each file exists and is smaller than the one before',
+  params: { files: strings({ minLength: 2 }, 'workspace files, largest first') },
   describe: ({ files }) => `${files.join(' > ')} in size`,
   async run({ files }, { workspaceDir }) {
     const wanted = `${files.join(' > ')} in size`;

@@ -1,17 +1,19 @@
 // `group-committed`: consumer group `group` committed offsets on `topic` — summed over partitions at
 // least `min`, and with `atEnd` equal to the end of every partition (it read everything).
 
+import { flag, integer, text } from '../engine/lab-fields.ts';
 import { defineCheck, fail, pass } from './check-kind.ts';
 
 export const groupCommitted = defineCheck({
   type: 'group-committed',
   needs: ['bootstrap'],
-  parse: (fields) => ({
-    group: fields.string('group', {}),
-    topic: fields.string('topic', {}),
-    min: fields.integer('min', { min: 0, default: 1 }),
-    atEnd: fields.boolean('atEnd', false),
-  }),
+  passes: "the group's committed offsets on the topic add up to at least `min` (and, with `atEnd`, equal every partition's end)",
+  params: {
+    group: text('the consumer group'),
+    topic: text('the topic'),
+    min: integer({ min: 0 }, 'the committed offsets, summed over partitions, at least').default(1),
+    atEnd: flag('every partition committed up to its end').default(false),
+  },
   describe: ({ group, topic, min, atEnd }) => `group ${group} committed ${atEnd ? 'the end of' : `≥ ${min} on`} ${topic}${atEnd && min > 0 ? ` (≥ ${min})` : ''}`,
   async run({ group, topic, min, atEnd }, { kafka }) {
     const wanted = atEnd ? `committed offsets at the end of every partition of ${topic}${min > 0 ? `, ≥ ${min} in all` : ''}` : `committed offsets on ${topic} adding up to ≥ ${min}`;

@@ -2,22 +2,25 @@
 // JSON fields with types, numbered "message #i" covering a range). Read like a consumer without a
 // group, so it works against any cluster.
 
+import { integer, text } from '../engine/lab-fields.ts';
 import { defineCheck, fail, pass, plural, quote } from './check-kind.ts';
-import { describeShape, judge, missingNumbers, parseValueShape } from './value-matcher.ts';
+import { describeShape, judge, missingNumbers, refineValueShape, VALUE_SHAPE } from './value-matcher.ts';
 
 export const records = defineCheck({
   type: 'records',
   needs: ['bootstrap'],
-  parse: (fields) => ({
-    topic: fields.string('topic', {}),
-    min: fields.integer('min', { min: 1, default: 1 }),
-    max: fields.integer('max', { min: 1, optional: true }),
-    shape: parseValueShape(fields),
-  }),
-  describe: ({ topic, min, max, shape }) =>
+  passes: 'the topic holds at least `min` (at most `max`) records whose values fit `match`, `json` and `numbered`',
+  params: {
+    topic: text('the topic'),
+    min: integer({ min: 1 }, 'at least this many fitting records').default(1),
+    max: integer({ min: 1 }, 'at most this many fitting records').optional(),
+    ...VALUE_SHAPE,
+  },
+  refine: refineValueShape,
+  describe: ({ topic, min, max, ...shape }) =>
     `topic ${topic} holds ${max === undefined ? `≥ ${min}` : `${min}–${max}`} records ${describeShape(shape)}` +
     (shape.numbered ? ` numbered ${shape.numbered.from}–${shape.numbered.from + shape.numbered.count - 1}` : ''),
-  async run({ topic, min, max, shape }, { kafka }) {
+  async run({ topic, min, max, ...shape }, { kafka }) {
     const wanted = `${max === undefined ? `at least ${min}` : `${min} to ${max}`} records ${describeShape(shape)}`;
     if (!(await kafka.topicExists(topic))) return fail(`topic ${topic} does not exist yet`, `no topic ${topic}`, wanted);
     const { records: read, total } = await kafka.records(topic, Math.max(20_000, (max ?? min) * 2));

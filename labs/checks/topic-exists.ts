@@ -1,14 +1,16 @@
 // `topic-exists`: the topic is there, with at least `partitions` partitions when given.
 
+import { integer, text } from '../engine/lab-fields.ts';
 import { defineCheck, fail, pass, plural } from './check-kind.ts';
 
 export const topicExists = defineCheck({
   type: 'topic-exists',
   needs: ['bootstrap'],
-  parse: (fields) => ({
-    topic: fields.string('topic', {}),
-    partitions: fields.integer('partitions', { min: 1, optional: true }),
-  }),
+  passes: 'the topic exists (with at least `partitions` partitions)',
+  params: {
+    topic: text('the topic'),
+    partitions: integer({ min: 1 }, 'at least this many partitions').optional(),
+  },
   describe: ({ topic, partitions }) => `topic ${topic} exists${partitions ? ` with ${plural(partitions, 'partition')}` : ''}`,
   async run({ topic, partitions }, { kafka }) {
     const names = await kafka.topicNames();

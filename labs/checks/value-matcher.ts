@@ -2,7 +2,7 @@
 // a regular expression, JSON with typed fields, or both; and optionally numbered ("message #i": every
 // i in a range present at least once).
 
-import type { Fields } from '../engine/validate.ts';
+import { fields, integer, regex, typeMap, type z } from '../engine/lab-fields.ts';
 import { quote } from './check-kind.ts';
 
 export const JSON_TYPES = ['string', 'number', 'integer', 'boolean', 'object', 'array'] as const;
@@ -14,13 +14,23 @@ export interface ValueShape {
   numbered?: { from: number; count: number };
 }
 
-export function parseValueShape(fields: Fields): ValueShape {
-  const match = fields.regex('match');
-  const json = fields.typeMap('json', JSON_TYPES);
-  const numbered = fields.object('numbered', (n) => ({ from: n.integer('from', { min: 0, default: 0 }), count: n.integer('count', { min: 1, default: 1 }) }));
-  if (numbered && !match) fields.problems.add(fields.at('numbered'), 'needs "match" with a capture group for the number');
-  if (numbered && match && !/\((?!\?)/.test(match.source)) fields.problems.add(fields.at('match'), 'needs a capture group for "numbered"');
-  return { match, json, numbered };
+/** The parameters that describe a value's shape, for the checks that judge values. */
+export const VALUE_SHAPE = {
+  match: regex('a regular expression the value must match (with a capture group for `numbered`)').optional(),
+  json: typeMap(JSON_TYPES, 'the value is a JSON object with these fields of these types').optional(),
+  numbered: fields({
+    from: integer({ min: 0 }, 'the first number').default(0),
+    count: integer({ min: 1 }, 'how many numbers').default(1),
+  })
+    .describe("`match`'s first capture group must cover every number from `from` to `from + count - 1`")
+    .optional(),
+};
+
+export function refineValueShape(raw: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  if (raw.numbered === undefined) return;
+  if (raw.match === undefined) ctx.addIssue({ code: 'custom', path: ['numbered'], message: 'needs "match" with a capture group for the number' });
+  const source = raw.match instanceof RegExp ? raw.match.source : typeof raw.match === 'string' ? raw.match : null;
+  if (source !== null && !/\((?!\?)/.test(source)) ctx.addIssue({ code: 'custom', path: ['match'], message: 'needs a capture group for "numbered"' });
 }
 
 /** "/^message #(\d+)$/", "JSON with id: string, value: number", "any value". */

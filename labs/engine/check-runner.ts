@@ -3,7 +3,7 @@
 // check that throws (cluster unreachable, bad schema) is an error, not a crash; a check that needs
 // what the context lacks (introspection against an external cluster) is skipped and says why.
 
-import { CHECK_KINDS, KafkaAccess, SchemaLibrary, type CheckContext, type CheckOutcome } from '../checks/index.ts';
+import { KafkaAccess, SchemaLibrary, type CheckContext, type CheckOutcome } from '../checks/index.ts';
 import type { AnyCheckKind } from '../checks/check-kind.ts';
 import type { ClusterHandle } from '../../simulator/index.ts';
 import type { StepDefinition } from './lab-definition.ts';
@@ -80,9 +80,3 @@ export async function runStep(step: StepDefinition, context: CheckContext): Prom
   for (const check of step.checks) results.push(await runCheck(check, context));
   return { stepId: step.id, passed: results.every((r) => r.status === 'pass'), results, finishedAt: Date.now() };
 }
-
-export function checkKind(type: string): AnyCheckKind | undefined {
-  return CHECK_KINDS.get(type);
-}
-
-export const knownCheckTypes = () => [...CHECK_KINDS.keys()];

@@ -10,9 +10,8 @@ import avro from 'avsc';
 import { describe, expect, it } from 'vitest';
 import { Partitioners, type Kafka } from 'kafkajs';
 import { openCheckContext, runCheck, type ParsedCheck } from '../engine/check-runner.ts';
-import { CHECK_KINDS } from '../checks/index.ts';
 import type { CheckContext } from '../checks/check-kind.ts';
-import { Fields, Problems } from '../engine/validate.ts';
+import { parseCheck } from '../engine/load.ts';
 import { kafkaFor, uniqueTopic, useCluster } from '../../simulator/test/support/cluster.ts';
 import { describeWithClient, run } from '../../simulator/test/support/external-clients.ts';
 import { findPython } from './support/clients.ts';
@@ -23,15 +22,7 @@ const cluster = useCluster({ groupInitialRebalanceDelayMs: 0 });
 const LAB_SCHEMAS = path.resolve('labs/content/avro/schemas');
 
 /** A check as a lab.json would write it, parsed by its kind (failing the test on a bad definition). */
-function check(definition: Record<string, unknown>): ParsedCheck {
-  const kind = CHECK_KINDS.get(definition.type as string);
-  if (!kind) throw new Error(`no check kind ${String(definition.type)}`);
-  const problems = new Problems();
-  const { type, ...rest } = definition;
-  const params = kind.parse(new Fields(rest, 'check', problems));
-  if (!problems.empty) throw new Error(problems.list.join('; '));
-  return { type: type as string, kind, params, description: kind.describe(params) };
-}
+const check = (definition: Record<string, unknown>): ParsedCheck => parseCheck(definition);
 
 function context(overrides: Partial<CheckContext> = {}): CheckContext & { close(): Promise<void> } {
   const ctx = openCheckContext({ bootstrapServers: cluster().bootstrapServers, workspaceDir: temporaryDir('workspace'), schemaDirs: [LAB_SCHEMAS] });

@@ -3,10 +3,13 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { COURSE_SCHEMAS_DIR, parseSchemaFile, SchemaLibrary } from '../checks/avro-schemas.ts';
 import { fileFor, LANGUAGES } from '../engine/lab-definition.ts';
 import { findLab, LabDefinitionError, loadLab, loadLabs } from '../engine/load.ts';
+import { LAB_SCHEMA_FILE, labJsonSchemaText } from '../engine/lab-schema.ts';
+import { z } from 'zod';
 import { programFiles, writeLab } from './support/tiny-lab.ts';
 
 function problemsOf(load: () => unknown): string[] {
@@ -68,6 +71,27 @@ describe('the course labs', () => {
   it('finds a lab by id, and suggests one for a near miss', () => {
     expect(findLab('avro').title).toBe('Avro');
     expect(() => findLab('producer-consumers')).toThrow('no lab "producer-consumers" (did you mean "producer-consumer"?); labs: producer-consumer, avro');
+  });
+});
+
+describe("lab.json's JSON Schema", () => {
+  // Committed rather than built: an instructor's editor reads it straight from the checkout or the
+  // package, with nothing to run first. This test keeps it equal to what the schema library emits.
+  it('is published as labs/lab.schema.json, exactly as zod emits it from the schema labs are loaded with', () => {
+    expect(fs.readFileSync(LAB_SCHEMA_FILE, 'utf8'), 'labs/lab.schema.json is out of date: run `npm run lab-schema`').toBe(labJsonSchemaText());
+  });
+
+  it('is referred to by every lab, accepts every course lab and refuses a misspelt field or an unknown check', () => {
+    const published = z.fromJSONSchema(JSON.parse(fs.readFileSync(LAB_SCHEMA_FILE, 'utf8')));
+    for (const lab of loadLabs()) {
+      const json = JSON.parse(fs.readFileSync(path.join(lab.dir, 'lab.json'), 'utf8')) as { $schema: string; steps: Record<string, unknown>[] };
+      expect(path.resolve(lab.dir, json.$schema)).toBe(path.resolve(fileURLToPath(LAB_SCHEMA_FILE)));
+      expect(published.safeParse(json).error?.issues, lab.id).toBeUndefined();
+      const misspelt = { ...json, steps: [{ ...json.steps[0], hint: ['x'] }] };
+      expect(published.safeParse(misspelt).success).toBe(false);
+      const unknownCheck = { ...json, steps: [{ ...json.steps[0], checks: [{ type: 'record', topic: 'x' }] }] };
+      expect(published.safeParse(unknownCheck).success).toBe(false);
+    }
   });
 });
 

@@ -11,6 +11,8 @@ import type { Api, RequestNames } from '../apis/api.ts';
 import { ALL_APIS } from '../apis/index.ts';
 import { Random } from '../cluster/random.ts';
 import { ErrorCode, type ErrorName } from '../protocol/errors.ts';
+import { z } from 'zod';
+import { ALWAYS, dotted, editDistance, isObject, show, strictObject, validate, wholeNumber } from '../validation.ts';
 
 /** An API by name ('Produce', any case) or key (0). */
 export type ApiSelector = string | number;
@@ -72,9 +74,8 @@ export interface ValidRule {
   times: number | null;
 }
 
-const MATCH_FIELDS = ['api', 'brokerId', 'topic', 'partition', 'group', 'transactionalId', 'clientId'];
-const RULE_FIELDS = ['name', 'match', 'action', 'times'];
-const ACTIONS = ['error', 'delayMs', 'close', 'swallow', 'throttleMs'];
+const ACTIONS = ['error', 'delayMs', 'close', 'swallow', 'throttleMs'] as const;
+const NAMING_FIELDS = ['topic', 'group', 'transactionalId'] as const;
 const INT16 = 0x7fff;
 const INT32 = 0x7fffffff;
 
@@ -84,10 +85,6 @@ export class FaultRuleError extends Error {
     super(problems.join('; '));
   }
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
-const isCount = (value: unknown, min: number) => typeof value === 'number' && Number.isInteger(value) && value >= min;
-const show = (value: unknown) => JSON.stringify(value) ?? String(value);
 
 /** The API a selector names, or undefined. */
 export function apiFor(selector: ApiSelector): Api | undefined {
@@ -101,114 +98,113 @@ function suggestApi(selector: unknown): string {
   return near ? `did you mean "${near.name}"?` : `expected an API name (${ALL_APIS.map((a) => a.name).join(', ')}) or key`;
 }
 
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = row;
-  }
-  return previous[b.length];
-}
-
 const erroringApis = () => ALL_APIS.filter((api) => api.errorResponse).map((api) => api.name).join(', ');
+
+// ---------------------------------------------------------------- the schema of a rule
+
+const unknownApi = (selector: unknown) => `unknown API ${show(selector)}; ${suggestApi(selector)}`;
+const apiSelector = z
+  .union([z.string(), z.number()], { error: (issue) => unknownApi(issue.input) })
+  .superRefine((selector, ctx) => {
+    if (!apiFor(selector)) ctx.addIssue({ code: 'custom', message: unknownApi(selector), input: selector });
+  });
+const milliseconds = () => wholeNumber((v) => `expected whole milliseconds, 0 or more, got ${show(v)}`, { min: 0, max: INT32 });
+const aString = () => z.string({ error: (issue) => `expected a string, got ${show(issue.input)}` });
+const isTrue = () => z.literal(true, { error: 'expected true' });
+
+const matchSchema = strictObject(
+  {
+    api: z.union([apiSelector, z.array(apiSelector).min(1, { error: 'expected an API name or key, or a non-empty list of them' })], { error: (issue) => unknownApi(issue.input) }).optional(),
+    brokerId: wholeNumber((v) => `expected a broker id (0, 1, 2, ...), got ${show(v)}`, { min: 0 }).optional(),
+    topic: aString().optional(),
+    partition: wholeNumber((v) => `expected a partition index (0, 1, ...), got ${show(v)}`, { min: 0 }).optional(),
+    group: aString().optional(),
+    transactionalId: aString().optional(),
+    clientId: aString().optional(),
+  },
+  { notObject: (v) => `expected an object, got ${show(v)}`, unknownKey: (_, known) => `not a match field; expected ${known.join(', ')}` },
+).superRefine((match, ctx) => {
+  if (isObject(match) && match.partition !== undefined && match.topic === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['partition'], message: 'needs match.topic, the topic the partition belongs to' });
+  }
+}, ALWAYS);
+
+const ACTION_EXPECTED = `expected one of {"error": "NOT_LEADER_OR_FOLLOWER"}, {"delayMs": 500, "jitterMs": 100}, {"close": true}, {"swallow": true}, {"throttleMs": 1000}`;
+
+const errorSelector = z
+  .union([z.string(), z.number()], { error: (issue) => `expected a Kafka error name or a non-zero code, got ${show(issue.input)}` })
+  .superRefine((error, ctx) => {
+    if (typeof error === 'string') {
+      if (!Object.hasOwn(ErrorCode, error) || error === 'NONE') {
+        ctx.addIssue({ code: 'custom', message: `unknown error ${show(error)}; expected a Kafka error name like NOT_LEADER_OR_FOLLOWER or a code like 6` });
+      }
+    } else if (!Number.isInteger(error) || error === 0 || Math.abs(error) > INT16) {
+      ctx.addIssue({ code: 'custom', message: `expected a Kafka error name or a non-zero code, got ${show(error)}` });
+    }
+  });
+
+const actionSchema = strictObject(
+  { error: errorSelector.optional(), delayMs: milliseconds().optional(), jitterMs: milliseconds().optional(), close: isTrue().optional(), swallow: isTrue().optional(), throttleMs: milliseconds().optional() },
+  { notObject: (v) => `${ACTION_EXPECTED}, got ${show(v)}`, unknownKey: () => `not an action; ${ACTION_EXPECTED}` },
+).superRefine((action, ctx) => {
+  if (!isObject(action)) return;
+  const kinds = ACTIONS.filter((key) => action[key] !== undefined);
+  if (kinds.length !== 1) ctx.addIssue({ code: 'custom', message: `${kinds.length === 0 ? 'no action' : `${kinds.join(' and ')} at once`}; ${ACTION_EXPECTED}` });
+  if (action.jitterMs !== undefined && !kinds.includes('delayMs')) ctx.addIssue({ code: 'custom', path: ['jitterMs'], message: 'only goes with delayMs' });
+}, ALWAYS);
+
+/** A fault rule as JSON: `addFaultRule`'s argument, and a scenario's `"rule"`. */
+export const faultRuleSchema = strictObject(
+  {
+    name: z.string({ error: 'expected a non-empty string' }).min(1, { error: 'expected a non-empty string' }).optional(),
+    match: matchSchema.optional(),
+    action: actionSchema,
+    times: wholeNumber((v) => `expected a whole number of requests, at least 1, got ${show(v)}`, { min: 1 }).optional(),
+  },
+  { notObject: (v) => `expected an object like {"match": {...}, "action": {...}}, got ${show(v)}`, unknownKey: (_, known) => `not a rule field; expected ${known.join(', ')}` },
+).superRefine((rule, ctx) => {
+  // What the rule's fields mean together: an API that names nothing cannot match a topic, one
+  // without an error response cannot be failed with an error.
+  if (!isObject(rule) || !isObject(rule.match)) return;
+  const selectors = Array.isArray(rule.match.api) ? rule.match.api : rule.match.api === undefined ? [] : [rule.match.api];
+  const apis = selectors.flatMap((s) => (typeof s === 'string' || typeof s === 'number' ? (apiFor(s) ?? []) : []));
+  const named = NAMING_FIELDS.filter((field) => isObject(rule.match) && rule.match[field] !== undefined);
+  for (const api of apis) {
+    if (named.length > 0 && !api.names) ctx.addIssue({ code: 'custom', path: ['match'], message: `${api.name} requests name no topic, group or transactional id, so ${named.join(' and ')} never ${named.length === 1 ? 'matches' : 'match'}` });
+  }
+  if (isObject(rule.action) && rule.action.error !== undefined) {
+    for (const api of apis) {
+      if (!api.errorResponse) {
+        ctx.addIssue({ code: 'custom', path: ['action', 'error'], message: `${api.name} cannot be answered with an injected error; error rules work on ${erroringApis()} (delay, close, swallow and throttle work on every API)` });
+      }
+    }
+  }
+}, ALWAYS);
 
 /** Checks a rule, naming each problem with its place under `path`; returns the rule, or the problems. */
 export function checkFaultRule(input: unknown, path = 'rule'): { rule: ValidRule } | { problems: string[] } {
-  const problems: string[] = [];
-  const problem = (text: string) => problems.push(`${path}${text}`);
-  if (!isObject(input)) return { problems: [`${path}: expected an object like {"match": {...}, "action": {...}}, got ${show(input)}`] };
-  for (const key of Object.keys(input)) if (!RULE_FIELDS.includes(key)) problem(`.${key}: not a rule field; expected ${RULE_FIELDS.join(', ')}`);
-  if (input.name !== undefined && (typeof input.name !== 'string' || input.name === '')) problem(`.name: expected a non-empty string`);
-  if (input.times !== undefined && !isCount(input.times, 1)) problem(`.times: expected a whole number of requests, at least 1, got ${show(input.times)}`);
-
-  const match = input.match ?? {};
-  let apis: Api[] | null = null;
-  if (!isObject(match)) problem(`.match: expected an object, got ${show(match)}`);
-  else {
-    for (const key of Object.keys(match)) if (!MATCH_FIELDS.includes(key)) problem(`.match.${key}: not a match field; expected ${MATCH_FIELDS.join(', ')}`);
-    if (match.api !== undefined) {
-      const selectors = Array.isArray(match.api) ? match.api : [match.api];
-      if (selectors.length === 0) problem(`.match.api: expected an API name or key, or a non-empty list of them`);
-      apis = [];
-      for (const selector of selectors) {
-        const api = typeof selector === 'string' || typeof selector === 'number' ? apiFor(selector) : undefined;
-        if (api) apis.push(api);
-        else problem(`.match.api: unknown API ${show(selector)}; ${suggestApi(selector)}`);
-      }
-      const named = ['topic', 'group', 'transactionalId'].filter((field) => match[field] !== undefined);
-      for (const api of apis) {
-        if (named.length > 0 && !api.names) problem(`.match: ${api.name} requests name no topic, group or transactional id, so ${named.join(' and ')} never match`);
-      }
-    }
-    if (match.brokerId !== undefined && !isCount(match.brokerId, 0)) problem(`.match.brokerId: expected a broker id (0, 1, 2, ...), got ${show(match.brokerId)}`);
-    for (const field of ['topic', 'group', 'transactionalId', 'clientId']) {
-      if (match[field] !== undefined && typeof match[field] !== 'string') problem(`.match.${field}: expected a string, got ${show(match[field])}`);
-    }
-    if (match.partition !== undefined) {
-      if (!isCount(match.partition, 0)) problem(`.match.partition: expected a partition index (0, 1, ...), got ${show(match.partition)}`);
-      if (match.topic === undefined) problem(`.match.partition: needs match.topic, the topic the partition belongs to`);
-    }
-  }
-
-  const effect = checkAction(input.action, `${path}.action`, problems);
-  if (effect?.kind === 'error' && apis) {
-    for (const api of apis) {
-      if (!api.errorResponse) problem(`.action.error: ${api.name} cannot be answered with an injected error; error rules work on ${erroringApis()} (delay, close, swallow and throttle work on every API)`);
-    }
-  }
-  if (problems.length > 0 || !effect) return { problems };
+  const checked = validate(faultRuleSchema, input);
+  if ('problems' in checked) return { problems: checked.problems.map((p) => `${dotted(p.path, path)}: ${p.message}`) };
+  const { name, match = {}, action, times } = checked.value as FaultRuleInput;
+  const selectors = match.api === undefined ? null : Array.isArray(match.api) ? match.api : [match.api];
   return {
     rule: {
-      name: (input.name as string | undefined) ?? null,
-      match: { ...(match as FaultMatch) },
-      action: { ...(input.action as FaultAction) },
-      apis,
-      effect,
-      times: (input.times as number | undefined) ?? null,
+      name: name ?? null,
+      match: { ...match },
+      action: { ...action },
+      apis: selectors && selectors.map((s) => apiFor(s)!),
+      effect: effectOf(action),
+      times: times ?? null,
     },
   };
 }
 
-function checkAction(action: unknown, path: string, problems: string[]): Effect | null {
-  const expected = `expected one of {"error": "NOT_LEADER_OR_FOLLOWER"}, {"delayMs": 500, "jitterMs": 100}, {"close": true}, {"swallow": true}, {"throttleMs": 1000}`;
-  if (!isObject(action)) {
-    problems.push(`${path}: ${expected}, got ${show(action)}`);
-    return null;
-  }
-  const kinds = Object.keys(action).filter((key) => ACTIONS.includes(key));
-  for (const key of Object.keys(action)) {
-    if (!ACTIONS.includes(key) && key !== 'jitterMs') problems.push(`${path}.${key}: not an action; ${expected}`);
-  }
-  if (kinds.length !== 1) {
-    problems.push(`${path}: ${kinds.length === 0 ? 'no action' : `${kinds.join(' and ')} at once`}; ${expected}`);
-    return null;
-  }
-  if (action.jitterMs !== undefined && kinds[0] !== 'delayMs') problems.push(`${path}.jitterMs: only goes with delayMs`);
-  const failed = (text: string) => (problems.push(`${path}.${text}`), null);
-  switch (kinds[0]) {
-    case 'error': {
-      const error = action.error;
-      if (typeof error === 'string') {
-        if (!(error in ErrorCode) || error === 'NONE') return failed(`error: unknown error ${show(error)}; expected a Kafka error name like NOT_LEADER_OR_FOLLOWER or a code like 6`);
-        return { kind: 'error', errorCode: ErrorCode[error as ErrorName] };
-      }
-      if (!Number.isInteger(error) || error === 0 || Math.abs(error as number) > INT16) return failed(`error: expected a Kafka error name or a non-zero code, got ${show(error)}`);
-      return { kind: 'error', errorCode: error as number };
-    }
-    case 'delayMs': {
-      if (!isCount(action.delayMs, 0) || (action.delayMs as number) > INT32) return failed(`delayMs: expected whole milliseconds, 0 or more, got ${show(action.delayMs)}`);
-      if (action.jitterMs !== undefined && (!isCount(action.jitterMs, 0) || (action.jitterMs as number) > INT32)) return failed(`jitterMs: expected whole milliseconds, 0 or more, got ${show(action.jitterMs)}`);
-      return { kind: 'delay', ms: action.delayMs as number, jitterMs: (action.jitterMs as number | undefined) ?? 0 };
-    }
-    case 'close':
-    case 'swallow':
-      if (action[kinds[0]] !== true) return failed(`${kinds[0]}: expected true`);
-      return { kind: kinds[0] };
-    default:
-      if (!isCount(action.throttleMs, 0) || (action.throttleMs as number) > INT32) return failed(`throttleMs: expected whole milliseconds, 0 or more, got ${show(action.throttleMs)}`);
-      return { kind: 'throttle', ms: action.throttleMs as number };
-  }
+function effectOf(action: FaultAction): Effect {
+  if ('error' in action) return { kind: 'error', errorCode: typeof action.error === 'string' ? ErrorCode[action.error] : action.error };
+  if ('delayMs' in action) return { kind: 'delay', ms: action.delayMs, jitterMs: action.jitterMs ?? 0 };
+  if ('close' in action) return { kind: 'close' };
+  if ('swallow' in action) return { kind: 'swallow' };
+  return { kind: 'throttle', ms: action.throttleMs };
 }
 
 // ---------------------------------------------------------------- deciding a request's fate
