@@ -1,13 +1,13 @@
 // kafka-lab chaos benchmark (`npm run bench:chaos`): how many seeded fault schedules per minute the
 // fault campaign runs — each a fresh topic on a 3-broker cluster, kafkajs writing with acks=all
 // through kills, restarts and splits, then a heal, restarts, catch-up and the history checker's
-// verdict (simulator/test/support/fault-campaign.ts, the code simulator/test/fault-campaign.test.ts runs).
+// verdict (simulator/testkit/fault-campaign.ts, the code simulator/test/fault-campaign.test.ts runs).
 //
 // BENCH_SCHEDULES (default 200) and BENCH_PARALLEL (default 8: schedules mostly wait for client
 // retries, not for the CPU) change the run. Progress goes to stderr, results to stdout.
 
 import os from 'node:os';
-import { runCampaign } from '../simulator/test/support/fault-campaign.ts';
+import { runCampaign } from '../simulator/testkit/fault-campaign.ts';
 
 // kafkajs 2.2.4 arms a timer with a negative delay after every response, which Node 24 warns about.
 for (const listener of process.listeners('warning')) process.off('warning', listener);

@@ -5,7 +5,8 @@
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { internalCluster } from '../labs/checks/kafkajs-internal.ts';
+import { internalCluster } from '../simulator/testkit/kafkajs-internal.ts';
+import { readPartition } from '../simulator/testkit/read-partition.ts';
 import { RawConnection } from '../simulator/net/raw-connection.ts';
 
 export const PER_SEND = 100;
@@ -130,34 +131,14 @@ export async function produce(kafka: Kafka, topic: string, { messages: total, sh
 export async function consume(kafka: Kafka, topic: string, { messages: total, showProgress }: StepOptions): Promise<Run> {
   const client = internalCluster(kafka);
   await client.connect();
-  await client.addTargetTopic(topic);
-  await client.refreshMetadata([topic]);
   let read = 0;
   const started = performance.now();
-  const readPartition = async (partition: number) => {
-    const [leader] = Object.keys(client.findLeaderForPartitions(topic, [partition]));
-    const broker = await client.findBroker({ nodeId: leader });
-    let offset = 0;
-    for (;;) {
-      const response = await broker.fetch({
-        maxWaitTime: 0,
-        minBytes: 1,
-        maxBytes: FETCH_BYTES,
-        isolationLevel: 1,
-        topics: [{ topic, partitions: [{ partition, fetchOffset: String(offset), maxBytes: FETCH_BYTES }] }],
-      });
-      const p = response.responses[0].partitions[0];
-      if (p.errorCode !== 0) throw new Error(`fetch of partition ${partition} failed with error ${p.errorCode}`);
-      for (const m of p.messages) {
-        if (Number(m.offset) < offset) continue; // a batch straddling the fetch offset comes back whole
-        read++;
-        offset = Number(m.offset) + 1;
-      }
-      if (showProgress) progress(`consume: ${thousands(read)}/${thousands(total)}`);
-      if (offset >= Number(p.highWatermark)) return;
-    }
+  const onMessages = (messages: unknown[]) => {
+    read += messages.length;
+    if (showProgress) progress(`consume: ${thousands(read)}/${thousands(total)}`);
   };
-  await Promise.all(Array.from({ length: PARTITIONS }, (_, p) => readPartition(p)));
+  const options = { maxWaitTime: 0, maxBytes: FETCH_BYTES, timeoutMs: 30 * 60_000, onMessages };
+  await Promise.all(Array.from({ length: PARTITIONS }, (_, partition) => readPartition(client, topic, partition, options)));
   const seconds = (performance.now() - started) / 1000;
   if (showProgress) done();
   await client.disconnect();

@@ -3,7 +3,7 @@
 // the summary line "N passed, M failed". Exits 1 when any scenario failed.
 
 import { Command } from 'commander';
-import { findKafkaPython, findKcat } from '../../simulator/test/support/external-clients.ts';
+import { findKafkaPython, findKcat } from '../../simulator/testkit/external-clients.ts';
 import { embedded, providerNamed, type BrokerOptions } from '../providers/index.ts';
 import {
   CONFORMANCE_BROKERS,

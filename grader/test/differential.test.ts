@@ -5,7 +5,7 @@
 // at the end of each group.
 
 import { afterAll, beforeAll, it } from 'vitest';
-import { findKafkaPython, findKcat } from '../../simulator/test/support/external-clients.ts';
+import { findKafkaPython, findKcat } from '../../simulator/testkit/external-clients.ts';
 import {
   CONFORMANCE_BROKERS,
   CONFORMANCE_FAULT_BROKERS,

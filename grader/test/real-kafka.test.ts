@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { expect, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
 import { eventually } from '../../simulator/test/support/cluster.ts';
-import { REPO_ROOT } from '../../simulator/test/support/external-clients.ts';
+import { PACKAGE_ROOT } from '../../simulator/package-root.ts';
 import { KAFKA_VERSION, libsDir } from '../real-kafka/index.ts';
 import { describeWithRealKafka } from './support/real-kafka.ts';
 
@@ -21,7 +21,7 @@ interface ScriptRun {
 }
 
 async function startScript(...args: string[]): Promise<ScriptRun> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'grader/real-kafka/main.ts', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'grader/real-kafka/main.ts', ...args], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -84,7 +84,7 @@ describeWithRealKafka('npm run kafka:real', () => {
   });
 
   it('only fills the jar cache with --prefetch, and says where', { timeout: 240_000 }, () => {
-    const prefetch = spawnSync(process.execPath, ['--import', 'tsx', 'grader/real-kafka/main.ts', '--prefetch'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const prefetch = spawnSync(process.execPath, ['--import', 'tsx', 'grader/real-kafka/main.ts', '--prefetch'], { cwd: PACKAGE_ROOT, encoding: 'utf8' });
     expect(prefetch.status).toBe(0);
     expect(prefetch.stdout).toBe(''); // no bootstrap line: no cluster was started
     expect(prefetch.stderr).toContain(`Kafka ${KAFKA_VERSION} jars ready in ${libsDir(KAFKA_VERSION)}`);

@@ -3,7 +3,7 @@
 // topic or joins a consumer group: a check must not change what it looks at.
 
 import { Kafka, logLevel, type Admin } from 'kafkajs';
-import { readPartition, type ReadRecord } from './read-partition.ts';
+import { readPartition } from '../../simulator/testkit/read-partition.ts';
 
 export interface PartitionOffsets {
   partition: number;
@@ -11,6 +11,14 @@ export interface PartitionOffsets {
   low: number;
   /** High watermark: the offset the next record gets. */
   high: number;
+}
+
+export interface ReadRecord {
+  partition: number;
+  offset: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  timestamp: number;
 }
 
 export interface TopicRecords {
@@ -94,7 +102,8 @@ export class KafkaAccess {
     const records: ReadRecord[] = [];
     for (const p of offsets) {
       if (records.length >= limit || p.high <= p.low) continue;
-      records.push(...(await readPartition(this.kafka, topic, p.partition, { from: p.low, to: p.high, limit: limit - records.length })));
+      const read = await readPartition(this.kafka, topic, p.partition, { from: p.low, to: p.high, limit: limit - records.length });
+      for (const m of read.messages) records.push({ partition: p.partition, offset: Number(m.offset), key: m.key, value: m.value, timestamp: Number(m.timestamp) });
     }
     return { records, total };
   }

@@ -13,9 +13,9 @@ import { openCheckContext, runCheck, type ParsedCheck } from '../engine/check-ru
 import type { CheckContext } from '../checks/check-kind.ts';
 import { parseCheck } from '../engine/load.ts';
 import { kafkaFor, uniqueTopic, useCluster } from '../../simulator/test/support/cluster.ts';
-import { describeWithClient, run } from '../../simulator/test/support/external-clients.ts';
-import { findPython } from './support/clients.ts';
-import { commitOffset as commit } from './support/commit.ts';
+import { describeWithClient } from '../../simulator/test/support/external-clients.ts';
+import { findPython, run } from '../../simulator/testkit/external-clients.ts';
+import { commitOffset } from '../../simulator/testkit/kafkajs-internal.ts';
 import { temporaryDir } from './support/tiny-lab.ts';
 
 const cluster = useCluster({ groupInitialRebalanceDelayMs: 0 });
@@ -95,10 +95,10 @@ describe('cluster checks', () => {
     const atEnd = check({ type: 'group-committed', group, topic, min: 10, atEnd: true });
 
     expect(await runCheck(atEnd, ctx)).toMatchObject({ status: 'fail', summary: `group ${group} has committed no offsets on ${topic}`, saw: 'no committed offsets' });
-    await commit(kafka, group, topic, 4);
+    await commitOffset(kafka, group, topic, 0, 4);
     expect(await runCheck(atEnd, ctx)).toMatchObject({ status: 'fail', summary: `group ${group} committed 4 on ${topic}`, saw: 'committed p0 4/10 (offset/end)' });
     expect(await runCheck(check({ type: 'group-committed', group, topic, min: 4 }), ctx)).toMatchObject({ status: 'pass' });
-    await commit(kafka, group, topic, 10);
+    await commitOffset(kafka, group, topic, 0, 10);
     expect(await runCheck(atEnd, ctx)).toMatchObject({ status: 'pass', summary: `group ${group} committed p0 10/10 on ${topic}` });
     await produce(kafka, topic, ['one more']);
     expect(await runCheck(atEnd, ctx)).toMatchObject({ status: 'fail', summary: `group ${group} is 1 records behind the end of ${topic}` });

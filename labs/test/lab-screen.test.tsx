@@ -17,7 +17,7 @@ import { LabScreen } from '../ui/LabScreen.tsx';
 import { Menu } from '../ui/Menu.tsx';
 import { ThemeContext, themeFor } from '../ui/theme.ts';
 import { eventually, kafkaFor, useCluster } from '../../simulator/test/support/cluster.ts';
-import { commitOffset } from './support/commit.ts';
+import { commitOffset } from '../../simulator/testkit/kafkajs-internal.ts';
 import { fileLab, temporaryDir, writeLab } from './support/tiny-lab.ts';
 
 const KEY = { right: '\u001B[C', left: '\u001B[D', down: '\u001B[B', up: '\u001B[A' };
@@ -206,7 +206,7 @@ describe('the live panel', () => {
     await until(screen, /watched\[0\] █{20} 12 records/);
     await producer.disconnect();
 
-    await commitOffset(kafka, 'watchers', 'watched', 9);
+    await commitOffset(kafka, 'watchers', 'watched', 0, 9);
     await until(screen, 'group watchers: watched[0] at 9, lag 3');
   });
 });

@@ -11,7 +11,7 @@ import { describeWithClient } from '../../simulator/test/support/external-client
 import { openCheckContext, runStep, type OpenContext, type StepResult } from '../engine/check-runner.ts';
 import type { Language, LabDefinition } from '../engine/lab-definition.ts';
 import { loadLabs } from '../engine/load.ts';
-import { findPython } from './support/clients.ts';
+import { findPython } from '../../simulator/testkit/external-clients.ts';
 import { runStepSolution, workspaceFor, type Student } from './support/student.ts';
 
 const labs = loadLabs();

@@ -6,11 +6,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { startCluster, type ClusterHandle, type ClusterOptions } from '../index.ts';
-import { CampaignCluster, faultSchedule, runCampaign, settled, type ScheduleResult } from './support/fault-campaign.ts';
+import { CampaignCluster, faultSchedule, runCampaign, settled, type ScheduleResult } from '../testkit/fault-campaign.ts';
 import { formatReport, recordHistory, type HistoryRecorder } from '../history/index.ts';
 import { eventually, kafkaFor, uniqueTopic } from './support/cluster.ts';
 import { killChildren, LineChild } from './support/child-lines.ts';
-import { CLIENT_SCRIPTS, describeWithClient, findKafkaPython } from './support/external-clients.ts';
+import { describeWithClient } from './support/external-clients.ts';
+import { CLIENT_SCRIPTS, findKafkaPython } from '../testkit/external-clients.ts';
 import { fetchMessages } from './support/kafkajs-fetch.ts';
 
 const running: { stop(): Promise<void> }[] = [];

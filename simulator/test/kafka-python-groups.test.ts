@@ -12,7 +12,8 @@ import { afterEach, expect, it } from 'vitest';
 import { Partitioners } from 'kafkajs';
 import { eventually, kafkaFor, uniqueTopic, useCluster } from './support/cluster.ts';
 import { killChildren, LineChild } from './support/child-lines.ts';
-import { CLIENT_SCRIPTS, describeWithClient, findKafkaPython } from './support/external-clients.ts';
+import { describeWithClient } from './support/external-clients.ts';
+import { CLIENT_SCRIPTS, findKafkaPython } from '../testkit/external-clients.ts';
 
 type MemberEvent = { event: 'assigned'; partitions: number[] } | { event: 'record'; partition: number; offset: number; value: string } | { event: 'closed' };
 

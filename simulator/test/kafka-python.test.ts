@@ -5,7 +5,8 @@
 import { expect, it } from 'vitest';
 import { Partitioners } from 'kafkajs';
 import { kafkaFor, uniqueTopic, useCluster } from './support/cluster.ts';
-import { CLIENT_SCRIPTS, describeWithClient, findKafkaPython, jsonLines, run } from './support/external-clients.ts';
+import { describeWithClient } from './support/external-clients.ts';
+import { CLIENT_SCRIPTS, findKafkaPython, jsonLines, run } from '../testkit/external-clients.ts';
 import { fetchMessages } from './support/kafkajs-fetch.ts';
 
 interface ConsumedRecord {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ConfigResourceTypes, Partitioners, type Admin, type Kafka } from 'kafkajs';
 import { TOPIC_CONFIGS } from '../index.ts';
 import { kafkaFor, uniqueTopic, useCluster } from './support/cluster.ts';
-import { fetchMessages, internalCluster } from './support/kafkajs-fetch.ts';
+import { fetchMessages } from './support/kafkajs-fetch.ts';
+import { internalCluster } from '../testkit/kafkajs-internal.ts';
 
 const cluster = useCluster({ brokers: 3, seed: 11 });
 

@@ -65,7 +65,7 @@ describe('consumer groups with kafkajs', () => {
     const survivor = await member(kafka, groupId, topic, { sessionTimeout: 6000 });
     await eventually(() => survivor.assigned.length === 2, 'the first member to own both partitions');
 
-    const child = spawn(process.execPath, ['--import', 'tsx', 'simulator/test/clients/kafkajs-group-member.ts', cluster().bootstrapServers.join(','), groupId, topic, '6000'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'simulator/testkit/clients/kafkajs-group-member.ts', cluster().bootstrapServers.join(','), groupId, topic, '6000'], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const lines = readline.createInterface({ input: child.stdout! });

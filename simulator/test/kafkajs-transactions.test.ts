@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Partitioners, type Kafka } from 'kafkajs';
 import { eventually, kafkaFor, uniqueTopic, useCluster } from './support/cluster.ts';
 import { readUntilSentinel } from './support/consume.ts';
-import { fetchMessages, internalCluster } from './support/kafkajs-fetch.ts';
+import { fetchMessages } from './support/kafkajs-fetch.ts';
+import { internalCluster, leaderBroker } from '../testkit/kafkajs-internal.ts';
 
 const cluster = useCluster({ brokers: 3, groupInitialRebalanceDelayMs: 0, seed: 5 });
 
@@ -23,10 +24,7 @@ describe('idempotent producers', () => {
     await createTopic(kafka, topic);
     const client = internalCluster(kafka);
     await client.connect();
-    await client.addTargetTopic(topic);
-    await client.refreshMetadata([topic]);
-    const [leader] = Object.keys(client.findLeaderForPartitions(topic, [0]));
-    const broker = (await client.findBroker({ nodeId: leader })) as unknown as {
+    const broker = (await leaderBroker(client, topic)) as unknown as {
       initProducerId(o: object): Promise<{ producerId: string; producerEpoch: number }>;
       produce(o: object): Promise<{ topics: { partitions: { errorCode: number; baseOffset: string }[] }[] }>;
     };

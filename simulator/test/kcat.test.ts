@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Cluster } from '../index.ts';
 import { readBatchHeader, readRecords } from '../protocol/records.ts';
-import { describeWithClient, findKcat, jsonLines, run } from './support/external-clients.ts';
+import { describeWithClient } from './support/external-clients.ts';
+import { findKcat, jsonLines, run } from '../testkit/external-clients.ts';
 import { kafkaFor, uniqueTopic } from './support/cluster.ts';
 import { fetchMessages } from './support/kafkajs-fetch.ts';
 

@@ -5,7 +5,8 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { CompressionTypes, Partitioners, type Consumer, type Kafka } from 'kafkajs';
 import { Cluster, type ClusterHandle, type ClusterOptions } from '../index.ts';
 import { eventually, kafkaFor, uniqueTopic, useCluster } from './support/cluster.ts';
-import { fetchMessages, internalCluster } from './support/kafkajs-fetch.ts';
+import { fetchMessages } from './support/kafkajs-fetch.ts';
+import { commitOffset } from '../testkit/kafkajs-internal.ts';
 
 // Retention and compaction, run on demand through cluster.cleanLogs() (the background cleaner is
 // off here, so nothing cleans behind a test's back), observed through kafkajs clients.
@@ -62,23 +63,6 @@ async function offsetsOf(kafka: Kafka, topic: string): Promise<{ low: number; hi
     return { low: Number(p.low), high: Number(p.high) };
   } finally {
     await admin.disconnect();
-  }
-}
-
-/** Commits an offset as a consumer outside any generation would (OffsetCommit, generation -1): one record in __consumer_offsets. */
-async function commitOffset(kafka: Kafka, groupId: string, topic: string, partition: number, offset: number): Promise<void> {
-  const client = internalCluster(kafka) as unknown as {
-    connect(): Promise<void>;
-    disconnect(): Promise<void>;
-    findGroupCoordinator(o: { groupId: string }): Promise<{ offsetCommit(o: object): Promise<{ responses: { partitions: { errorCode: number }[] }[] }> }>;
-  };
-  await client.connect();
-  try {
-    const coordinator = await client.findGroupCoordinator({ groupId });
-    const response = await coordinator.offsetCommit({ groupId, groupGenerationId: -1, memberId: '', topics: [{ topic, partitions: [{ partition, offset: String(offset) }] }] });
-    expect(response.responses[0].partitions[0].errorCode).toBe(0);
-  } finally {
-    await client.disconnect();
   }
 }
 

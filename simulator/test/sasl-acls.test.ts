@@ -14,7 +14,8 @@ import { Cluster, type SaslUser } from '../index.ts';
 import { ErrorCode } from '../protocol/errors.ts';
 import { Reader } from '../protocol/wire.ts';
 import { eventually, kafkaFor, uniqueTopic, useCluster } from './support/cluster.ts';
-import { CLIENT_SCRIPTS, describeWithClient, findKafkaPython, findKcat, jsonLines, run } from './support/external-clients.ts';
+import { describeWithClient } from './support/external-clients.ts';
+import { CLIENT_SCRIPTS, findKafkaPython, findKcat, jsonLines, run } from '../testkit/external-clients.ts';
 import { fetchMessages } from './support/kafkajs-fetch.ts';
 import { RawConnection } from '../net/raw-connection.ts';
 

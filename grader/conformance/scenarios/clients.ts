@@ -1,6 +1,6 @@
 // The same observations through kafka-python and kcat, the course's other clients.
 
-import { CLIENT_SCRIPTS, jsonLines, run } from '../../../simulator/test/support/external-clients.ts';
+import { CLIENT_SCRIPTS, jsonLines, run } from '../../../simulator/testkit/external-clients.ts';
 import type { Scenario, ScenarioContext } from '../scenario.ts';
 
 const PYTHON_ENV = { PYTHONDONTWRITEBYTECODE: '1', PYTHONWARNINGS: 'ignore::DeprecationWarning' };

@@ -5,7 +5,7 @@
 // say how leadership and the ISR relate to the broker that went down, never its id.
 
 import type { Consumer } from 'kafkajs';
-import { internalCluster } from '../../../labs/checks/kafkajs-internal.ts';
+import { internalCluster } from '../../../simulator/testkit/kafkajs-internal.ts';
 import type { BrokerOptions } from '../../providers/index.ts';
 import { outcome } from '../normalise.ts';
 import type { Scenario, ScenarioContext } from '../scenario.ts';

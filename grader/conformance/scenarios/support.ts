@@ -1,7 +1,8 @@
 // Small building blocks scenarios share: reading a partition back, producing, waiting.
 
 import { Partitioners, type Message, type Producer, type ProducerConfig } from 'kafkajs';
-import { internalCluster } from '../../../labs/checks/kafkajs-internal.ts';
+import { internalCluster, leaderBroker, type FetchedMessage } from '../../../simulator/testkit/kafkajs-internal.ts';
+import { readPartition as readFromLeader } from '../../../simulator/testkit/read-partition.ts';
 import type { ScenarioContext } from '../scenario.ts';
 
 export const range = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -25,21 +26,6 @@ export interface ReadRecord {
   timestamp?: string;
 }
 
-interface FetchedMessage {
-  offset: string;
-  key: Buffer | null;
-  value: Buffer | null;
-  timestamp: string;
-  headers: Record<string, Buffer | Buffer[] | undefined>;
-}
-
-interface FetchResponse {
-  responses: {
-    topicName: string;
-    partitions: { partition: number; errorCode: number; highWatermark: string; lastStableOffset: string; logStartOffset?: string; messages: FetchedMessage[] }[];
-  }[];
-}
-
 export interface PartitionRead {
   records: ReadRecord[];
   highWatermark?: string;
@@ -58,36 +44,26 @@ export interface ReadOptions {
 
 /**
  * Every record of a partition from `fromOffset`, through kafkajs's own Fetch path (no consumer
- * group), until a fetch brings nothing new. Nothing else writes while a scenario reads.
+ * group), to the end of what is readable. Nothing else writes while a scenario reads.
  */
 export async function readPartition(ctx: ScenarioContext, topic: string, options: ReadOptions = {}): Promise<PartitionRead> {
   const { partition = 0, fromOffset = 0, isolationLevel = 0, withTimestamps = false } = options;
+  const records: ReadRecord[] = [];
   const cluster = ctx.track(internalCluster(ctx.kafka()));
   await cluster.connect();
-  await cluster.addTargetTopic(topic);
-  await cluster.refreshMetadata([topic]);
-  const [leader] = Object.keys(cluster.findLeaderForPartitions(topic, [partition]));
-  const broker = (await cluster.findBroker({ nodeId: leader })) as unknown as { fetch(request: object): Promise<FetchResponse> };
-  const records: ReadRecord[] = [];
-  let offset = fromOffset;
-  for (;;) {
-    let response: FetchResponse;
-    try {
-      response = await broker.fetch({
-        maxWaitTime: 100,
-        isolationLevel,
-        topics: [{ topic, partitions: [{ partition, fetchOffset: String(offset), maxBytes: 1 << 20 }] }],
-      });
-    } catch (error) {
-      // kafkajs throws for a partition error (OFFSET_OUT_OF_RANGE, UNKNOWN_TOPIC_OR_PARTITION, ...).
-      const e = error as Error & { type?: string };
-      return { records, error: e.type ?? `${e.name}: ${e.message}` };
-    }
-    const p = response.responses[0].partitions[0];
-    const fresh = p.messages.filter((m) => Number(m.offset) >= offset);
-    if (fresh.length === 0) return { records, highWatermark: p.highWatermark, lastStableOffset: p.lastStableOffset };
-    for (const m of fresh) records.push(readRecord(m, withTimestamps));
-    offset = Number(fresh[fresh.length - 1].offset) + 1;
+  try {
+    const read = await readFromLeader(cluster, topic, partition, {
+      from: fromOffset,
+      isolationLevel,
+      maxBytes: 1 << 20,
+      timeoutMs: 60_000,
+      onMessages: (messages) => records.push(...messages.map((m) => readRecord(m, withTimestamps))),
+    });
+    return { records, highWatermark: String(read.highWatermark), lastStableOffset: String(read.lastStableOffset) };
+  } catch (error) {
+    // kafkajs throws for a partition error (OFFSET_OUT_OF_RANGE, UNKNOWN_TOPIC_OR_PARTITION, ...).
+    const e = error as Error & { type?: string };
+    return { records, error: e.type ?? `${e.name}: ${e.message}` };
   }
 }
 
@@ -116,12 +92,7 @@ export async function until(check: () => boolean | Promise<boolean>, timeoutMs =
 export async function leaderOf(ctx: ScenarioContext, topic?: string): Promise<KafkajsBroker> {
   const cluster = ctx.track(internalCluster(ctx.kafka()));
   await cluster.connect();
-  if (topic) {
-    await cluster.addTargetTopic(topic);
-    await cluster.refreshMetadata([topic]);
-    const [leader] = Object.keys(cluster.findLeaderForPartitions(topic, [0]));
-    return (await cluster.findBroker({ nodeId: leader })) as unknown as KafkajsBroker;
-  }
+  if (topic) return (await leaderBroker(cluster, topic)) as unknown as KafkajsBroker;
   await cluster.refreshMetadata([]);
   return (await cluster.findBroker({ nodeId: '1' })) as unknown as KafkajsBroker;
 }

@@ -3,8 +3,7 @@
 import type { Scenario, ScenarioContext } from '../scenario.ts';
 import { outcome } from '../normalise.ts';
 import { rawRequest } from '../raw.ts';
-import { internalCluster } from '../../../labs/checks/kafkajs-internal.ts';
-import { producer, range, readPartition, until } from './support.ts';
+import { leaderOf, producer, range, readPartition, until } from './support.ts';
 
 const values = (read: { records: { value: string | null }[] }) => read.records.map((r) => r.value);
 
@@ -55,12 +54,7 @@ export const transactionScenarios: Scenario[] = [
     ],
     async run(ctx) {
       const topic = await ctx.createTopic('retried');
-      const cluster = ctx.track(internalCluster(ctx.kafka()));
-      await cluster.connect();
-      await cluster.addTargetTopic(topic);
-      await cluster.refreshMetadata([topic]);
-      const [leader] = Object.keys(cluster.findLeaderForPartitions(topic, [0]));
-      const broker = (await cluster.findBroker({ nodeId: leader })) as unknown as {
+      const broker = (await leaderOf(ctx, topic)) as unknown as {
         initProducerId(request: object): Promise<{ producerId: string; producerEpoch: number }>;
         produce(request: object): Promise<{ topics: { partitions: unknown[] }[] }>;
       };

@@ -1,43 +1,21 @@
-// Reading partitions with kafkajs's own Fetch encoder and decoder, without a consumer group:
-// kafkajs's consumer needs the group APIs, and here kafkajs is the oracle for our Fetch codec.
+// The tests' shorthand for the one partition reader (simulator/testkit/read-partition.ts): the
+// messages of a partition as kafkajs decodes them, without a consumer group.
 
 import type { Kafka } from 'kafkajs';
-import { internalCluster, type FetchedMessage } from '../../../labs/checks/kafkajs-internal.ts';
+import { readPartition, type FetchedMessage } from '../../testkit/read-partition.ts';
 
-export { internalCluster };
+export interface FetchMessagesOptions {
+  fromOffset?: number;
+  /** Wait until this many messages have come (rejecting after `timeoutMs`); without it, read to the end. */
+  count?: number;
+  timeoutMs?: number;
+  isolationLevel?: 0 | 1;
+  maxBytes?: number;
+}
 
-/** Fetches a partition from `fromOffset` until `count` messages are read (or the deadline passes). */
-export async function fetchMessages(
-  kafka: Kafka,
-  topic: string,
-  partition: number,
-  { fromOffset = 0, count = Infinity, timeoutMs = 5000, isolationLevel = 1, maxBytes = 10485760 } = {},
-): Promise<FetchedMessage[]> {
-  const cluster = internalCluster(kafka);
-  await cluster.connect();
-  try {
-    await cluster.addTargetTopic(topic);
-    await cluster.refreshMetadata([topic]);
-    const [leader] = Object.keys(cluster.findLeaderForPartitions(topic, [partition]));
-    const broker = await cluster.findBroker({ nodeId: leader });
-    const messages: FetchedMessage[] = [];
-    let offset = fromOffset;
-    const deadline = Date.now() + timeoutMs;
-    while (messages.length < count && Date.now() < deadline) {
-      const response = await broker.fetch({
-        maxWaitTime: Math.min(500, Math.max(0, deadline - Date.now())),
-        isolationLevel,
-        topics: [{ topic, partitions: [{ partition, fetchOffset: String(offset), maxBytes }] }],
-      });
-      const p = response.responses[0].partitions[0];
-      if (p.errorCode !== 0) throw Object.assign(new Error(`fetch error ${p.errorCode}`), { errorCode: p.errorCode });
-      // A batch holding records below the fetch offset comes back whole; skip what was asked past.
-      for (const m of p.messages) if (Number(m.offset) >= offset && messages.length < count) messages.push(m);
-      if (messages.length > 0) offset = Number(messages[messages.length - 1].offset) + 1;
-      if (count === Infinity && offset >= Number(p.highWatermark)) break;
-    }
-    return messages;
-  } finally {
-    await cluster.disconnect();
-  }
+/** Messages of a partition from `fromOffset`: `count` of them, or all that are readable now. */
+export async function fetchMessages(kafka: Kafka, topic: string, partition: number, options: FetchMessagesOptions = {}): Promise<FetchedMessage[]> {
+  const { fromOffset = 0, count, timeoutMs = 5000, ...fetchOptions } = options;
+  const read = await readPartition(kafka, topic, partition, { ...fetchOptions, from: fromOffset, limit: count, waitForLimit: count !== undefined, timeoutMs });
+  return read.messages;
 }

@@ -8,11 +8,12 @@
 // Used by simulator/test/fault-campaign.test.ts (the proof) and bench/chaos.ts (schedules/minute).
 
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
-import { Random } from '../../cluster/random.ts';
-import type { NetworkNode } from '../../faults/network.ts';
-import { startCluster, type ClusterHandle, type ClusterOptions } from '../../index.ts';
-import { internalCluster, type InternalCluster } from '../../../labs/checks/kafkajs-internal.ts';
-import { recordHistory, type HistoryRecorder, type HistoryReport } from '../../history/index.ts';
+import { Random } from '../cluster/random.ts';
+import type { NetworkNode } from '../faults/network.ts';
+import { startCluster, type ClusterHandle, type ClusterOptions } from '../index.ts';
+import { recordHistory, type HistoryRecorder, type HistoryReport } from '../history/index.ts';
+import { internalCluster, leaderBroker, type InternalCluster } from './kafkajs-internal.ts';
+import { fetchOnce } from './read-partition.ts';
 
 export type FaultStep =
   | { kind: 'kill' | 'restart'; broker: number }
@@ -201,30 +202,20 @@ export class CampaignCluster {
     return { seed, topic, timeline, writes, recovered, report, error, passed: report.ok && error === undefined && recovered };
   }
 
-  /** One fetch per partition from where the last one stopped; a fault that gets in the way skips the round. */
+  /** One fetch per partition from where the last one stopped; a fault that gets in the way skips the partition this round. */
   private async read(topic: string, positions: number[], history: HistoryRecorder): Promise<void> {
-    try {
-      await this.reader.addTargetTopic(topic);
-      await this.reader.refreshMetadata([topic]);
-      for (let partition = 0; partition < positions.length; partition++) {
-        const [leader] = Object.keys(this.reader.findLeaderForPartitions(topic, [partition]));
-        if (leader === undefined) continue;
-        const broker = await this.reader.findBroker({ nodeId: leader });
-        const response = await broker.fetch({
-          maxWaitTime: 0,
-          isolationLevel: 1,
-          topics: [{ topic, partitions: [{ partition, fetchOffset: String(positions[partition]), maxBytes: 1 << 20 }] }],
-        });
-        const fetched = response.responses[0]?.partitions[0];
-        if (!fetched || fetched.errorCode !== 0) continue;
-        for (const message of fetched.messages) {
-          if (Number(message.offset) < positions[partition]) continue; // the rest of a batch asked past
+    for (let partition = 0; partition < positions.length; partition++) {
+      try {
+        const broker = await leaderBroker(this.reader, topic, partition);
+        const { messages } = await fetchOnce(broker, topic, partition, positions[partition], { maxWaitTime: 0, maxBytes: 1 << 20 });
+        for (const message of messages) {
           history.consumed({ topic, partition, offset: message.offset, key: message.key, value: message.value, consumer: 'reader' });
           positions[partition] = Number(message.offset) + 1;
         }
+      } catch {
+        // Fetching during a fault fails as it would for any consumer (a partition without a
+        // leader included); the next round tries again.
       }
-    } catch {
-      // Fetching during a fault fails as it would for any consumer; the next round tries again.
     }
   }
 
