@@ -3,7 +3,7 @@
 // Apache Kafka image under podman in CI, or cp-kafka where Docker reaches a registry).
 
 import { afterAll, beforeAll, it } from 'vitest';
-import { findKafkaPython, findKcat } from '../../simulator/test/support/external-clients.ts';
+import { findKafkaPython, findKcat } from '../../simulator/testkit/external-clients.ts';
 import { CONFORMANCE_BROKERS, DifferentialRunner, describeResult, SMOKE_SCENARIOS, summaryLine, type ScenarioResult } from '../conformance/index.ts';
 import { embedded, testcontainers, type RunningBrokers } from '../providers/index.ts';
 import { describeWithContainers } from './support/container-runtime.ts';

@@ -9,7 +9,8 @@ import { startCluster, type ClusterHandle } from '../index.ts';
 import { layBrokers } from '../cluster/broker-layout.ts';
 import { eventually, kafkaFor, uniqueTopic } from './support/cluster.ts';
 import { fetchMessages } from './support/kafkajs-fetch.ts';
-import { describeWithClient, findKcat, run } from './support/external-clients.ts';
+import { describeWithClient } from './support/external-clients.ts';
+import { findKcat, run } from '../testkit/external-clients.ts';
 
 /** `count` ports the OS says are free now (held together so they differ; nothing keeps them after). */
 async function freePorts(count: number, host = '127.0.0.1'): Promise<number[]> {
