@@ -6,11 +6,11 @@
 // Injected faults (simulator/faults) see each decoded request first and may delay, fail, drop or
 // throttle it; the handler itself never knows.
 
-import { NO_RESPONSE, type RequestContext } from './apis/api.ts';
+import { NO_RESPONSE, type RequestContext, type RequestServices } from './apis/api.ts';
 import { API_BY_KEY } from './apis/index.ts';
 import { unsupportedVersionResponse } from './apis/18_api_versions.ts';
 import type { Broker } from './cluster/broker.ts';
-import type { Cluster } from './cluster/cluster.ts';
+import type { Faults } from './faults/index.ts';
 import type { Connection } from './net/listener.ts';
 import { errorName } from './protocol/errors.ts';
 import { readClientIdAndTags, readRequestPrefix, writeResponseHeader } from './protocol/headers.ts';
@@ -19,14 +19,15 @@ import { MalformedFrameError, Reader, Writer } from './protocol/wire.ts';
 
 const API_VERSIONS_KEY = 18;
 
-export async function handleFrame(cluster: Cluster, broker: Broker, frame: Buffer, connection: Connection): Promise<Buffer | null> {
+export async function handleFrame(services: RequestServices, faults: Faults, broker: Broker, frame: Buffer, connection: Connection): Promise<Buffer | null> {
+  const { events, security } = services;
   // A paused broker, or one cut off from its clients, holds every request until that ends.
-  const held = cluster.faults.gate(broker.id);
+  const held = faults.gate(broker.id);
   if (held) {
-    cluster.events.emit({ type: 'request-held', brokerId: broker.id, connectionId: connection.id });
+    events.emit({ type: 'request-held', brokerId: broker.id, connectionId: connection.id });
     await held;
   }
-  const session = (connection.auth ??= cluster.security.session(connection.remoteAddress));
+  const session = (connection.auth ??= security.session(connection.remoteAddress));
   if (session.expectsRawToken) return session.answerRawToken(frame);
   const r = new Reader(frame);
   const prefix = readRequestPrefix(r);
@@ -47,13 +48,13 @@ export async function handleFrame(cluster: Cluster, broker: Broker, frame: Buffe
   const request = api.request.read(r, { version, flexible });
 
   const { authorize, authorizeAny } = session;
-  const context: RequestContext = { cluster, broker, connection, version, header: { ...prefix, clientId }, session, authorize, authorizeAny };
+  const context: RequestContext = { ...services, broker, connection, version, header: { ...prefix, clientId }, session, authorize, authorizeAny };
   const started = performance.now();
-  const fault = cluster.faults.intercept(api, request, context);
+  const fault = faults.intercept(api, request, context);
   const response = fault ? await fault.answer((narrowed) => api.handle(narrowed, context)) : await api.handle(request, context);
   if (fault?.dropped) return null; // closed or swallowed: its fault-fired event tells it
   if (api.key === API_VERSIONS_KEY) session.apiVersionsAnswered();
-  cluster.events.emit({
+  events.emit({
     type: 'request-handled',
     brokerId: broker.id,
     connectionId: connection.id,

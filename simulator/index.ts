@@ -9,9 +9,12 @@
 //   await runScenario(cluster, parseScenario(text));   // timed kills, splits, heals, rules
 //   await cluster.stop();
 
-import { Cluster, type ClusterOptions, type NewTopic } from './cluster/cluster.ts';
+import { Cluster } from './cluster/cluster.ts';
+import type { ClusterOptions } from './cluster/options.ts';
+import type { FaultControls } from './faults/index.ts';
 
-export type { ClusterOptions, NewTopic } from './cluster/cluster.ts';
+export type { ClusterOptions, NewTopic } from './cluster/options.ts';
+export type { ReadPartitionOptions } from './cluster/partition-records.ts';
 export type { NetworkNode } from './faults/network.ts';
 export type { LatencyOptions, ThrottleOptions } from './faults/index.ts';
 export type { ApiSelector, FaultAction, FaultMatch, FaultRuleInput } from './faults/rules.ts';
@@ -27,39 +30,9 @@ export type * from './introspection/snapshot.ts';
 export { TOPIC_CONFIGS } from './cluster/configs.ts';
 export { readRecords, type LogRecord } from './protocol/records.ts';
 
-/** The handle a running cluster is controlled and observed through. */
-export type ClusterHandle = Pick<
-  Cluster,
-  | 'id'
-  | 'bootstrapServers'
-  | 'events'
-  | 'describe'
-  | 'stop'
-  | 'controllerId'
-  | 'createAcls'
-  | 'describeAcls'
-  | 'deleteAcls'
-  | 'cleanLogs'
-  | 'killBroker'
-  | 'stopBroker'
-  | 'restartBroker'
-  | 'pauseBroker'
-  | 'resumeBroker'
-  | 'partition'
-  | 'heal'
-  | 'addFaultRule'
-  | 'removeFaultRule'
-  | 'clearFaultRules'
-  | 'latency'
-  | 'clearLatency'
-  | 'dropConnections'
-  | 'diskFull'
-  | 'throttle'
-  | 'readPartition'
-> & {
-  /** Creates a topic directly (as the controller would), without a client. */
-  createTopic(topic: NewTopic): void;
-};
+/** The handle a running cluster is controlled and observed through: the faults (simulator/faults) and these. */
+export type ClusterHandle = FaultControls &
+  Pick<Cluster, 'id' | 'bootstrapServers' | 'events' | 'describe' | 'stop' | 'controllerId' | 'createTopic' | 'readPartition' | 'cleanLogs' | 'createAcls' | 'describeAcls' | 'deleteAcls'>;
 
 export async function startCluster(options: ClusterOptions = {}): Promise<ClusterHandle> {
   const cluster = new Cluster(options);

@@ -1,12 +1,11 @@
 // Produce (0): validate each partition's record batches as Kafka's LogValidator does, then append
 // them to the leader's log with offsets assigned. acks=0 gets no response at all.
 
-import type { Cluster } from '../cluster/cluster.ts';
 import { effectiveMinIsr } from '../cluster/replication.ts';
 import { ErrorCode, KafkaError } from '../protocol/errors.ts';
 import { CorruptBatchError, InvalidRecordError, readRecords, splitAndValidateBatches, stampLogAppendTime } from '../protocol/records.ts';
 import { array, int16, int32, int64, nullableString, records, since, string, struct, type EncodableType } from '../protocol/schema.ts';
-import { defineApi, NO_RESPONSE } from './api.ts';
+import { defineApi, NO_RESPONSE, type RequestContext } from './api.ts';
 
 const request = struct({
   transactionalId: since('3+', nullableString),
@@ -36,7 +35,8 @@ export const produce = defineApi({
   versions: '3-7',
   request,
   response,
-  async handle(req, { cluster, broker, authorize, connection, header }) {
+  async handle(req, context) {
+    const { authorize } = context;
     const validAcks = req.acks === -1 || req.acks === 0 || req.acks === 1;
     const txnDenied = req.transactionalId !== null && !authorize('WRITE', 'TRANSACTIONAL_ID', req.transactionalId);
     const responses = await Promise.all(
@@ -49,7 +49,7 @@ export const produce = defineApi({
               denied !== null
                 ? failed(p.index, denied)
                 : validAcks
-                  ? appendPartition(cluster, broker.id, topic.name, p.index, p.records, req.acks, req.timeoutMs, { connectionId: connection.id, clientId: header.clientId })
+                  ? appendPartition(context, topic.name, p.index, p.records, req.acks, req.timeoutMs)
                   : failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS),
             ),
           ),
@@ -86,16 +86,15 @@ const failed = (index: number, errorCode: number): PartitionResponse => ({
 });
 
 async function appendPartition(
-  cluster: Cluster,
-  brokerId: number,
+  { topics, records, events, broker, connection, header }: RequestContext,
   topicName: string,
   index: number,
   recordSet: Buffer | null,
   acks: number,
   timeoutMs: number,
-  origin: { connectionId: number; clientId: string | null },
 ): Promise<PartitionResponse> {
-  const partition = cluster.topicPartition(topicName, index);
+  const brokerId = broker.id;
+  const partition = topics.partition(topicName, index);
   if (!partition) return failed(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   if (!partition.isLedBy(brokerId)) return failed(index, ErrorCode.NOT_LEADER_OR_FOLLOWER);
   const config = partition.topic.config;
@@ -119,7 +118,7 @@ async function appendPartition(
     }
     const now = Date.now();
     if (config.logAppendTime) for (const { batch } of batches) stampLogAppendTime(batch, now);
-    const baseOffset = cluster.append(partition, batches, brokerId);
+    const baseOffset = records.append(partition, batches, brokerId);
     if (acks === -1) {
       const outcome = await partition.waitForHighWatermark(brokerId, baseOffset + batches[0].header.lastOffsetDelta + 1, timeoutMs);
       if (outcome === 'not-leader') return failed(index, ErrorCode.NOT_LEADER_OR_FOLLOWER);
@@ -129,7 +128,7 @@ async function appendPartition(
     if (acks !== 0) {
       // What the history checker takes as acknowledged: these offsets, as the client is told.
       const { recordCount } = batches[0].header;
-      cluster.events.emit({ type: 'produce-acknowledged', brokerId, ...origin, topic: topicName, partition: index, acks: acks as 1 | -1, baseOffset, recordCount });
+      events.emit({ type: 'produce-acknowledged', brokerId, connectionId: connection.id, clientId: header.clientId, topic: topicName, partition: index, acks: acks as 1 | -1, baseOffset, recordCount });
     }
     return {
       index,

@@ -3,7 +3,7 @@
 // With too little data it waits (long poll) until minBytes arrive or maxWaitMs passes.
 // Fetch sessions (KIP-227) are declined by answering session id 0: every fetch is a full one.
 
-import type { Cluster } from '../cluster/cluster.ts';
+import type { Topics } from '../cluster/topics.ts';
 import type { StoredBatch } from '../log/partition-log.ts';
 import { ErrorCode } from '../protocol/errors.ts';
 import { array, int16, int32, int64, int8, nullableArray, records, since, string, struct, type DecodedType, type EncodableType } from '../protocol/schema.ts';
@@ -64,16 +64,16 @@ export const fetch = defineApi({
   versions: '4-11',
   request,
   response,
-  async handle(req, { cluster, broker, authorize }) {
+  async handle(req, { topics, broker, authorize }) {
     const deadline = Date.now() + Math.max(0, req.maxWaitMs);
     const readable = (topic: string) => authorize('READ', 'TOPIC', topic);
     for (;;) {
-      const { responses, bytes, errors } = readAll(cluster, broker.id, req, readable);
+      const { responses, bytes, errors } = readAll(topics, broker.id, req, readable);
       const remaining = deadline - Date.now();
       if (bytes >= req.minBytes || errors || remaining <= 0 || broker.state !== 'up') {
         return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses };
       }
-      await nextAppend(cluster, req, remaining);
+      await nextAppend(topics, req, remaining);
     }
   },
   describe: (req) =>
@@ -93,7 +93,7 @@ export const fetch = defineApi({
   }),
 });
 
-function readAll(cluster: Cluster, brokerId: number, req: FetchRequest, readable: (topic: string) => boolean) {
+function readAll(topics: Topics, brokerId: number, req: FetchRequest, readable: (topic: string) => boolean) {
   let budget = req.maxBytes;
   let bytes = 0;
   let errors = false;
@@ -101,7 +101,7 @@ function readAll(cluster: Cluster, brokerId: number, req: FetchRequest, readable
     topic: t.topic,
     partitions: t.partitions.map((p): PartitionData => {
       const result = readable(t.topic)
-        ? readPartition(cluster, brokerId, t.topic, p.partition, p.fetchOffset, Math.min(p.partitionMaxBytes, budget), bytes === 0, req.isolationLevel === READ_COMMITTED)
+        ? readPartition(topics, brokerId, t.topic, p.partition, p.fetchOffset, Math.min(p.partitionMaxBytes, budget), bytes === 0, req.isolationLevel === READ_COMMITTED)
         : refused(p.partition, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
       const size = result.batches.reduce((sum, b) => sum + b.data.length, 0);
       budget = Math.max(0, budget - size);
@@ -114,7 +114,7 @@ function readAll(cluster: Cluster, brokerId: number, req: FetchRequest, readable
 }
 
 function readPartition(
-  cluster: Cluster,
+  topics: Topics,
   brokerId: number,
   topic: string,
   index: number,
@@ -124,7 +124,7 @@ function readPartition(
   readCommitted: boolean,
 ): { data: Omit<PartitionData, 'records'>; batches: StoredBatch[] } {
   const empty = (errorCode: number, hw = -1, lso = -1, start = -1) => refused(index, errorCode, hw, lso, start);
-  const partition = cluster.topicPartition(topic, index);
+  const partition = topics.partition(topic, index);
   if (!partition) return empty(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   if (!partition.isLedBy(brokerId)) return empty(ErrorCode.NOT_LEADER_OR_FOLLOWER);
   const log = partition.logOn(brokerId);
@@ -150,7 +150,7 @@ function refused(index: number, errorCode: number, hw = -1, lso = -1, start = -1
 }
 
 /** Resolves when any requested partition gets new records, or after `timeoutMs`. */
-function nextAppend(cluster: Cluster, req: FetchRequest, timeoutMs: number): Promise<void> {
+function nextAppend(topics: Topics, req: FetchRequest, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
     const cancels: (() => void)[] = [];
     const wake = () => {
@@ -161,7 +161,7 @@ function nextAppend(cluster: Cluster, req: FetchRequest, timeoutMs: number): Pro
     const timer = setTimeout(wake, timeoutMs);
     for (const t of req.topics) {
       for (const p of t.partitions) {
-        const partition = cluster.topicPartition(t.topic, p.partition);
+        const partition = topics.partition(t.topic, p.partition);
         if (partition) cancels.push(partition.onNextAppend(wake));
       }
     }

@@ -1,7 +1,7 @@
 // ListOffsets (2): the earliest offset (-2), the latest (-1, the high watermark), or the first
 // offset whose record timestamp is at or after a given time.
 
-import type { Cluster } from '../cluster/cluster.ts';
+import type { Topics } from '../cluster/topics.ts';
 import { ErrorCode } from '../protocol/errors.ts';
 import { array, int16, int32, int64, int8, since, string, struct, type EncodableType } from '../protocol/schema.ts';
 import { defineApi } from './api.ts';
@@ -36,7 +36,7 @@ export const listOffsets = defineApi({
   versions: '1-3',
   request,
   response,
-  handle(req, { cluster, broker, authorize }) {
+  handle(req, { topics, broker, authorize }) {
     return {
       throttleTimeMs: 0,
       topics: req.topics.map((t) => {
@@ -45,7 +45,7 @@ export const listOffsets = defineApi({
           name: t.name,
           partitions: t.partitions.map((p) =>
             described
-              ? lookUp(cluster, broker.id, t.name, p.partitionIndex, p.timestamp, req.isolationLevel === READ_COMMITTED)
+              ? lookUp(topics, broker.id, t.name, p.partitionIndex, p.timestamp, req.isolationLevel === READ_COMMITTED)
               : { partitionIndex: p.partitionIndex, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, timestamp: -1, offset: -1 },
           ),
         };
@@ -67,9 +67,9 @@ export const listOffsets = defineApi({
 
 const timeName = (timestamp: number) => (timestamp === LATEST ? 'latest' : timestamp === EARLIEST ? 'earliest' : String(timestamp));
 
-function lookUp(cluster: Cluster, brokerId: number, topic: string, index: number, timestamp: number, readCommitted: boolean): PartitionResponse {
+function lookUp(topics: Topics, brokerId: number, topic: string, index: number, timestamp: number, readCommitted: boolean): PartitionResponse {
   const answer = (errorCode: number, offset = -1, ts = -1) => ({ partitionIndex: index, errorCode, timestamp: ts, offset });
-  const partition = cluster.topicPartition(topic, index);
+  const partition = topics.partition(topic, index);
   if (!partition) return answer(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   if (!partition.isLedBy(brokerId)) return answer(ErrorCode.NOT_LEADER_OR_FOLLOWER);
   const log = partition.logOn(brokerId);

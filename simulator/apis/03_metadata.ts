@@ -4,11 +4,10 @@
 // Topics the client may not DESCRIBE are left out of an all-topics answer, and named ones get
 // TOPIC_AUTHORIZATION_FAILED, so their existence is not disclosed; auto-creation needs CREATE.
 
-import type { Cluster } from '../cluster/cluster.ts';
 import { invalidTopicName, type Topic } from '../cluster/topic.ts';
 import { ErrorCode, KafkaError } from '../protocol/errors.ts';
 import { array, bool, int16, int32, nullableArray, nullableString, since, string, struct, type EncodableType } from '../protocol/schema.ts';
-import { defineApi } from './api.ts';
+import { defineApi, type ClusterView, type RequestServices } from './api.ts';
 
 const request = struct({
   topics: nullableArray(struct({ name: string })),
@@ -48,11 +47,11 @@ export const metadata = defineApi({
   versions: '0-6',
   request,
   response,
-  handle(req, { cluster, broker, version, authorize }) {
+  handle(req, { cluster, topics, broker, version, authorize }) {
     // v0: an empty list means every topic; v1+: null means every topic, empty means none.
     const everyTopic = req.topics === null || (version === 0 && req.topics.length === 0);
     const described = (name: string) => authorize('DESCRIBE', 'TOPIC', name);
-    const names = everyTopic ? [...cluster.topics.keys()].filter(described) : req.topics!.map((t) => t.name);
+    const names = everyTopic ? [...topics.keys()].filter(described) : req.topics!.map((t) => t.name);
     const autoCreate = cluster.options.autoCreateTopics && (version < 4 || req.allowAutoTopicCreation);
     const mayCreate = (name: string) => authorize('CREATE', 'CLUSTER') || authorize('CREATE', 'TOPIC', name);
     return {
@@ -61,7 +60,7 @@ export const metadata = defineApi({
       clusterId: cluster.id,
       controllerId: cluster.controllerId,
       topics: names.map((name) =>
-        described(name) ? describeTopic(cluster, broker.id, name, !everyTopic && autoCreate, mayCreate) : unavailable(name, ErrorCode.TOPIC_AUTHORIZATION_FAILED),
+        described(name) ? describeTopic({ cluster, topics }, broker.id, name, !everyTopic && autoCreate, mayCreate) : unavailable(name, ErrorCode.TOPIC_AUTHORIZATION_FAILED),
       ),
     };
   },
@@ -69,9 +68,9 @@ export const metadata = defineApi({
   // An all-topics request names none: rules matching a topic only see requests that name it.
   names: (req) => ({ topics: (req.topics ?? []).map((t) => ({ topic: t.name })) }),
   narrow: (req, keep) => ({ ...req, topics: req.topics && req.topics.filter((t) => keep(t.name)) }),
-  errorResponse: (req, errorCode, { cluster, version }) => {
+  errorResponse: (req, errorCode, { cluster, topics, version }) => {
     const everyTopic = req.topics === null || (version === 0 && req.topics.length === 0);
-    const names = everyTopic ? [...cluster.topics.keys()] : req.topics!.map((t) => t.name);
+    const names = everyTopic ? [...topics.keys()] : req.topics!.map((t) => t.name);
     return {
       throttleTimeMs: 0,
       brokers: cluster.liveBrokers.map((b) => ({ nodeId: b.id, host: b.host, port: b.port, rack: null })),
@@ -84,15 +83,15 @@ export const metadata = defineApi({
 
 const unavailable = (name: string, errorCode: number): TopicMetadata => ({ errorCode, name, isInternal: false, partitions: [] });
 
-function describeTopic(cluster: Cluster, brokerId: number, name: string, autoCreate: boolean, mayCreate: (name: string) => boolean): TopicMetadata {
-  const topic = cluster.topics.get(name);
+function describeTopic({ cluster, topics }: Pick<RequestServices, 'cluster' | 'topics'>, brokerId: number, name: string, autoCreate: boolean, mayCreate: (name: string) => boolean): TopicMetadata {
+  const topic = topics.get(name);
   if (topic) return topicMetadataOf(cluster, topic, brokerId);
   const failed = (code: number) => unavailable(name, code);
   if (autoCreate && !mayCreate(name)) return failed(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
   if (invalidTopicName(name)) return failed(ErrorCode.INVALID_TOPIC_EXCEPTION);
   if (!autoCreate) return failed(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   try {
-    cluster.createTopic({ name });
+    topics.create({ name });
     return failed(ErrorCode.LEADER_NOT_AVAILABLE);
   } catch (error) {
     return failed(error instanceof KafkaError ? error.code : ErrorCode.UNKNOWN_SERVER_ERROR);
@@ -103,7 +102,7 @@ function describeTopic(cluster: Cluster, brokerId: number, name: string, autoCre
  * Partitions as the answering broker sees them: the controller's view, except that a broker cut
  * off from the controller still names itself leader of what it led (and clients believe it).
  */
-function topicMetadataOf(cluster: Cluster, topic: Topic, brokerId: number): TopicMetadata {
+function topicMetadataOf(cluster: ClusterView, topic: Topic, brokerId: number): TopicMetadata {
   const live = new Set(cluster.liveBrokers.map((b) => b.id));
   return {
     errorCode: ErrorCode.NONE,

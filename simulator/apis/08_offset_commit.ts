@@ -40,7 +40,7 @@ export const offsetCommit = defineApi({
   versions: '2-7',
   request,
   response,
-  handle(req, { cluster, broker, authorize }) {
+  handle(req, { groups, topics, broker, authorize }) {
     // Kafka checks READ on the group first, then READ on each topic, before the group's own state.
     const readable = (topic: string) => authorize('READ', 'TOPIC', topic);
     const answerAll = (errorCode: number, topicsChecked = true) => ({
@@ -52,7 +52,7 @@ export const offsetCommit = defineApi({
     });
     if (!authorize('READ', 'GROUP', req.groupId)) return answerAll(ErrorCode.GROUP_AUTHORIZATION_FAILED, false);
     try {
-      const group = cluster.groups.group(req.groupId, broker.id, true);
+      const group = groups.group(req.groupId, broker.id, true);
       const groupError = group.commitError(req.memberId, req.generationId);
       if (groupError !== 'NONE') return answerAll(ErrorCode[groupError]);
     } catch (error) {
@@ -67,10 +67,10 @@ export const offsetCommit = defineApi({
         partitions: t.partitions.map((p) => {
           const answer = (errorCode: number) => ({ partitionIndex: p.partitionIndex, errorCode });
           if (!readable(t.name)) return answer(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
-          if (!cluster.topicPartition(t.name, p.partitionIndex)) return answer(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+          if (!topics.partition(t.name, p.partitionIndex)) return answer(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
           const metadata = p.committedMetadata ?? '';
           if (Buffer.byteLength(metadata) > MAX_METADATA_BYTES) return answer(ErrorCode.OFFSET_METADATA_TOO_LARGE);
-          cluster.groups.commit(req.groupId, t.name, p.partitionIndex, {
+          groups.commit(req.groupId, t.name, p.partitionIndex, {
             offset: p.committedOffset,
             leaderEpoch: p.committedLeaderEpoch,
             metadata,

@@ -30,7 +30,7 @@ export const offsetFetch = defineApi({
   versions: '1-5',
   request,
   response,
-  handle(req, { cluster, broker, version, authorize }) {
+  handle(req, { groups, broker, version, authorize }) {
     const failAll = (errorCode: number) => {
       // v1 has no top-level error: the error goes in every partition.
       const topics = (req.topics ?? []).map((t) => ({
@@ -41,13 +41,13 @@ export const offsetFetch = defineApi({
     };
     if (!authorize('DESCRIBE', 'GROUP', req.groupId)) return failAll(ErrorCode.GROUP_AUTHORIZATION_FAILED);
     try {
-      cluster.groups.requireCoordinator(req.groupId, broker.id);
+      groups.requireCoordinator(req.groupId, broker.id);
     } catch (error) {
       if (!(error instanceof KafkaError)) throw error;
       return failAll(error.code);
     }
     const described = (topic: string) => authorize('DESCRIBE', 'TOPIC', topic);
-    const committed = cluster.groups.committed(req.groupId);
+    const committed = groups.committed(req.groupId);
     // Asked for everything, the group's offsets for topics the client may not describe are left out.
     const wanted = req.topics ?? [...committed].filter(([name]) => described(name)).map(([name, partitions]) => ({ name, partitionIndexes: [...partitions.keys()] }));
     return {

@@ -28,12 +28,12 @@ export const findCoordinator = defineApi({
   versions: '0-2',
   request,
   response,
-  handle(req, { cluster, authorize }) {
+  handle(req, { groups, transactions, cluster, authorize }) {
     const failed = (errorCode: number, errorMessage: string) => ({ throttleTimeMs: 0, errorCode, errorMessage, nodeId: -1, host: '', port: -1 });
     const denied = req.keyType === GROUP ? !authorize('DESCRIBE', 'GROUP', req.key) && 'GROUP_AUTHORIZATION_FAILED' : !authorize('DESCRIBE', 'TRANSACTIONAL_ID', req.key) && 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED';
     if (denied) return failed(ErrorCode[denied], DENIED_MESSAGE[denied]);
     try {
-      const nodeId = req.keyType === GROUP ? cluster.groups.findCoordinator(req.key) : cluster.transactions.findCoordinator(req.key);
+      const nodeId = req.keyType === GROUP ? groups.findCoordinator(req.key) : transactions.findCoordinator(req.key);
       const broker = cluster.brokers.get(nodeId)!;
       return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null, nodeId, host: broker.host, port: broker.port };
     } catch (error) {

@@ -31,13 +31,13 @@ export const joinGroup = defineApi({
   versions: '0-5',
   request,
   response,
-  async handle(req, { cluster, broker, connection, header, version, authorize }) {
+  async handle(req, { groups, broker, connection, header, version, authorize }) {
     const failed = (errorCode: number) => ({ throttleTimeMs: 0, errorCode, generationId: -1, protocolName: '', leader: '', memberId: req.memberId, members: [] });
     if (!authorize('READ', 'GROUP', req.groupId)) return failed(ErrorCode.GROUP_AUTHORIZATION_FAILED);
-    const { minSessionTimeoutMs, maxSessionTimeoutMs } = cluster.groups.options;
+    const { minSessionTimeoutMs, maxSessionTimeoutMs } = groups.options;
     if (req.sessionTimeoutMs < minSessionTimeoutMs || req.sessionTimeoutMs > maxSessionTimeoutMs) return failed(ErrorCode.INVALID_SESSION_TIMEOUT);
     try {
-      const group = cluster.groups.group(req.groupId, broker.id, true);
+      const group = groups.group(req.groupId, broker.id, true);
       const result = await group.join({
         memberId: req.memberId,
         groupInstanceId: req.groupInstanceId,

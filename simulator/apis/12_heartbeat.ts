@@ -22,10 +22,10 @@ export const heartbeat = defineApi({
   versions: '0-3',
   request,
   response,
-  handle(req, { cluster, broker, authorize }) {
+  handle(req, { groups, broker, authorize }) {
     if (!authorize('READ', 'GROUP', req.groupId)) return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED };
     try {
-      const group = cluster.groups.group(req.groupId, broker.id);
+      const group = groups.group(req.groupId, broker.id);
       const error = group ? group.heartbeat(req.memberId, req.generationId) : 'UNKNOWN_MEMBER_ID';
       return { throttleTimeMs: 0, errorCode: ErrorCode[error] };
     } catch (error) {

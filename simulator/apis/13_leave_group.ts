@@ -23,11 +23,11 @@ export const leaveGroup = defineApi({
   versions: '0-3',
   request,
   response,
-  handle(req, { cluster, broker, version, authorize }) {
+  handle(req, { groups, broker, version, authorize }) {
     if (!authorize('READ', 'GROUP', req.groupId)) return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, members: [] };
     const leaving = version >= 3 ? req.members : [{ memberId: req.memberId, groupInstanceId: null }];
     try {
-      const group = cluster.groups.group(req.groupId, broker.id);
+      const group = groups.group(req.groupId, broker.id);
       const members = leaving.map((m) => ({ ...m, errorCode: ErrorCode[group ? group.leave(m.memberId) : 'UNKNOWN_MEMBER_ID'] }));
       // v0-2 carry one member, whose error is the request's; v3 answers per member.
       const errorCode = version >= 3 ? ErrorCode.NONE : members[0].errorCode;

@@ -24,10 +24,10 @@ export const syncGroup = defineApi({
   versions: '0-3',
   request,
   response,
-  async handle(req, { cluster, broker, authorize }) {
+  async handle(req, { groups, broker, authorize }) {
     if (!authorize('READ', 'GROUP', req.groupId)) return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, assignment: Buffer.alloc(0) };
     try {
-      const group = cluster.groups.group(req.groupId, broker.id);
+      const group = groups.group(req.groupId, broker.id);
       if (!group) return { throttleTimeMs: 0, errorCode: ErrorCode.UNKNOWN_MEMBER_ID, assignment: Buffer.alloc(0) };
       return { throttleTimeMs: 0, ...(await group.sync(req.memberId, req.generationId, req.assignments)) };
     } catch (error) {

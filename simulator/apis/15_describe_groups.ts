@@ -28,14 +28,14 @@ export const describeGroups = defineApi({
   versions: '0-2',
   request,
   response,
-  handle(req, { cluster, broker, authorize }) {
+  handle(req, { groups, broker, authorize }) {
     const failed = (groupId: string, errorCode: number) => ({ errorCode, groupId, groupState: '', protocolType: '', protocolData: '', members: [] });
     return {
       throttleTimeMs: 0,
       groups: req.groups.map((groupId) => {
         if (!authorize('DESCRIBE', 'GROUP', groupId)) return failed(groupId, ErrorCode.GROUP_AUTHORIZATION_FAILED);
         try {
-          const group = cluster.groups.group(groupId, broker.id);
+          const group = groups.group(groupId, broker.id);
           return group ? summary(group) : { errorCode: ErrorCode.NONE, groupId, groupState: 'Dead', protocolType: '', protocolData: '', members: [] };
         } catch (error) {
           if (!(error instanceof KafkaError)) throw error;

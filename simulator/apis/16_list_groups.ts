@@ -19,10 +19,10 @@ export const listGroups = defineApi({
   versions: '0-2',
   request,
   response,
-  handle(_req, { cluster, broker, authorize }) {
+  handle(_req, { groups, broker, authorize }) {
     const everyGroup = authorize('DESCRIBE', 'CLUSTER');
-    const coordinated = [...cluster.groups.groups.values()].filter(
-      (g) => cluster.groups.coordinatorOf(g.groupId) === broker.id && (everyGroup || authorize('DESCRIBE', 'GROUP', g.groupId)),
+    const coordinated = [...groups.groups.values()].filter(
+      (g) => groups.coordinatorOf(g.groupId) === broker.id && (everyGroup || authorize('DESCRIBE', 'GROUP', g.groupId)),
     );
     return {
       throttleTimeMs: 0,

@@ -3,7 +3,7 @@
 // answering NOT_CONTROLLER. numPartitions / replicationFactor -1 mean the broker defaults (Kafka's
 // server accepts -1 in every version; only its Java client refuses it below v4).
 
-import type { NewTopic } from '../cluster/cluster.ts';
+import type { NewTopic } from '../cluster/options.ts';
 import { ErrorCode, KafkaError } from '../protocol/errors.ts';
 import { array, bool, int16, int32, nullableString, since, string, struct, type DecodedType, type EncodableType } from '../protocol/schema.ts';
 import { MAX_RECORDS_PER_REQUEST, namesGivenTwice, outcomeOf, TOO_LARGE } from './admin.ts';
@@ -43,7 +43,7 @@ export const createTopics = defineApi({
   versions: '0-4',
   request,
   response,
-  handle(req, { cluster, authorize }) {
+  handle(req, { cluster, topics, authorize }) {
     if (metadataRecords(req.topics, cluster.options.numPartitions) > MAX_RECORDS_PER_REQUEST) {
       return { throttleTimeMs: 0, topics: req.topics.map((t) => ({ name: t.name, ...TOO_LARGE })) };
     }
@@ -52,7 +52,7 @@ export const createTopics = defineApi({
     const mayCreate = (name: string) => authorize('CREATE', 'CLUSTER') || authorize('CREATE', 'TOPIC', name);
     const results: TopicResult[] = req.topics
       .filter((t) => !twice.has(t.name) && mayCreate(t.name))
-      .map((t) => ({ name: t.name, ...outcomeOf(() => cluster.createTopic(newTopic(t), req.validateOnly)) }));
+      .map((t) => ({ name: t.name, ...outcomeOf(() => topics.create(newTopic(t), req.validateOnly)) }));
     for (const name of twice) results.push({ name, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Duplicate topic name.' });
     for (const t of req.topics) {
       if (!twice.has(t.name) && !mayCreate(t.name)) results.push({ name: t.name, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: 'Authorization failed.' });

@@ -26,12 +26,12 @@ export const deleteTopics = defineApi({
   versions: '0-3',
   request,
   response,
-  handle(req, { cluster, authorize }) {
+  handle(req, { topics, authorize }) {
     const twice = namesGivenTwice(req.topicNames);
     const responses: TopicResult[] = [...twice].map((name) => ({ name, errorCode: ErrorCode.INVALID_REQUEST }));
     for (const name of new Set(req.topicNames)) {
       if (twice.has(name)) continue;
-      const errorCode = authorize('DELETE', 'TOPIC', name) ? outcomeOf(() => cluster.deleteTopic(name)).errorCode : ErrorCode.TOPIC_AUTHORIZATION_FAILED;
+      const errorCode = authorize('DELETE', 'TOPIC', name) ? outcomeOf(() => topics.delete(name)).errorCode : ErrorCode.TOPIC_AUTHORIZATION_FAILED;
       responses.push({ name, errorCode });
     }
     return { throttleTimeMs: 0, responses };

@@ -2,7 +2,7 @@
 // partition's leader. Offset -1 means the high watermark; beyond it is OFFSET_OUT_OF_RANGE.
 // Records of Kafka's internal topics and of compact-only topics cannot be deleted.
 
-import type { Cluster } from '../cluster/cluster.ts';
+import type { RequestServices } from './api.ts';
 import { ErrorCode, KafkaError } from '../protocol/errors.ts';
 import { array, int16, int32, int64, string, struct, type EncodableType } from '../protocol/schema.ts';
 import { defineApi } from './api.ts';
@@ -27,7 +27,7 @@ export const deleteRecords = defineApi({
   versions: '0-1',
   request,
   response,
-  handle(req, { cluster, broker, authorize }) {
+  handle(req, { topics, records, broker, authorize }) {
     return {
       throttleTimeMs: 0,
       topics: req.topics.map((t) => {
@@ -36,7 +36,7 @@ export const deleteRecords = defineApi({
           name: t.name,
           partitions: t.partitions.map((p) =>
             deletable
-              ? deleteBefore(cluster, broker.id, t.name, p.partitionIndex, p.offset)
+              ? deleteBefore({ topics, records }, broker.id, t.name, p.partitionIndex, p.offset)
               : { partitionIndex: p.partitionIndex, lowWatermark: -1, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED },
           ),
         };
@@ -48,16 +48,16 @@ export const deleteRecords = defineApi({
   names: (req) => ({ topics: req.topics.map((t) => ({ topic: t.name, partitions: t.partitions.map((p) => p.partitionIndex) })) }),
 });
 
-function deleteBefore(cluster: Cluster, brokerId: number, topic: string, index: number, offset: number): PartitionResult {
+function deleteBefore({ topics, records }: Pick<RequestServices, 'topics' | 'records'>, brokerId: number, topic: string, index: number, offset: number): PartitionResult {
   const failed = (errorCode: number) => ({ partitionIndex: index, lowWatermark: -1, errorCode });
-  const partition = cluster.topicPartition(topic, index);
+  const partition = topics.partition(topic, index);
   if (!partition) return failed(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   if (partition.topic.internal) return failed(ErrorCode.INVALID_TOPIC_EXCEPTION);
   if (!partition.isLedBy(brokerId)) return failed(ErrorCode.NOT_LEADER_OR_FOLLOWER);
   const policies = partition.topic.config.get('cleanup.policy').split(',').map((s) => s.trim());
   if (!policies.includes('delete')) return failed(ErrorCode.POLICY_VIOLATION);
   try {
-    return { partitionIndex: index, lowWatermark: cluster.deleteRecords(partition, offset), errorCode: ErrorCode.NONE };
+    return { partitionIndex: index, lowWatermark: records.deleteBefore(partition, offset), errorCode: ErrorCode.NONE };
   } catch (error) {
     if (error instanceof KafkaError) return failed(error.code);
     throw error;

@@ -25,7 +25,7 @@ export const initProducerId = defineApi({
   versions: '0-1',
   request,
   response,
-  handle(req, { cluster, broker, authorize, authorizeAny }) {
+  handle(req, { transactions, broker, authorize, authorizeAny }) {
     const failed = (errorCode: number) => ({ throttleTimeMs: 0, errorCode, producerId: -1, producerEpoch: -1 });
     if (req.transactionalId !== null) {
       if (!authorize('WRITE', 'TRANSACTIONAL_ID', req.transactionalId)) return failed(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
@@ -34,7 +34,7 @@ export const initProducerId = defineApi({
       return failed(ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
     }
     try {
-      const granted = cluster.transactions.initProducerId(req.transactionalId, req.transactionTimeoutMs, broker.id);
+      const granted = transactions.initProducerId(req.transactionalId, req.transactionTimeoutMs, broker.id);
       return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, ...granted };
     } catch (error) {
       if (error instanceof KafkaError) return failed(error.code);

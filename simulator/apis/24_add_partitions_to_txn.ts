@@ -22,7 +22,7 @@ export const addPartitionsToTxn = defineApi({
   versions: '0-1',
   request,
   response,
-  handle(req, { cluster, broker, authorize }) {
+  handle(req, { transactions, topics, broker, authorize }) {
     const answer = (errorFor: (topic: string, partition: number) => number) => ({
       throttleTimeMs: 0,
       results: req.topics.map((t) => ({ name: t.name, results: t.partitions.map((p) => ({ partitionIndex: p, errorCode: errorFor(t.name, p) })) })),
@@ -30,13 +30,13 @@ export const addPartitionsToTxn = defineApi({
     if (!authorize('WRITE', 'TRANSACTIONAL_ID', req.transactionalId)) return answer(() => ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
     // Kafka answers per partition: unwritable and unknown ones get their error and the rest OPERATION_NOT_ATTEMPTED.
     const problem = (topic: string, partition: number) =>
-      !authorize('WRITE', 'TOPIC', topic) ? ErrorCode.TOPIC_AUTHORIZATION_FAILED : !cluster.topicPartition(topic, partition) ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : null;
+      !authorize('WRITE', 'TOPIC', topic) ? ErrorCode.TOPIC_AUTHORIZATION_FAILED : !topics.partition(topic, partition) ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : null;
     if (req.topics.some((t) => t.partitions.some((p) => problem(t.name, p) !== null))) {
       return answer((topic, partition) => problem(topic, partition) ?? ErrorCode.OPERATION_NOT_ATTEMPTED);
     }
     try {
       const partitions = req.topics.flatMap((t) => t.partitions.map((partition) => ({ topic: t.name, partition })));
-      cluster.transactions.addPartitions(req.transactionalId, req.producerId, req.producerEpoch, partitions, broker.id);
+      transactions.addPartitions(req.transactionalId, req.producerId, req.producerEpoch, partitions, broker.id);
       return answer(() => ErrorCode.NONE);
     } catch (error) {
       if (error instanceof KafkaError) return answer(() => error.code);

@@ -20,11 +20,11 @@ export const addOffsetsToTxn = defineApi({
   versions: '0-1',
   request,
   response,
-  handle(req, { cluster, broker, authorize }) {
+  handle(req, { transactions, broker, authorize }) {
     if (!authorize('WRITE', 'TRANSACTIONAL_ID', req.transactionalId)) return { throttleTimeMs: 0, errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED };
     if (!authorize('READ', 'GROUP', req.groupId)) return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED };
     try {
-      cluster.transactions.addOffsets(req.transactionalId, req.producerId, req.producerEpoch, req.groupId, broker.id);
+      transactions.addOffsets(req.transactionalId, req.producerId, req.producerEpoch, req.groupId, broker.id);
       return { throttleTimeMs: 0, errorCode: ErrorCode.NONE };
     } catch (error) {
       if (error instanceof KafkaError) return { throttleTimeMs: 0, errorCode: error.code };

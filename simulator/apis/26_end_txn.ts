@@ -20,10 +20,10 @@ export const endTxn = defineApi({
   versions: '0-1',
   request,
   response,
-  handle(req, { cluster, broker, authorize }) {
+  handle(req, { transactions, broker, authorize }) {
     if (!authorize('WRITE', 'TRANSACTIONAL_ID', req.transactionalId)) return { throttleTimeMs: 0, errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED };
     try {
-      cluster.transactions.endTxn(req.transactionalId, req.producerId, req.producerEpoch, req.committed, broker.id);
+      transactions.endTxn(req.transactionalId, req.producerId, req.producerEpoch, req.committed, broker.id);
       return { throttleTimeMs: 0, errorCode: ErrorCode.NONE };
     } catch (error) {
       if (error instanceof KafkaError) return { throttleTimeMs: 0, errorCode: error.code };

@@ -29,7 +29,7 @@ export const txnOffsetCommit = defineApi({
   versions: '0-2',
   request,
   response,
-  handle(req, { cluster, broker, authorize }) {
+  handle(req, { groups, topics, broker, authorize }) {
     const answerAll = (errorFor: (topic: string, partition: number) => number) => ({
       throttleTimeMs: 0,
       topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: errorFor(t.name, p.partitionIndex) })) })),
@@ -37,7 +37,7 @@ export const txnOffsetCommit = defineApi({
     if (!authorize('WRITE', 'TRANSACTIONAL_ID', req.transactionalId)) return answerAll(() => ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
     if (!authorize('READ', 'GROUP', req.groupId)) return answerAll(() => ErrorCode.GROUP_AUTHORIZATION_FAILED);
     try {
-      cluster.groups.requireCoordinator(req.groupId, broker.id);
+      groups.requireCoordinator(req.groupId, broker.id);
     } catch (error) {
       if (error instanceof KafkaError) return answerAll(() => error.code);
       throw error;
@@ -45,9 +45,9 @@ export const txnOffsetCommit = defineApi({
     const now = Date.now();
     return answerAll((topic, partition) => {
       if (!authorize('READ', 'TOPIC', topic)) return ErrorCode.TOPIC_AUTHORIZATION_FAILED;
-      if (!cluster.topicPartition(topic, partition)) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+      if (!topics.partition(topic, partition)) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
       const p = req.topics.find((t) => t.name === topic)!.partitions.find((x) => x.partitionIndex === partition)!;
-      cluster.groups.commitInTransaction(req.groupId, req.producerId, topic, partition, {
+      groups.commitInTransaction(req.groupId, req.producerId, topic, partition, {
         offset: p.committedOffset,
         leaderEpoch: p.committedLeaderEpoch,
         metadata: p.committedMetadata ?? '',

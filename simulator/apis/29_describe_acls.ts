@@ -31,7 +31,7 @@ export const describeAcls = defineApi({
     const filter = filterFromWire(req);
     const refused = refusal(context, 'DescribeAcls', 'DESCRIBE', 'No Authorizer is configured on the broker');
     if (refused) return { throttleTimeMs: 0, ...refused, resources: [] };
-    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null, resources: byResource(context.cluster.describeAcls(filter)) };
+    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null, resources: byResource(context.security.acls.list(filter)) };
   },
   describe: filterLabel,
 });

@@ -52,7 +52,7 @@ export const createAcls = defineApi({
       throttleTimeMs: 0,
       results: creations.map((creation): Outcome => {
         try {
-          context.cluster.createAcls([validAcl(creation)]);
+          context.security.acls.add([validAcl(creation)]);
           return SUCCESS;
         } catch (error) {
           if (error instanceof InvalidAclError) return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: error.message };

@@ -41,7 +41,7 @@ export const deleteAcls = defineApi({
       filterResults: filters.map((filter) => ({
         errorCode: ErrorCode.NONE,
         errorMessage: null,
-        matchingAcls: context.cluster.deleteAcls(filter).map((acl) => ({
+        matchingAcls: context.security.acls.remove(filter).map((acl) => ({
           errorCode: ErrorCode.NONE,
           errorMessage: null,
           resourceType: RESOURCE_TYPES[acl.resourceType],

@@ -4,13 +4,13 @@
 // back to.
 
 import { BROKER_SYNONYM, brokerConfigs, CLUSTER_DEFAULTS, ConfigResource, ConfigSource, resourceLabel, type BrokerConfig } from '../cluster/broker-configs.ts';
-import type { Cluster } from '../cluster/cluster.ts';
+import type { Broker } from '../cluster/broker.ts';
 import { TOPIC_CONFIGS } from '../cluster/configs.ts';
 import { invalidTopicName, type Topic } from '../cluster/topic.ts';
 import { ErrorCode, KafkaError } from '../protocol/errors.ts';
 import { array, bool, int16, int32, int8, nullableArray, nullableString, since, string, struct, type EncodableType } from '../protocol/schema.ts';
 import { configsDenied, outcomeOf, type Outcome } from './admin.ts';
-import { defineApi } from './api.ts';
+import { defineApi, type RequestServices } from './api.ts';
 
 const request = struct({
   resources: array(struct({ resourceType: int8, resourceName: string, configurationKeys: nullableArray(string) })),
@@ -51,13 +51,13 @@ export const describeConfigs = defineApi({
   versions: '0-2',
   request,
   response,
-  handle(req, { cluster, broker, authorize }) {
+  handle(req, { cluster, topics, broker, authorize }) {
     return {
       throttleTimeMs: 0,
       results: req.resources.map(({ resourceType, resourceName, configurationKeys }) => {
         const denied = configsDenied(resourceType, resourceName, 'DESCRIBE_CONFIGS', authorize);
         if (denied) return { resourceType, resourceName, ...denied, configs: [] };
-        const { configs, ...outcome } = describeResource(cluster, broker.id, resourceType, resourceName, req.includeSynonyms);
+        const { configs, ...outcome } = describeResource({ cluster, topics }, broker, resourceType, resourceName, req.includeSynonyms);
         // An empty key list means every config, as null does.
         const wanted = configurationKeys?.length ? new Set(configurationKeys) : null;
         return { resourceType, resourceName, ...outcome, configs: wanted ? configs.filter((c) => wanted.has(c.name)) : configs };
@@ -67,24 +67,24 @@ export const describeConfigs = defineApi({
   describe: (req) => req.resources.map((r) => resourceLabel(r.resourceType, r.resourceName)).join(' '),
 });
 
-function describeResource(cluster: Cluster, brokerId: number, type: number, name: string, includeSynonyms: boolean): Outcome & { configs: ConfigEntry[] } {
+function describeResource(services: Pick<RequestServices, 'cluster' | 'topics'>, broker: Broker, type: number, name: string, includeSynonyms: boolean): Outcome & { configs: ConfigEntry[] } {
   // Kafka answers an unknown topic with the bare error code, and an empty message (not null).
-  if (type === ConfigResource.TOPIC && !invalidTopicName(name) && !cluster.topics.has(name)) {
+  if (type === ConfigResource.TOPIC && !invalidTopicName(name) && !services.topics.has(name)) {
     return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: '', configs: [] };
   }
   let configs: ConfigEntry[] = [];
   const outcome = outcomeOf(() => {
-    configs = configsOf(cluster, brokerId, type, name, includeSynonyms);
+    configs = configsOf(services, broker, type, name, includeSynonyms);
   });
   // A described resource comes with the message "", as Kafka 4 sends it.
   return { ...outcome, errorMessage: outcome.errorCode === ErrorCode.NONE ? '' : outcome.errorMessage, configs };
 }
 
-function configsOf(cluster: Cluster, brokerId: number, type: number, name: string, includeSynonyms: boolean): ConfigEntry[] {
+function configsOf({ cluster, topics }: Pick<RequestServices, 'cluster' | 'topics'>, broker: Broker, type: number, name: string, includeSynonyms: boolean): ConfigEntry[] {
   if (type === ConfigResource.TOPIC) {
     const invalid = invalidTopicName(name);
     if (invalid) throw new KafkaError('INVALID_TOPIC_EXCEPTION', invalid);
-    const topic = cluster.requireTopic(name);
+    const topic = topics.require(name);
     return Object.keys(TOPIC_CONFIGS).map((config) => topicEntry(topic, config, includeSynonyms));
   }
   if (type === ConfigResource.BROKER) {
@@ -95,10 +95,10 @@ function configsOf(cluster: Cluster, brokerId: number, type: number, name: strin
       );
     }
     if (!/^-?\d+$/.test(name)) throw new KafkaError('INVALID_REQUEST', `Broker id must be an integer, but it is: ${name}`);
-    if (Number(name) !== brokerId) {
-      throw new KafkaError('INVALID_REQUEST', `Unexpected broker id, expected ${brokerId} or empty string, but received ${name}`);
+    if (Number(name) !== broker.id) {
+      throw new KafkaError('INVALID_REQUEST', `Unexpected broker id, expected ${broker.id} or empty string, but received ${name}`);
     }
-    return brokerConfigs(cluster, brokerId).map((config) => brokerEntry(config, includeSynonyms));
+    return brokerConfigs(cluster, broker.id).map((config) => brokerEntry(config, includeSynonyms));
   }
   throw new KafkaError('INVALID_REQUEST', `Unsupported resource type: ${type}`);
 }

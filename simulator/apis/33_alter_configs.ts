@@ -5,13 +5,13 @@
 // (KIP-226); this cluster has no dynamic broker configs, so it refuses those too.
 
 import { brokerConfigs, ConfigResource, resourceLabel } from '../cluster/broker-configs.ts';
-import type { Cluster } from '../cluster/cluster.ts';
+import type { Broker } from '../cluster/broker.ts';
 import { validateTopicConfigs } from '../cluster/configs.ts';
 import { invalidTopicName } from '../cluster/topic.ts';
 import { ErrorCode, KafkaError } from '../protocol/errors.ts';
 import { array, bool, int16, int32, int8, nullableString, string, struct, type DecodedType } from '../protocol/schema.ts';
 import { configsDenied, namesGivenTwice, outcomeOf } from './admin.ts';
-import { defineApi } from './api.ts';
+import { defineApi, type RequestServices } from './api.ts';
 
 const resource = struct({
   resourceType: int8,
@@ -37,7 +37,7 @@ export const alterConfigs = defineApi({
   versions: '0-1',
   request,
   response,
-  handle(req, { cluster, broker, authorize }) {
+  handle(req, { cluster, topics, broker, authorize }) {
     const twice = namesGivenTwice(req.resources.map((r) => `${r.resourceType}:${r.resourceName}`));
     return {
       throttleTimeMs: 0,
@@ -46,7 +46,7 @@ export const alterConfigs = defineApi({
         resourceName: r.resourceName,
         ...(twice.has(`${r.resourceType}:${r.resourceName}`)
           ? { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Each resource must appear at most once.' }
-          : (configsDenied(r.resourceType, r.resourceName, 'ALTER_CONFIGS', authorize) ?? outcomeOf(() => alter(cluster, broker.id, r, req.validateOnly)))),
+          : (configsDenied(r.resourceType, r.resourceName, 'ALTER_CONFIGS', authorize) ?? outcomeOf(() => alter({ cluster, topics }, broker, r, req.validateOnly)))),
       })),
     };
   },
@@ -56,7 +56,7 @@ export const alterConfigs = defineApi({
       .join(' ') + (req.validateOnly ? ' validateOnly' : ''),
 });
 
-function alter(cluster: Cluster, brokerId: number, resource: Resource, validateOnly: boolean): void {
+function alter({ cluster, topics }: Pick<RequestServices, 'cluster' | 'topics'>, broker: Broker, resource: Resource, validateOnly: boolean): void {
   if (namesGivenTwice(resource.configs.map((c) => c.name)).size > 0) throw new KafkaError('INVALID_REQUEST', 'Error due to duplicate config keys');
   const nulls = resource.configs.filter((c) => c.value === null).map((c) => c.name);
   if (nulls.length > 0) throw new KafkaError('INVALID_REQUEST', `Null value not supported for : ${nulls.join(', ')}`);
@@ -68,22 +68,22 @@ function alter(cluster: Cluster, brokerId: number, resource: Resource, validateO
       const invalid = invalidTopicName(name);
       if (invalid) throw new KafkaError('INVALID_TOPIC_EXCEPTION', invalid);
       validateTopicConfigs(configs);
-      if (!cluster.topics.has(name)) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `The topic '${name}' does not exist.`);
-      return cluster.setTopicConfigs(name, configs, validateOnly);
+      if (!topics.has(name)) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `The topic '${name}' does not exist.`);
+      return topics.setConfigs(name, configs, validateOnly);
     }
     case ConfigResource.BROKER:
-      return refuseBrokerConfigs(cluster, brokerId, name, Object.keys(configs));
+      return refuseBrokerConfigs(cluster, broker, name, Object.keys(configs));
     default:
       throw new KafkaError('INVALID_REQUEST', `Unknown resource type ${resource.resourceType}`);
   }
 }
 
-function refuseBrokerConfigs(cluster: Cluster, brokerId: number, name: string, configNames: string[]): void {
+function refuseBrokerConfigs(cluster: RequestServices['cluster'], broker: Broker, name: string, configNames: string[]): void {
   if (name !== '') {
     if (!/^-?\d+$/.test(name)) throw new KafkaError('INVALID_REQUEST', `Node id must be an integer, but it is: ${name}`);
-    if (Number(name) !== brokerId) throw new KafkaError('INVALID_REQUEST', `Unexpected broker id, expected ${brokerId}, but received ${name}`);
+    if (Number(name) !== broker.id) throw new KafkaError('INVALID_REQUEST', `Unexpected broker id, expected ${broker.id}, but received ${name}`);
   }
-  const known = new Map(brokerConfigs(cluster, brokerId).map((c) => [c.name, c]));
+  const known = new Map(brokerConfigs(cluster, broker.id).map((c) => [c.name, c]));
   const readOnly = configNames.filter((n) => known.has(n) && !known.get(n)!.dynamic);
   if (readOnly.length > 0) throw new KafkaError('INVALID_REQUEST', `Cannot update these configs dynamically: Set(${readOnly.join(', ')})`);
   if (configNames.length > 0) {

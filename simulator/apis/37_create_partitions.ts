@@ -27,8 +27,8 @@ export const createPartitions = defineApi({
   versions: '0-1',
   request,
   response,
-  handle(req, { cluster, authorize }) {
-    const added = req.topics.reduce((sum, t) => sum + Math.max(0, t.count - (cluster.topics.get(t.name)?.partitions.length ?? t.count)), 0);
+  handle(req, { topics, authorize }) {
+    const added = req.topics.reduce((sum, t) => sum + Math.max(0, t.count - (topics.get(t.name)?.partitions.length ?? t.count)), 0);
     if (added > MAX_RECORDS_PER_REQUEST) return { throttleTimeMs: 0, results: req.topics.map((t) => ({ name: t.name, ...TOO_LARGE })) };
     const twice = namesGivenTwice(req.topics.map((t) => t.name));
     const results: TopicResult[] = [...twice].map((name) => ({ name, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Duplicate topic name.' }));
@@ -38,13 +38,13 @@ export const createPartitions = defineApi({
         results.push({ name: t.name, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: 'The topic authorization is failed.' });
         continue;
       }
-      if (!cluster.topics.has(t.name)) {
+      if (!topics.has(t.name)) {
         // Kafka's controller answers an unknown topic with the bare error code, no message.
         results.push({ name: t.name, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: null });
         continue;
       }
       const assignments = t.assignments?.map((a) => a.brokerIds) ?? null;
-      results.push({ name: t.name, ...outcomeOf(() => cluster.createPartitions(t.name, t.count, assignments, req.validateOnly)) });
+      results.push({ name: t.name, ...outcomeOf(() => topics.createPartitions(t.name, t.count, assignments, req.validateOnly)) });
     }
     return { throttleTimeMs: 0, results };
   },

@@ -17,17 +17,17 @@ export const deleteGroups = defineApi({
   versions: '0-1',
   request,
   response,
-  handle(req, { cluster, broker, authorize }) {
+  handle(req, { groups, broker, authorize }) {
     return {
       throttleTimeMs: 0,
       results: req.groupsNames.map((groupId) => {
         const answer = (errorCode: number) => ({ groupId, errorCode });
         if (!authorize('DELETE', 'GROUP', groupId)) return answer(ErrorCode.GROUP_AUTHORIZATION_FAILED);
         try {
-          const group = cluster.groups.group(groupId, broker.id);
+          const group = groups.group(groupId, broker.id);
           if (!group || group.state === 'Dead') return answer(ErrorCode.GROUP_ID_NOT_FOUND);
           if (group.state !== 'Empty') return answer(ErrorCode.NON_EMPTY_GROUP);
-          cluster.groups.deleteGroup(groupId);
+          groups.deleteGroup(groupId);
           return answer(ErrorCode.NONE);
         } catch (error) {
           if (error instanceof KafkaError) return answer(error.code);

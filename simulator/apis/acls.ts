@@ -58,6 +58,6 @@ export function refusal(context: RequestContext, apiName: string, operation: 'DE
   if (!context.authorize(operation, 'CLUSTER')) {
     return { errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: `Request ${apiName} from ${context.session.principal} is not authorized.` };
   }
-  if (!context.cluster.security.authorizer.enabled) return { errorCode: ErrorCode.SECURITY_DISABLED, errorMessage: noAuthorizerMessage };
+  if (!context.security.authorizer.enabled) return { errorCode: ErrorCode.SECURITY_DISABLED, errorMessage: noAuthorizerMessage };
   return null;
 }

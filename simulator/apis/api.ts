@@ -1,18 +1,51 @@
 // What one Kafka API module declares: its key, the versions it serves, the schemas of its request
 // and response (one description for all versions), and the handler that acts on the cluster.
+// A handler sees the cluster through its RequestContext: the request's broker, connection and
+// session, and the parts of the cluster handlers act on (RequestServices) — never the whole
+// Cluster, so what an API can touch is written in its signature.
 
 import type { Broker } from '../cluster/broker.ts';
-import type { Cluster } from '../cluster/cluster.ts';
+import type { ResolvedOptions } from '../cluster/options.ts';
+import type { PartitionRecords } from '../cluster/partition-records.ts';
+import type { Topics } from '../cluster/topics.ts';
+import type { GroupCoordinator } from '../groups/coordinator.ts';
+import type { EventStream } from '../introspection/events.ts';
 import type { Connection } from '../net/listener.ts';
 import type { RequestHeader } from '../protocol/headers.ts';
+import type { Security } from '../security/security.ts';
 import type { AuthSession } from '../security/session.ts';
+import type { TransactionCoordinator } from '../txn/coordinator.ts';
 import { versions, type Decoded, type Encodable, type Spec, type StructType, type VersionRange } from '../protocol/schema.ts';
 
 /** Returned by a handler when Kafka sends no response (Produce with acks=0). */
 export const NO_RESPONSE = Symbol('no response');
 
-export interface RequestContext {
-  readonly cluster: Cluster;
+/** The cluster as a whole, as brokers describe it to clients: its id, options, brokers and controller. */
+export interface ClusterView {
+  readonly id: string;
+  readonly options: Readonly<ResolvedOptions>;
+  readonly brokers: ReadonlyMap<number, Broker>;
+  /** Brokers that serve and are not fenced: what Metadata lists. */
+  readonly liveBrokers: readonly Broker[];
+  readonly controllerId: number;
+}
+
+/** What handlers act on besides their request; the cluster builds it once (Cluster.services). */
+export interface RequestServices {
+  readonly cluster: ClusterView;
+  /** Topics and partitions, and the controller's operations on them. */
+  readonly topics: Topics;
+  /** Appending, reading and deleting records in partitions. */
+  readonly records: PartitionRecords;
+  readonly groups: GroupCoordinator;
+  readonly transactions: TransactionCoordinator;
+  /** SASL users, ACLs and the authorizer. */
+  readonly security: Security;
+  readonly events: EventStream;
+}
+
+export interface RequestContext extends RequestServices {
+  /** The broker the request came to. */
   readonly broker: Broker;
   readonly connection: Connection;
   readonly header: RequestHeader;

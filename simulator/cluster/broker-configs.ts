@@ -3,8 +3,9 @@
 // for the broker configs that topic configs fall back to. None can be changed at run time here.
 
 import { hostPort } from './broker-layout.ts';
-import type { Cluster } from './cluster.ts';
+import type { Broker } from './broker.ts';
 import { TOPIC_CONFIGS } from './configs.ts';
+import type { ResolvedOptions } from './options.ts';
 
 /** Kafka's ConfigResource.Type ids for the resources this cluster has configs for. */
 export const ConfigResource = { TOPIC: 2, BROKER: 4 } as const;
@@ -69,7 +70,7 @@ export interface BrokerConfig {
   clusterDefault?: string;
 }
 
-export function brokerConfigs(cluster: Cluster, brokerId: number): BrokerConfig[] {
+export function brokerConfigs(cluster: { readonly options: Readonly<ResolvedOptions>; readonly brokers: ReadonlyMap<number, Broker> }, brokerId: number): BrokerConfig[] {
   const { options } = cluster;
   const fromOptions = (name: string, value: string | number | boolean, kafkaDefault?: string, dynamic = false): BrokerConfig => ({
     name,

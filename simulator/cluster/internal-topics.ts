@@ -45,7 +45,7 @@ export class InternalTopicPlacement {
    */
   findCoordinator(key: string): number {
     if (!this.cluster.topics.has(this.topic.name)) {
-      this.cluster.createTopic({
+      this.cluster.topics.create({
         name: this.topic.name,
         partitions: this.topic.partitions,
         replicationFactor: Math.min(3, this.cluster.liveBrokers.length),
@@ -71,7 +71,7 @@ export class InternalTopicPlacement {
     const partition = this.partitionFor(key);
     if (!partition) return;
     const batch = encodeBatch(records);
-    this.cluster.append(partition, [{ batch, header: readBatchHeader(batch) }], partition.leader);
+    this.cluster.records.append(partition, [{ batch, header: readBatchHeader(batch) }], partition.leader);
   }
 
   /** Every record of the topic up to each partition's high watermark: what a coordinator replays after a restart. */

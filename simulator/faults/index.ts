@@ -35,6 +35,35 @@ export type FaultSource = 'rule' | 'latency' | 'throttle' | 'disk-full';
 const PRODUCE = 0;
 const EVERY_BROKER = 0;
 
+/**
+ * The fault methods of the cluster handle (README "Replication and failures", "Faults"): the
+ * Cluster takes them from its Faults, bound, rather than forwarding each by hand.
+ */
+export const FAULT_CONTROLS = [
+  'killBroker',
+  'stopBroker',
+  'restartBroker',
+  'pauseBroker',
+  'resumeBroker',
+  'partition',
+  'heal',
+  'addFaultRule',
+  'removeFaultRule',
+  'clearFaultRules',
+  'latency',
+  'clearLatency',
+  'dropConnections',
+  'diskFull',
+  'throttle',
+] as const satisfies readonly (keyof Faults)[];
+
+export type FaultControls = Pick<Faults, (typeof FAULT_CONTROLS)[number]>;
+
+/** The fault controls of `faults`, bound to it, to be mixed into the cluster handle. */
+export function faultControls(faults: Faults): FaultControls {
+  return Object.fromEntries(FAULT_CONTROLS.map((name) => [name, faults[name].bind(faults)])) as unknown as FaultControls;
+}
+
 export class Faults {
   readonly network = new Network();
   readonly rules: FaultRules;
@@ -237,7 +266,7 @@ export class Faults {
     }
     if (throttleMs > 0) fired.push({ source: 'throttle', kind: 'throttle', throttleMs });
     if (diskFull) {
-      const led = namedParts(names).filter((p) => this.cluster.topicPartition(p.topic, p.partition!)?.isLedBy(broker.id));
+      const led = namedParts(names).filter((p) => this.cluster.topics.partition(p.topic, p.partition!)?.isLedBy(broker.id));
       for (const p of led) decision.partErrors.set(partKey(p.topic, p.partition), ErrorCode.KAFKA_STORAGE_ERROR);
       if (led.length > 0) fired.push({ source: 'disk-full', kind: 'error', errorCode: ErrorCode.KAFKA_STORAGE_ERROR, parts: led.map((p) => `${p.topic}[${p.partition}]`) });
     }

@@ -179,7 +179,7 @@ export class GroupCoordinator {
       })),
       offsets: [...this.committed(group.groupId)].flatMap(([topic, partitions]) =>
         [...partitions].map(([partition, committed]) => {
-          const highWatermark = this.cluster.topicPartition(topic, partition)?.highWatermark ?? -1;
+          const highWatermark = this.cluster.topics.partition(topic, partition)?.highWatermark ?? -1;
           return { topic, partition, committed: committed.offset, highWatermark, lag: Math.max(0, highWatermark - committed.offset) };
         }),
       ),

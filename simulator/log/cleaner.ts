@@ -62,7 +62,7 @@ export class LogCleaner {
 
   /** Runs retention and compaction now on every partition (or one topic's), as the policies say. */
   cleanLogs({ topic, now = Date.now() }: CleanLogsOptions = {}): PartitionCleaning[] {
-    const topics = topic === undefined ? [...this.cluster.topics.values()] : [this.cluster.requireTopic(topic)];
+    const topics = topic === undefined ? [...this.cluster.topics.values()] : [this.cluster.topics.require(topic)];
     return topics.flatMap((t) =>
       t.partitions.map((partition) => this.clean(partition, now, { retention: t.cleanupPolicy.delete, compaction: t.cleanupPolicy.compact })),
     );

@@ -75,9 +75,9 @@ describe('a cluster with a data dir', () => {
     first.createTopic({ name: 'orders', partitions: 3, replicationFactor: 2, configs: { 'retention.ms': '3600000' } });
     first.createTopic({ name: 'events', partitions: 2, replicationFactor: 3, configs: { 'max.message.bytes': '2000000' } });
     first.createTopic({ name: 'doomed', partitions: 1 });
-    first.createPartitions('events', 4, null);
-    first.setTopicConfigs('orders', { 'retention.ms': '7200000', 'cleanup.policy': 'compact' });
-    first.deleteTopic('doomed');
+    first.topics.createPartitions('events', 4, null);
+    first.topics.setConfigs('orders', { 'retention.ms': '7200000', 'cleanup.policy': 'compact' });
+    first.topics.delete('doomed');
 
     // Per partition, every acknowledged value at its acknowledged offset.
     const acknowledged = new Map<string, { offset: number; value: string }[]>();
@@ -100,25 +100,25 @@ describe('a cluster with a data dir', () => {
         }
       }
     });
-    first.deleteRecords(first.topicPartition('orders', 1)!, 4);
+    first.records.deleteBefore(first.topics.partition('orders', 1)!, 4);
     const before = durableState(first);
     await stop(first);
 
     const second = await start(dataDir, { seed: 3, numPartitions: 2 });
     expect(durableState(second)).toEqual(before);
     expect(second.topics.has('doomed')).toBe(false);
-    expect(second.topicPartition('events', 3)).toBeDefined();
+    expect(second.topics.partition('events', 3)).toBeDefined();
     expect(second.topics.get('orders')!.config.overrides).toEqual({ 'retention.ms': '7200000', 'cleanup.policy': 'compact' });
     expect(second.topics.get('events')!.config.get('max.message.bytes')).toBe('2000000');
 
     for (const { topic, partitions } of layout) {
       for (let partition = 0; partition < partitions; partition++) {
-        const startOffset = second.topicPartition(topic, partition)!.log.startOffset;
+        const startOffset = second.topics.partition(topic, partition)!.log.startOffset;
         const expected = acknowledged.get(`${topic}/${partition}`)!.filter((r) => r.offset >= startOffset);
         expect(await readPartition(second, topic, partition, startOffset, expected.length)).toEqual(expected);
       }
     }
-    expect(second.topicPartition('orders', 1)!.log.startOffset).toBe(4);
+    expect(second.topics.partition('orders', 1)!.log.startOffset).toBe(4);
 
     // New appends continue where the old log ended.
     await withProducer(second, async (producer) => {
@@ -159,7 +159,7 @@ describe('a cluster with a data dir', () => {
     fs.appendFileSync(logFile, tailOf(intact));
 
     const second = await start(dataDir, { brokers: 1 });
-    expect(second.topicPartition('crashy', 0)!.log.endOffset).toBe(15);
+    expect(second.topics.partition('crashy', 0)!.log.endOffset).toBe(15);
     expect(await readPartition(second, 'crashy', 0, 0, 15)).toEqual(values.map((value, offset) => ({ offset, value })));
     expect(fs.statSync(logFile).size).toBe(intact.length);
 

@@ -221,7 +221,7 @@ describe('per-request fault rules', () => {
 
   it('every injected error response encodes in every version its API serves', () => {
     const c = new Cluster({ brokers: 1 });
-    const context = { cluster: c, broker: c.brokers.get(1)!, version: 0 } as never;
+    const context = { ...c.services, broker: c.brokers.get(1)!, version: 0 } as never;
     const erroring = ALL_APIS.filter((api) => api.errorResponse);
     expect(erroring.map((api) => api.name).sort()).toEqual(
       ['AddOffsetsToTxn', 'AddPartitionsToTxn', 'CreateTopics', 'DeleteTopics', 'EndTxn', 'Fetch', 'FindCoordinator', 'Heartbeat', 'InitProducerId', 'JoinGroup', 'LeaveGroup', 'ListOffsets', 'Metadata', 'OffsetCommit', 'OffsetFetch', 'Produce', 'SyncGroup', 'TxnOffsetCommit'].sort(),

@@ -40,7 +40,7 @@ afterAll(async () => {
 
 /** The batches a partition's leader stores, exactly as it will serve them. */
 const storedBatches = (topic: string, partition = 0) => {
-  const p = cluster.topicPartition(topic, partition)!;
+  const p = cluster.topics.partition(topic, partition)!;
   return p.log.read(p.log.startOffset, p.highWatermark, Infinity);
 };
 

@@ -53,20 +53,20 @@ export class TransactionCoordinator {
 
   /** A producer id and epoch: fresh for idempotent producers; the next epoch for a transactional id, fencing older ones. */
   initProducerId(transactionalId: string | null, timeoutMs: number, brokerId: number): { producerId: number; producerEpoch: number } {
-    if (transactionalId === null) return { producerId: this.cluster.nextProducerId(), producerEpoch: 0 };
+    if (transactionalId === null) return { producerId: this.cluster.producerIds.take(), producerEpoch: 0 };
     this.requireCoordinator(transactionalId, brokerId);
     if (timeoutMs <= 0 || timeoutMs > MAX_TRANSACTION_TIMEOUT_MS) {
       throw new KafkaError('INVALID_TRANSACTION_TIMEOUT', `The transaction timeout ${timeoutMs} ms is larger than transaction.max.timeout.ms (${MAX_TRANSACTION_TIMEOUT_MS}).`);
     }
     let txn = this.transactions.get(transactionalId);
     if (!txn) {
-      txn = { transactionalId, producerId: this.cluster.nextProducerId(), producerEpoch: 0, timeoutMs, status: 'Empty', partitions: new Map(), groups: new Set(), startedAt: -1, timer: null };
+      txn = { transactionalId, producerId: this.cluster.producerIds.take(), producerEpoch: 0, timeoutMs, status: 'Empty', partitions: new Map(), groups: new Set(), startedAt: -1, timer: null };
       this.transactions.set(transactionalId, txn);
     } else {
       // A new producer instance takes over: whatever the old one left open is aborted.
       if (txn.status === 'Ongoing') this.complete(txn, 'abort');
       if (txn.producerEpoch >= MAX_EPOCH - 1) {
-        txn.producerId = this.cluster.nextProducerId();
+        txn.producerId = this.cluster.producerIds.take();
         txn.producerEpoch = 0;
       } else {
         txn.producerEpoch++;
@@ -103,7 +103,7 @@ export class TransactionCoordinator {
   addPartitions(transactionalId: string, producerId: number, producerEpoch: number, partitions: { topic: string; partition: number }[], brokerId: number): void {
     const txn = this.current(transactionalId, producerId, producerEpoch, brokerId);
     for (const { topic, partition } of partitions) {
-      if (!this.cluster.topicPartition(topic, partition)) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `${topic}-${partition} does not exist.`);
+      if (!this.cluster.topics.partition(topic, partition)) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `${topic}-${partition} does not exist.`);
     }
     this.begin(txn);
     for (const { topic, partition } of partitions) {
@@ -145,10 +145,10 @@ export class TransactionCoordinator {
     txn.timer = null;
     for (const [topic, partitions] of txn.partitions) {
       for (const index of partitions) {
-        const partition = this.cluster.topicPartition(topic, index);
+        const partition = this.cluster.topics.partition(topic, index);
         if (!partition) continue; // deleted meanwhile
         const batch = encodeControlBatch(outcome, txn.producerId, txn.producerEpoch);
-        this.cluster.append(partition, [{ batch, header: readBatchHeader(batch) }], partition.leader);
+        this.cluster.records.append(partition, [{ batch, header: readBatchHeader(batch) }], partition.leader);
       }
     }
     for (const groupId of txn.groups) this.cluster.groups.completeTransaction(groupId, txn.producerId, outcome === 'commit');

@@ -3,6 +3,7 @@
 // stops it between steps.
 
 import type { Cluster } from '../../cluster/cluster.ts';
+import type { FaultControls } from '../index.ts';
 import type { Scenario, ScenarioAction } from './parse.ts';
 import { planScenario, type PlannedStep } from './plan.ts';
 
@@ -20,11 +21,7 @@ export interface ScenarioRun {
   completed: boolean;
 }
 
-export type ScenarioCluster = Pick<
-  Cluster,
-  | 'killBroker' | 'stopBroker' | 'restartBroker' | 'pauseBroker' | 'resumeBroker' | 'partition' | 'heal' | 'addFaultRule' | 'removeFaultRule'
-  | 'clearFaultRules' | 'latency' | 'clearLatency' | 'throttle' | 'dropConnections' | 'diskFull' | 'describe'
->;
+export type ScenarioCluster = FaultControls & Pick<Cluster, 'describe'>;
 
 export interface RunOptions {
   /** Stops the run between steps; the timeline so far is returned. */

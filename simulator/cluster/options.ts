@@ -1,0 +1,74 @@
+// What a cluster is started with (startCluster's options, README "Programmatic API") and the
+// defaults that fill in what is left out: Kafka's own defaults, where Kafka has the setting.
+
+import type { SecurityOptions } from '../security/security.ts';
+import type { BrokerLayoutOptions } from './broker-layout.ts';
+
+/**
+ * With `users`, every listener is SASL_PLAINTEXT and ACLs are enforced (see SecurityOptions).
+ * Broker ids, hosts and ports: see BrokerLayoutOptions (ids 1..N on 127.0.0.1 by default).
+ */
+export interface ClusterOptions extends SecurityOptions, BrokerLayoutOptions {
+  /** Keep logs, topics and configs here, so a restart loses nothing acknowledged. */
+  dataDir?: string;
+  /** Kafka's auto.create.topics.enable (default true). */
+  autoCreateTopics?: boolean;
+  /** Kafka's num.partitions for auto-created topics (default 1). */
+  numPartitions?: number;
+  /** Kafka's default.replication.factor (default 1). */
+  defaultReplicationFactor?: number;
+  /** Makes cluster id, topic ids and replica placement repeatable. */
+  seed?: number;
+  /** Kafka's group.initial.rebalance.delay.ms (default 3000; tests often want 0). */
+  groupInitialRebalanceDelayMs?: number;
+  /** Kafka's offsets.topic.num.partitions (default 50). */
+  offsetsTopicPartitions?: number;
+  /** Kafka's transaction.state.log.num.partitions (default 50). */
+  transactionStateTopicPartitions?: number;
+  /** A create.topic.policy: return a message to refuse a topic with POLICY_VIOLATION. */
+  createTopicPolicy?: (topic: NewTopic) => string | undefined | void;
+  /** Kafka's log.retention.check.interval.ms (default 300000); 0 turns background retention off. */
+  logRetentionCheckIntervalMs?: number;
+  /** Kafka's log.cleaner.backoff.ms (default 15000): how often compaction looks for dirty logs; 0 turns it off. */
+  logCleanerBackoffMs?: number;
+  /** How long after a leader append its followers copy it (default 0: at once). */
+  replicationLagMs?: number;
+  /** Kafka's replica.lag.time.max.ms (default 30000): a follower behind for longer leaves the ISR. */
+  replicaLagTimeMaxMs?: number;
+  /** Kafka's broker.session.timeout.ms (default 9000): a broker the controller cannot hear for longer is fenced. */
+  brokerSessionTimeoutMs?: number;
+  /** How often followers fetch, ISRs are checked and the controller looks at brokers (default 100 ms). */
+  replicationTickMs?: number;
+}
+
+export interface NewTopic {
+  name: string;
+  partitions?: number;
+  replicationFactor?: number;
+  /** Explicit replica lists per partition, instead of partitions + replicationFactor. */
+  assignments?: number[][];
+  configs?: Record<string, string>;
+  /** Kafka's own topics (`__consumer_offsets`, `__transaction_state`). */
+  internal?: boolean;
+}
+
+/** The options with every default filled in (those without a default stay optional; the broker layout has its own, in broker-layout.ts). */
+export type ResolvedOptions = Required<Omit<ClusterOptions, 'dataDir' | 'seed' | 'createTopicPolicy' | keyof SecurityOptions | keyof BrokerLayoutOptions>> & ClusterOptions;
+
+export function resolveOptions(options: ClusterOptions): ResolvedOptions {
+  return {
+    autoCreateTopics: true,
+    numPartitions: 1,
+    defaultReplicationFactor: 1,
+    groupInitialRebalanceDelayMs: 3000,
+    offsetsTopicPartitions: 50,
+    transactionStateTopicPartitions: 50,
+    logRetentionCheckIntervalMs: 300_000,
+    logCleanerBackoffMs: 15_000,
+    replicationLagMs: 0,
+    replicaLagTimeMaxMs: 30_000,
+    brokerSessionTimeoutMs: 9000,
+    replicationTickMs: 100,
+    ...options,
+  };
+}
