@@ -80,7 +80,7 @@ describe('kafka-lab broker --scenario', () => {
     expect((await cli.exit()).code).toBe(1);
     expect(cli.stdout).toEqual([]);
     expect(cli.stderr.filter((l) => l.trim() !== '')).toEqual([
-      `error: ${file}: steps[0] (line 3): "kill": expected a broker id (0, 1, 2, ...), got "two"`,
+      `error: ${file}: steps[0] (line 3): "kill": expected a broker id (0, 1, 2, ...) or a role like "leader of orders[0]", got "two"`,
       `error: ${file}: steps[1] (line 4): "at" must be a time after the start like "2s", "500ms" or "1m" (or a number of ms), got "later"`,
     ]);
   });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Partitioners } from 'kafkajs';
-import { checkScenario, parseScenario, planScenario, runScenario, ScenarioError, startCluster, type ClusterHandle, type TimelineEntry } from '../index.ts';
+import { checkScenario, parseScenario, planScenario, rolesIn, runScenario, ScenarioError, startCluster, type ClusterHandle, type TimelineEntry } from '../index.ts';
 import { kafkaFor, uniqueTopic } from './support/cluster.ts';
 
 const running: ClusterHandle[] = [];
@@ -137,7 +137,7 @@ describe('fault scenarios', () => {
     expect(problems).toEqual([
       'chaos.json: "extra" is not a scenario field; expected seed, description, steps',
       'chaos.json: steps[1] (line 5): "at" must be a time after the start like "2s", "500ms" or "1m" (or a number of ms), got "soon"',
-      'chaos.json: steps[1] (line 5): "kill": expected a broker id (0, 1, 2, ...), got "two"',
+      'chaos.json: steps[1] (line 5): "kill": expected a broker id (0, 1, 2, ...) or a role like "leader of orders[0]", got "two"',
       expect.stringMatching(/^chaos\.json: steps\[2\] \(line 6\): no action; expected one of kill, stop, restart/),
       'chaos.json: steps[3] (line 7): kill and heal in one step; give each its own step',
       'chaos.json: steps[4] (line 8): "partition": 1 on both sides',
@@ -150,6 +150,30 @@ describe('fault scenarios', () => {
     ]);
     expect(problemsOf('{ "steps": [ { "at": "1s", "kill": 1 }, ]')).toEqual([expect.stringMatching(/^chaos\.json: not valid JSON/)]);
     expect(problemsOf('{ "steps": {} }')).toEqual([expect.stringContaining('"steps" must be a list of steps')]);
+  });
+
+  it('names brokers by their role when it starts: a partition\'s leader and followers, a group\'s coordinator', async () => {
+    const c = await cluster(3);
+    c.createTopic({ name: 'ledger', assignments: [[2, 3, 1]] });
+    const scenario = checkScenario({
+      steps: [
+        { at: '0s', kill: 'followers of ledger[0]' },
+        { at: '1s', partition: [['leader of ledger[0]'], ['clients']] },
+        { at: '2s', restart: 'follower of ledger[0]' },
+        { at: '3s', pause: 'coordinator of nobody' },
+      ],
+    });
+    expect(() => planScenario(scenario, c.describe().brokers, 1, rolesIn(c.describe()))).toThrow('scenario: steps[3]: "coordinator of nobody": no group nobody yet');
+    const plan = planScenario({ ...scenario, steps: scenario.steps.slice(0, 3) }, c.describe().brokers, 1, rolesIn(c.describe()));
+    expect(plan.map((p) => p.text)).toEqual([
+      'kill broker 3 (followers of ledger[0])',
+      'kill broker 1 (followers of ledger[0])',
+      'split [2] from [clients] (leader of ledger[0])',
+      'restart broker 3 (follower of ledger[0])',
+    ]);
+    const run = await runScenario(c, { steps: scenario.steps.slice(0, 1) });
+    expect(run.timeline.map((e) => e.outcome)).toEqual(['done', 'done']);
+    expect(c.describe().brokers.filter((b) => b.state === 'down').map((b) => b.id)).toEqual([1, 3]);
   });
 
   it('refuses a plan naming brokers the cluster does not have', () => {

@@ -10,9 +10,9 @@
 // parse.ts checks the file and names every problem with its step and line; plan.ts turns it into
 // a timeline of concrete actions (random steps drawn from the seed); run.ts carries that out.
 
-export { ACTION_KEYS, checkScenario, formatMs, parseDuration, parseScenario, RANDOM_KINDS, ScenarioError } from './parse.ts';
-export type { RandomFaults, RandomKind, Scenario, ScenarioAction, ScenarioStep } from './parse.ts';
-export { describeAction, planScenario } from './plan.ts';
-export type { BrokerState, PlannedStep } from './plan.ts';
+export { ACTION_KEYS, BROKER_ROLE, checkScenario, formatMs, parseDuration, parseScenario, RANDOM_KINDS, ScenarioError, scenarioFrom, scenarioSchema } from './parse.ts';
+export type { BrokerTarget, ScenarioJson, RandomFaults, RandomKind, Scenario, ScenarioAction, ScenarioStep } from './parse.ts';
+export { describeAction, planScenario, rolesIn } from './plan.ts';
+export type { BrokerState, PlannedStep, RoleResolver } from './plan.ts';
 export { runScenario } from './run.ts';
 export type { RunOptions, ScenarioCluster, ScenarioRun, TimelineEntry } from './run.ts';

@@ -15,10 +15,19 @@ import { ALWAYS, dotted, isObject, show, strictObject, validate, wholeNumber, ty
 export type RandomKind = 'kill' | 'stop' | 'restart' | 'pause' | 'resume' | 'split' | 'heal';
 export const RANDOM_KINDS: readonly RandomKind[] = ['kill', 'stop', 'restart', 'pause', 'resume', 'split', 'heal'];
 
-/** One concrete thing a scenario does. */
-export type ScenarioAction =
-  | { kind: 'kill' | 'stop' | 'restart' | 'pause' | 'resume' | 'diskFull' | 'diskFree'; brokerId: number }
-  | { kind: 'partition'; sides: [NetworkNode[], NetworkNode[]] }
+/**
+ * A broker as a scenario names it: its id, or its role when the scenario starts — "leader of
+ * orders[0]", "follower of orders[0]" (the first in replica order), "followers of orders[0]",
+ * "coordinator of billing" (the group's coordinator). Planning resolves roles to ids.
+ */
+export type BrokerTarget = number | string;
+
+export const BROKER_ROLE = /^(?:(leader|follower|followers) of (\S+)\[(\d+)\]|coordinator of (\S+))$/;
+
+/** One concrete thing a scenario does; `B` is how it names brokers (roles until planned). */
+export type ScenarioAction<B = number> =
+  | { kind: 'kill' | 'stop' | 'restart' | 'pause' | 'resume' | 'diskFull' | 'diskFree'; brokerId: B }
+  | { kind: 'partition'; sides: [(B | 'clients')[], (B | 'clients')[]] }
   | { kind: 'heal' }
   | { kind: 'rule'; rule: FaultRuleInput }
   | { kind: 'removeRule'; name: string }
@@ -41,7 +50,7 @@ export interface ScenarioStep {
   index: number;
   line?: number;
   note?: string;
-  action?: ScenarioAction;
+  action?: ScenarioAction<BrokerTarget>;
   random?: RandomFaults;
 }
 
@@ -95,11 +104,15 @@ const duration = (message: (input: unknown) => string) =>
     return ms ?? 0;
   });
 const brokerId = () => wholeNumber((v) => `expected a broker id (0, 1, 2, ...), got ${show(v)}`, { min: 0 });
+const brokerMessage = (issue: { input?: unknown }) => `expected a broker id (0, 1, 2, ...) or a role like "leader of orders[0]", got ${show(issue.input)}`;
+const brokerTarget = () => z.union([brokerId(), z.string().regex(BROKER_ROLE, { error: brokerMessage })], { error: brokerMessage });
 const milliseconds = () => wholeNumber((v) => `expected whole milliseconds, 0 or more, got ${show(v)}`, { min: 0, max: 0x7fffffff });
 const isTrue = () => z.literal(true, { error: 'expected true' });
 
 const SIDES_EXAMPLE = 'two sides of broker ids or "clients", like [[1], [2, 3]]';
-const networkNode = z.union([brokerId(), z.literal('clients')], { error: (issue) => `expected a broker id (0, 1, 2, ...) or "clients", got ${show(issue.input)}` });
+const networkNode = z.union([brokerId(), z.literal('clients'), z.string().regex(BROKER_ROLE)], {
+  error: (issue) => `expected a broker id (0, 1, 2, ...), a role like "leader of orders[0]" or "clients", got ${show(issue.input)}`,
+});
 const side = z.array(networkNode, { error: (issue) => `expected a side: a list of broker ids or "clients", got ${show(issue.input)}` }).min(1, { error: 'expected at least one broker id or "clients"' });
 const partition = z.tuple([side, side], { error: (issue) => `expected ${SIDES_EXAMPLE}, got ${show(issue.input)}` }).superRefine(([a, b], ctx) => {
   const both = a.filter((node) => b.includes(node));
@@ -143,7 +156,7 @@ const random = strictObject(
   { notObject: (v) => `${RANDOM_EXPECTED}, got ${show(v)}`, unknownKey: () => `not a field; ${RANDOM_EXPECTED}` },
 );
 
-const brokerActions = Object.fromEntries(BROKER_ACTIONS.map((key) => [key, brokerId().optional()])) as Record<(typeof BROKER_ACTIONS)[number], z.ZodOptional<ReturnType<typeof brokerId>>>;
+const brokerActions = Object.fromEntries(BROKER_ACTIONS.map((key) => [key, brokerTarget().optional()])) as Record<(typeof BROKER_ACTIONS)[number], z.ZodOptional<ReturnType<typeof brokerTarget>>>;
 const switches = Object.fromEntries(SWITCHES.map((key) => [key, isTrue().optional()])) as Record<(typeof SWITCHES)[number], z.ZodOptional<ReturnType<typeof isTrue>>>;
 
 const step = strictObject(
@@ -171,7 +184,8 @@ const step = strictObject(
   if (present.length > 1) ctx.addIssue({ code: 'custom', message: `${present.join(' and ')} in one step; give each its own step` });
 }, ALWAYS);
 
-const scenarioSchema = strictObject(
+/** A scenario as JSON (a file, or a lab step's "faults"): `checkScenario` and lab.json both use it. */
+export const scenarioSchema = strictObject(
   {
     seed: wholeNumber((v) => `must be a whole number from 0 to ${2 ** 32 - 1}, got ${show(v)}`, { min: 0, max: 2 ** 32 - 1 }).optional(),
     description: z.string({ error: 'must be a string' }).optional(),
@@ -181,6 +195,7 @@ const scenarioSchema = strictObject(
 );
 
 type RawStep = z.output<typeof step>;
+export type ScenarioJson = z.output<typeof scenarioSchema>;
 
 // ---------------------------------------------------------------- reading
 
@@ -204,7 +219,11 @@ export function checkScenario(value: unknown, { source = 'scenario', lines = [] 
     const sorted = checked.problems.map((p, i) => ({ p, i })).sort((a, b) => stepOf(a.p) - stepOf(b.p) || a.i - b.i);
     throw new ScenarioError(sorted.map(({ p }) => problemText(p, source, lines)));
   }
-  const { seed, description, steps } = checked.value;
+  return scenarioFrom(checked.value, { source, lines });
+}
+
+/** A scenario as `scenarioSchema` parsed it (in a lab.json, say), as planning takes it. */
+export function scenarioFrom({ seed, description, steps }: ScenarioJson, { source = 'scenario', lines = [] as number[] } = {}): Scenario {
   return {
     source,
     ...(seed !== undefined && { seed }),
@@ -240,10 +259,10 @@ function toStep(raw: RawStep, index: number, line: number | undefined): Scenario
   return { ...base, action: toAction(raw) };
 }
 
-function toAction(raw: RawStep): ScenarioAction {
+function toAction(raw: RawStep): ScenarioAction<BrokerTarget> {
   for (const kind of BROKER_ACTIONS) if (raw[kind] !== undefined) return { kind, brokerId: raw[kind] };
   for (const kind of SWITCHES) if (raw[kind] !== undefined) return { kind };
-  if (raw.partition) return { kind: 'partition', sides: raw.partition };
+  if (raw.partition) return { kind: 'partition', sides: raw.partition as [BrokerTarget[], BrokerTarget[]] };
   if (raw.rule) return { kind: 'rule', rule: raw.rule as FaultRuleInput };
   if (raw.removeRule !== undefined) return { kind: 'removeRule', name: raw.removeRule };
   if (raw.latency) return { kind: 'latency', latency: raw.latency };

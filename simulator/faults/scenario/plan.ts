@@ -4,7 +4,8 @@
 // the same cluster give the same timeline: a student can replay the exact run an instructor saw.
 
 import { Random } from '../../cluster/random.ts';
-import { ScenarioError, stepPlace, type RandomKind, type Scenario, type ScenarioAction } from './parse.ts';
+import type { ClusterSnapshot } from '../../introspection/snapshot.ts';
+import { BROKER_ROLE, ScenarioError, stepPlace, type BrokerTarget, type RandomKind, type Scenario, type ScenarioAction } from './parse.ts';
 
 /** A step of the timeline, planned before the run. */
 export interface PlannedStep {
@@ -30,21 +31,32 @@ interface PlanState {
  * Turns a scenario into the timeline it will run, against brokers in the given states: every
  * broker id checked, every random step drawn (times, kinds, brokers) from `seed`.
  */
-export function planScenario(scenario: Scenario, brokers: { id: number; state: BrokerState }[], seed: number): PlannedStep[] {
+export function planScenario(scenario: Scenario, brokers: { id: number; state: BrokerState }[], seed: number, roles: RoleResolver = noRoles): PlannedStep[] {
   const ids = brokers.map((b) => b.id);
   const problems: string[] = [];
+  type Resolved = { action: ScenarioAction; role?: string };
+  const resolvedSteps = new Map<number, Resolved[]>();
   for (const step of scenario.steps) {
-    for (const id of brokerIdsIn(step.action)) {
-      if (!ids.includes(id)) problems.push(`${stepPlace(scenario, step)}: no broker ${id}; the cluster has brokers ${ids.join(', ')}`);
+    if (!step.action) continue;
+    const resolved = resolveRoles(step.action, roles);
+    if ('problem' in resolved) {
+      problems.push(`${stepPlace(scenario, step)}: ${resolved.problem}`);
+      continue;
+    }
+    resolvedSteps.set(step.index, resolved.actions);
+    for (const { action } of resolved.actions) {
+      for (const id of brokerIdsIn(action)) {
+        if (!ids.includes(id)) problems.push(`${stepPlace(scenario, step)}: no broker ${id}; the cluster has brokers ${ids.join(', ')}`);
+      }
     }
   }
   if (problems.length > 0) throw new ScenarioError(problems);
 
   const random = new Random(seed);
-  type Slot = { atMs: number; step: number; action?: ScenarioAction; kinds?: RandomKind[] };
+  type Slot = { atMs: number; step: number; action?: ScenarioAction; role?: string; kinds?: RandomKind[] };
   const slots: Slot[] = [];
   for (const step of scenario.steps) {
-    if (step.action) slots.push({ atMs: step.atMs, step: step.index, action: step.action });
+    if (step.action) for (const { action, role } of resolvedSteps.get(step.index)!) slots.push({ atMs: step.atMs, step: step.index, action, role });
     else {
       const { count, kinds, withinMs } = step.random!;
       const times = Array.from({ length: count }, () => step.atMs + random.int(withinMs + 1)).sort((a, b) => a - b);
@@ -59,9 +71,55 @@ export function planScenario(scenario: Scenario, brokers: { id: number; state: B
     const action = slot.action ?? drawFault(slot.kinds!, state, random);
     if (!action) continue; // nothing of those kinds applies at that moment
     apply(action, state);
-    planned.push({ atMs: slot.atMs, step: slot.step, random: !slot.action, action, text: describeAction(action) });
+    const text = describeAction(action) + (slot.role ? ` (${slot.role})` : '');
+    planned.push({ atMs: slot.atMs, step: slot.step, random: !slot.action, action, text });
   }
   return planned;
+}
+
+/** The brokers a role names right now ("leader of orders[0]" → [2]), or why it names none. */
+export type RoleResolver = (role: string) => number[] | { problem: string };
+
+const noRoles: RoleResolver = (role) => ({ problem: `"${role}": roles need the cluster's state to be planned against` });
+
+/** Roles resolved against a snapshot of the cluster: partition leaders and followers, group coordinators. */
+export function rolesIn(snapshot: Pick<ClusterSnapshot, 'topics' | 'groups'>): RoleResolver {
+  return (role) => {
+    const found = BROKER_ROLE.exec(role);
+    if (!found) return { problem: `"${role}" is not a role` };
+    const [, kind, topic, index, group] = found;
+    if (group !== undefined) {
+      const g = snapshot.groups.find((x) => x.groupId === group);
+      return g && g.coordinator >= 0 ? [g.coordinator] : { problem: `"${role}": no group ${group} yet` };
+    }
+    const p = snapshot.topics.find((t) => t.name === topic)?.partitions.find((x) => x.partition === Number(index));
+    if (!p) return { problem: `"${role}": no partition ${topic}[${index}]` };
+    if (kind === 'leader') return p.leader >= 0 ? [p.leader] : { problem: `"${role}": ${topic}[${index}] has no leader` };
+    const followers = p.replicas.filter((id) => id !== p.leader);
+    if (followers.length === 0) return { problem: `"${role}": ${topic}[${index}] has no followers (replication factor 1)` };
+    return kind === 'follower' ? followers.slice(0, 1) : followers;
+  };
+}
+
+/** An action with its roles replaced by broker ids: one action per broker a broker role names. */
+function resolveRoles(action: ScenarioAction<BrokerTarget>, roles: RoleResolver): { actions: { action: ScenarioAction; role?: string }[] } | { problem: string } {
+  const ids = (target: BrokerTarget | 'clients'): (number | 'clients')[] | { problem: string } => (typeof target === 'number' || target === 'clients' ? [target] : roles(target));
+  if (action.kind === 'partition') {
+    const sides: (number | 'clients')[][] = [];
+    for (const side of action.sides) {
+      const resolved = side.map(ids);
+      const failed = resolved.find((r) => 'problem' in r);
+      if (failed) return failed as { problem: string };
+      sides.push([...new Set(resolved.flat() as (number | 'clients')[])]);
+    }
+    const named = action.sides.flat().filter((t) => typeof t === 'string' && t !== 'clients');
+    return { actions: [{ action: { kind: 'partition', sides: [sides[0], sides[1]] }, role: named.length > 0 ? named.join(', ') : undefined }] };
+  }
+  if (!('brokerId' in action) || action.brokerId === undefined || typeof action.brokerId === 'number') return { actions: [{ action: action as ScenarioAction }] };
+  const resolved = roles(action.brokerId);
+  if ('problem' in resolved) return resolved;
+  const role = action.brokerId;
+  return { actions: resolved.map((brokerId) => ({ action: { ...action, brokerId } as ScenarioAction, role })) };
 }
 
 function brokerIdsIn(action: ScenarioAction | undefined): number[] {

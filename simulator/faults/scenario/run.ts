@@ -5,7 +5,7 @@
 import type { Cluster } from '../../cluster/cluster.ts';
 import type { FaultControls } from '../index.ts';
 import type { Scenario, ScenarioAction } from './parse.ts';
-import { planScenario, type PlannedStep } from './plan.ts';
+import { planScenario, rolesIn, type PlannedStep } from './plan.ts';
 
 export interface TimelineEntry extends PlannedStep {
   /** When it actually fired, in ms after the start. */
@@ -35,7 +35,8 @@ export interface RunOptions {
 /** Runs a scenario against a cluster; resolves with the timeline actually executed. */
 export async function runScenario(cluster: ScenarioCluster, scenario: Scenario, { signal, seed: fallbackSeed, onStep }: RunOptions = {}): Promise<ScenarioRun> {
   const seed = scenario.seed ?? fallbackSeed ?? Math.floor(Math.random() * 2 ** 32);
-  const plan = planScenario(scenario, cluster.describe().brokers, seed);
+  const snapshot = cluster.describe();
+  const plan = planScenario(scenario, snapshot.brokers, seed, rolesIn(snapshot));
   const timeline: TimelineEntry[] = [];
   const start = performance.now();
   for (const step of plan) {
