@@ -5,7 +5,7 @@
 // appears twice.
 
 import type { Kafka, Producer } from 'kafkajs';
-import { readPartition } from '../../labs/checks/read-partition.ts';
+import { readPartition } from '../../simulator/testkit/read-partition.ts';
 import type { TransactionGenerator } from './generator.ts';
 import { encodeTransaction } from './schemas.ts';
 import type { AssignmentStore, StoredTransaction } from './store.ts';
@@ -139,9 +139,10 @@ export class TransactionFeed {
         const from = Math.max(Number(low), (last.get(partition) ?? -1) + 1);
         const to = Number(high);
         if (from >= to) continue;
-        for (const record of await readPartition(kafka, topic, partition, { from, to, limit: to - from })) {
-          const found = record.key && byTxid.get(record.key.toString('utf8'));
-          if (found) placed.push({ seq: found.seq, offset: record.offset });
+        const { messages } = await readPartition(kafka, topic, partition, { from, to, asConsumer: true });
+        for (const message of messages) {
+          const found = message.key && byTxid.get(message.key.toString('utf8'));
+          if (found) placed.push({ seq: found.seq, offset: Number(message.offset) });
         }
       }
       store.markProduced(placed);

@@ -102,7 +102,7 @@ export class KafkaAccess {
     const records: ReadRecord[] = [];
     for (const p of offsets) {
       if (records.length >= limit || p.high <= p.low) continue;
-      const read = await readPartition(this.kafka, topic, p.partition, { from: p.low, to: p.high, limit: limit - records.length });
+      const read = await readPartition(this.kafka, topic, p.partition, { from: p.low, to: p.high, limit: limit - records.length, asConsumer: true });
       for (const m of read.messages) records.push({ partition: p.partition, offset: Number(m.offset), key: m.key, value: m.value, timestamp: Number(m.timestamp) });
     }
     return { records, total };

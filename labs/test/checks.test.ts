@@ -86,6 +86,24 @@ describe('cluster checks', () => {
     await ctx.close();
   });
 
+  it('records sees what a read_committed consumer sees: committed transactions, no aborted records, no markers', async () => {
+    const ctx = context();
+    const kafka = kafkaFor(cluster());
+    const topic = uniqueTopic('transactional');
+    const producer = kafka.producer({ transactionalId: `${topic}-txn`, idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    for (const [values, commit] of [[['kept-0', 'kept-1'], true], [['aborted-0', 'aborted-1'], false], [['kept-2'], true]] as const) {
+      const transaction = await producer.transaction();
+      await transaction.send({ topic, messages: values.map((value) => ({ value })) });
+      await (commit ? transaction.commit() : transaction.abort());
+    }
+    await producer.disconnect();
+    const result = await runCheck(check({ type: 'records', topic, min: 3, max: 3 }), ctx);
+    expect(result).toMatchObject({ status: 'pass' });
+    expect(await runCheck(check({ type: 'records', topic, min: 1, match: 'aborted' }), ctx)).toMatchObject({ status: 'fail' });
+    await ctx.close();
+  });
+
   it('group-committed tells no commits from commits behind the end from commits at the end', async () => {
     const ctx = context();
     const kafka = kafkaFor(cluster());

@@ -13,6 +13,14 @@ export interface FetchedMessage {
   headers: Record<string, Buffer | Buffer[] | undefined>;
   /** A transaction marker (commit or abort), which consumers skip. */
   isControlRecord?: boolean;
+  /** The record batch it came in: its producer, and whether that wrote it in a transaction. */
+  batchContext?: { producerId: string; inTransaction: boolean };
+}
+
+/** A read_committed Fetch names the aborted transactions in what it returns: a producer's records from firstOffset on. */
+export interface AbortedTransaction {
+  producerId: string;
+  firstOffset: string;
 }
 
 export interface FetchedPartition {
@@ -22,6 +30,7 @@ export interface FetchedPartition {
   /** -1 where the Fetch version has none. */
   lastStableOffset: string;
   messages: FetchedMessage[];
+  abortedTransactions?: AbortedTransaction[];
 }
 
 export interface InternalBroker {

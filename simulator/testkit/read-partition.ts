@@ -4,10 +4,11 @@
 // benchmarks, the fault campaign and the tests all read partitions through this one module.
 //
 // Messages come back as kafkajs decodes them, as the broker sent them: transaction markers
-// (isControlRecord) and records of aborted transactions included, as Fetch delivers them.
+// (isControlRecord) and records of aborted transactions included, as Fetch delivers them; with
+// `asConsumer`, only what a read_committed consumer hands its application.
 
 import type { Kafka } from 'kafkajs';
-import { internalCluster, leaderBroker, type FetchedMessage, type FetchedPartition, type InternalBroker, type InternalCluster } from './kafkajs-internal.ts';
+import { internalCluster, leaderBroker, type AbortedTransaction, type FetchedMessage, type FetchedPartition, type InternalBroker, type InternalCluster } from './kafkajs-internal.ts';
 
 export type { FetchedMessage };
 
@@ -31,6 +32,8 @@ export interface FetchResult {
   lastStableOffset: number;
   /** Where the read stops: the last stable offset for read_committed, else the high watermark. */
   readableEnd: number;
+  /** What the broker named as aborted in this answer (read_committed). */
+  abortedTransactions: AbortedTransaction[];
 }
 
 /** One Fetch of a partition from `offset` on a broker (its leader, as a consumer would ask). */
@@ -53,7 +56,27 @@ export async function fetchOnce(broker: InternalBroker, topic: string, partition
     highWatermark,
     lastStableOffset: lastStable,
     readableEnd: isolationLevel === READ_COMMITTED && lastStable >= 0 ? lastStable : highWatermark,
+    abortedTransactions: fetched.abortedTransactions ?? [],
   };
+}
+
+/**
+ * What a read_committed consumer hands its application from a fetch: no transaction markers, and
+ * none of an aborted transaction's records (its producer's records in a transaction, from the
+ * aborted transaction's first offset up to that producer's abort marker).
+ */
+export function committedMessages(messages: FetchedMessage[], aborted: AbortedTransaction[]): FetchedMessage[] {
+  const pending = [...aborted].sort((a, b) => Number(a.firstOffset) - Number(b.firstOffset));
+  const abortedProducers = new Set<string>();
+  return messages.filter((m) => {
+    while (pending.length > 0 && Number(m.offset) >= Number(pending[0].firstOffset)) abortedProducers.add(pending.shift()!.producerId);
+    const producer = m.batchContext?.producerId ?? '';
+    if (m.isControlRecord) {
+      abortedProducers.delete(producer);
+      return false;
+    }
+    return !(m.batchContext?.inTransaction && abortedProducers.has(producer));
+  });
 }
 
 export interface ReadOptions extends FetchOptions {
@@ -72,6 +95,8 @@ export interface ReadOptions extends FetchOptions {
   timeoutMs?: number;
   /** Called with each fetch's new messages; given it, they are not kept (`messages` stays empty). */
   onMessages?: (messages: FetchedMessage[]) => void;
+  /** Only what a read_committed consumer would deliver: no markers, no aborted records (`count` and `limit` count these). */
+  asConsumer?: boolean;
 }
 
 export interface PartitionRead {
@@ -101,7 +126,7 @@ export async function readPartition(client: Kafka | InternalCluster, topic: stri
       await cluster.disconnect();
     }
   }
-  const { from = 0, to = Infinity, limit = Infinity, waitForLimit = false, timeoutMs = 10_000, onMessages, ...fetchOptions } = options;
+  const { from = 0, to = Infinity, limit = Infinity, waitForLimit = false, timeoutMs = 10_000, onMessages, asConsumer = false, ...fetchOptions } = options;
   if (waitForLimit && limit === Infinity) throw new Error('readPartition: waitForLimit needs a limit');
   const where = `${topic}[${partition}]`;
   const deadline = Date.now() + timeoutMs;
@@ -118,16 +143,20 @@ export async function readPartition(client: Kafka | InternalCluster, topic: stri
     }
     const fetched = await fetchOnce(broker, topic, partition, offset, { ...fetchOptions, maxWaitTime: Math.min(fetchOptions.maxWaitTime ?? 100, left) });
     last = fetched;
-    const fresh = fetched.messages.filter((m) => Number(m.offset) < to).slice(0, limit - count);
+    const inRange = fetched.messages.filter((m) => Number(m.offset) < to);
+    const delivered = asConsumer ? committedMessages(inRange, fetched.abortedTransactions) : inRange;
+    const fresh = delivered.slice(0, limit - count);
+    // Markers and aborted records are read past, even when none of them is kept.
+    const readUpTo = fresh.length < delivered.length ? fresh.at(-1) : inRange.at(-1);
+    if (readUpTo) offset = Number(readUpTo.offset) + 1;
     if (fresh.length > 0) {
       count += fresh.length;
-      offset = Number(fresh[fresh.length - 1].offset) + 1;
       if (onMessages) onMessages(fresh);
       else messages.push(...fresh);
     }
     if (waitForLimit) continue;
     // At the readable end, or nothing readable here (what is left lies beyond the last stable offset).
-    if (fresh.length === 0 || offset >= fetched.readableEnd) break;
+    if (inRange.length === 0 || offset >= fetched.readableEnd) break;
   }
   return { messages, count, next: offset, highWatermark: last.highWatermark, lastStableOffset: last.lastStableOffset };
 }
