@@ -3,7 +3,8 @@
 
 import { effectiveMinIsr } from '../cluster/replication.ts';
 import { ErrorCode, KafkaError } from '../protocol/errors.ts';
-import { CorruptBatchError, InvalidRecordError, readRecords, splitAndValidateBatches, stampLogAppendTime } from '../protocol/records.ts';
+import { DecompressionLimitError } from '../protocol/compression.ts';
+import { CorruptBatchError, InvalidRecordError, stampLogAppendTime } from '../protocol/records.ts';
 import { array, int16, int32, int64, nullableString, records, since, string, struct, type EncodableType } from '../protocol/schema.ts';
 import { defineApi, NO_RESPONSE, type RequestContext } from './api.ts';
 
@@ -101,17 +102,15 @@ async function appendPartition(
   const minInSync = effectiveMinIsr(partition);
   try {
     if (recordSet === null || recordSet.length === 0) throw new InvalidRecordError('no records');
-    const batches = splitAndValidateBatches(recordSet);
+    const batches = await records.validate(recordSet, config.maxMessageBytes);
     if (batches.length > 1) throw new InvalidRecordError('Produce v3+ carries exactly one record batch per partition');
-    for (const { batch, header } of batches) {
-      if (header.sizeInBytes > config.maxMessageBytes) {
-        throw new KafkaError('MESSAGE_TOO_LARGE', `batch of ${header.sizeInBytes} bytes exceeds max.message.bytes=${config.maxMessageBytes}`);
-      }
-      // Kafka's LogValidator: a compacted topic keeps the latest record per key, so every record needs one.
-      if (partition.topic.cleanupPolicy.compact && readRecords(batch, header).some((r) => r.key === null)) {
-        throw new InvalidRecordError(`Compacted topic cannot accept message without key in topic partition ${topicName}-${index}`);
-      }
+    // Kafka's LogValidator: a compacted topic keeps the latest record per key, so every record needs one.
+    if (partition.topic.cleanupPolicy.compact && batches.some((b) => b.records.some((r) => r.key === null))) {
+      throw new InvalidRecordError(`Compacted topic cannot accept message without key in topic partition ${topicName}-${index}`);
     }
+    // Validation may have waited for the inflater: the world may have moved meanwhile.
+    if (topics.partition(topicName, index) !== partition) return failed(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+    if (!partition.isLedBy(brokerId) || broker.state === 'down') return failed(index, ErrorCode.NOT_LEADER_OR_FOLLOWER);
     // acks=all refuses to write at all while too few replicas are in sync (Kafka checks before appending).
     if (acks === -1 && partition.isr.length < minInSync) {
       throw new KafkaError('NOT_ENOUGH_REPLICAS', `The size of the current ISR ${partition.isr.length} is insufficient to satisfy the min.isr requirement of ${minInSync}.`);
@@ -138,6 +137,7 @@ async function appendPartition(
       logStartOffset: partition.log.startOffset,
     };
   } catch (error) {
+    if (error instanceof DecompressionLimitError) return failed(index, ErrorCode.RECORD_LIST_TOO_LARGE);
     if (error instanceof InvalidRecordError) return failed(index, ErrorCode.INVALID_RECORD);
     if (error instanceof CorruptBatchError) return failed(index, ErrorCode.CORRUPT_MESSAGE);
     if (error instanceof KafkaError) return failed(index, error.code);

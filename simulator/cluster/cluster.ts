@@ -24,6 +24,7 @@ import { layBrokers } from './broker-layout.ts';
 import { Controller } from './controller.ts';
 import { resolveOptions, type ClusterOptions, type NewTopic, type ResolvedOptions } from './options.ts';
 import { PartitionRecords, type ReadPartitionOptions } from './partition-records.ts';
+import { Inflater } from '../protocol/compression.ts';
 import { ProducerIds } from './producer-ids.ts';
 import { Random } from './random.ts';
 import { Replication } from './replication.ts';
@@ -98,7 +99,13 @@ export class Cluster {
       maxSessionTimeoutMs: 1_800_000,
     });
     this.transactions = new TransactionCoordinator(this, this.options.transactionStateTopicPartitions);
-    this.records = new PartitionRecords({ topics: this.topics, transactions: this.transactions, replication: this.replication, events: this.events });
+    this.records = new PartitionRecords({
+      topics: this.topics,
+      transactions: this.transactions,
+      replication: this.replication,
+      events: this.events,
+      inflater: new Inflater(this.options.maxDecompressedBatchBytes),
+    });
     this.cleaner = new LogCleaner(this, {
       retentionCheckIntervalMs: this.options.logRetentionCheckIntervalMs,
       cleanerBackoffMs: this.options.logCleanerBackoffMs,

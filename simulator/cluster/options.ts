@@ -1,6 +1,7 @@
 // What a cluster is started with (startCluster's options, README "Programmatic API") and the
 // defaults that fill in what is left out: Kafka's own defaults, where Kafka has the setting.
 
+import { DEFAULT_MAX_DECOMPRESSED_BYTES } from '../protocol/compression.ts';
 import type { SecurityOptions } from '../security/security.ts';
 import type { BrokerLayoutOptions } from './broker-layout.ts';
 
@@ -39,6 +40,11 @@ export interface ClusterOptions extends SecurityOptions, BrokerLayoutOptions {
   brokerSessionTimeoutMs?: number;
   /** How often followers fetch, ISRs are checked and the controller looks at brokers (default 100 ms). */
   replicationTickMs?: number;
+  /**
+   * The most one produced batch may decompress to (default 32 MiB, at most 256 MiB); past it the
+   * partition is answered RECORD_LIST_TOO_LARGE. Kafka has no such limit (FIDELITY.md).
+   */
+  maxDecompressedBatchBytes?: number;
 }
 
 export interface NewTopic {
@@ -69,6 +75,7 @@ export function resolveOptions(options: ClusterOptions): ResolvedOptions {
     replicaLagTimeMaxMs: 30_000,
     brokerSessionTimeoutMs: 9000,
     replicationTickMs: 100,
+    maxDecompressedBatchBytes: DEFAULT_MAX_DECOMPRESSED_BYTES,
     ...options,
   };
 }

@@ -5,7 +5,8 @@
 
 import type { EventStream } from '../introspection/events.ts';
 import { KafkaError } from '../protocol/errors.ts';
-import { readBatchHeader, readRecords, type BatchHeader, type LogRecord } from '../protocol/records.ts';
+import type { Inflater } from '../protocol/compression.ts';
+import { readBatchHeader, readRecords, splitAndValidateBatches, type BatchHeader, type LogRecord, type ValidatedBatch } from '../protocol/records.ts';
 import type { TransactionCoordinator } from '../txn/coordinator.ts';
 import type { Replication } from './replication.ts';
 import type { Partition } from './topic.ts';
@@ -26,6 +27,8 @@ export interface PartitionRecordsDependencies {
   transactions: Pick<TransactionCoordinator, 'verify'>;
   replication: Pick<Replication, 'afterLeaderAppend'>;
   events: EventStream;
+  /** Decompresses produced batches for validation, bounded and off the event loop. */
+  inflater: Inflater;
 }
 
 export class PartitionRecords {
@@ -33,6 +36,19 @@ export class PartitionRecords {
 
   constructor(deps: PartitionRecordsDependencies) {
     this.deps = deps;
+  }
+
+  /**
+   * A produced record set's batches, validated as Kafka's LogValidator does (structure, size
+   * against `maxBatchBytes`, CRC, every record), inflated within the inflater's limit and budget.
+   */
+  validate(recordSet: Buffer, maxBatchBytes: number): Promise<ValidatedBatch[]> {
+    return splitAndValidateBatches(recordSet, this.deps.inflater, maxBatchBytes);
+  }
+
+  /** How many produced batches are inflating now, for introspection and tests. */
+  get inflating(): number {
+    return this.deps.inflater.inflating;
   }
 
   /** Appends validated batches to a partition's log on `brokerId`; returns the first offset assigned. */

@@ -3,6 +3,9 @@
 // library would, and for timing the first response without a client's own start-up work.
 
 import net from 'node:net';
+import { API_BY_KEY } from '../apis/index.ts';
+import { inRange } from '../protocol/schema.ts';
+import { Reader, Writer } from '../protocol/wire.ts';
 
 export interface RequestFrameOptions {
   apiKey: number;
@@ -29,7 +32,10 @@ export function requestFrame({ apiKey, version, correlationId, body, clientId = 
   return Buffer.concat([size, header, body]);
 }
 
+const API_VERSIONS = 18;
+
 export class RawConnection {
+  private nextCorrelationId = 1;
   private received = Buffer.alloc(0);
   private readonly frames: Buffer[] = [];
   private waiter: (() => void) | null = null;
@@ -95,6 +101,31 @@ export class RawConnection {
   async request(options: RequestFrameOptions, timeoutMs?: number): Promise<Buffer | null> {
     this.send(requestFrame(options));
     return this.next(timeoutMs);
+  }
+
+  /**
+   * One request of any API and version, encoded and its answer decoded with the broker's own API
+   * schemas; null when the broker closed the connection instead of answering.
+   */
+  async call(apiKey: number, version: number, body: Record<string, unknown>, { clientId = 'raw', timeoutMs = 15_000 }: { clientId?: string; timeoutMs?: number } = {}): Promise<Record<string, unknown> | null> {
+    const api = API_BY_KEY.get(apiKey);
+    if (!api) throw new Error(`no schema for API key ${apiKey}`);
+    const flexible = inRange(api.flexible, version);
+    const w = new Writer(256);
+    api.request.write(w, body, { version, flexible });
+    const correlationId = this.nextCorrelationId++;
+    const frame = await this.request({ apiKey, version, correlationId, body: w.toBuffer(), clientId, flexible }, timeoutMs);
+    if (frame === null) return null;
+    const r = new Reader(frame);
+    if (r.int32() !== correlationId) throw new Error('response to another request');
+    // Response header v1 (flexible versions) ends in tagged fields; ApiVersions always answers with v0.
+    if (flexible && apiKey !== API_VERSIONS) {
+      for (let tags = r.unsignedVarint(); tags > 0; tags--) {
+        r.unsignedVarint();
+        r.bytesOf(r.unsignedVarint());
+      }
+    }
+    return api.response.read(r, { version, flexible }) as Record<string, unknown>;
   }
 
   destroy(): void {

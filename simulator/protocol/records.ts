@@ -3,7 +3,8 @@
 // (base offset, partition leader epoch, and for LogAppendTime the timestamp type and max timestamp).
 
 import { crc32c } from '@node-rs/crc32';
-import { decompress, type CompressionCodec, CODECS } from './compression.ts';
+import { CODECS, compress, decompressSync, DecompressionLimitError, type CompressionCodec, type Inflater } from './compression.ts';
+import { KafkaError } from './errors.ts';
 import { Reader, Writer } from './wire.ts';
 
 export const BATCH_OVERHEAD = 61;
@@ -97,9 +98,20 @@ export function readBatchHeader(batch: Buffer): BatchHeader {
   };
 }
 
-/** Splits a produce request's record set into batches, validating each as Kafka does. */
-export function splitAndValidateBatches(recordSet: Buffer): { batch: Buffer; header: BatchHeader }[] {
-  const batches: { batch: Buffer; header: BatchHeader }[] = [];
+export interface ValidatedBatch {
+  batch: Buffer;
+  header: BatchHeader;
+  records: LogRecord[];
+}
+
+/**
+ * Splits a produce request's record set into batches, validating each as Kafka does: structure,
+ * size (MESSAGE_TOO_LARGE past `maxBatchBytes`, Kafka's max.message.bytes, before anything is
+ * inflated), CRC, and every record, decompressed through `inflater` (off the event loop, within
+ * its limit; past it a DecompressionLimitError).
+ */
+export async function splitAndValidateBatches(recordSet: Buffer, inflater: Inflater, maxBatchBytes = Infinity): Promise<ValidatedBatch[]> {
+  const batches: ValidatedBatch[] = [];
   let at = 0;
   while (at < recordSet.length) {
     if (recordSet.length - at < BATCH_OVERHEAD) throw new CorruptBatchError(`${recordSet.length - at} trailing bytes are not a batch`);
@@ -111,6 +123,7 @@ export function splitAndValidateBatches(recordSet: Buffer): { batch: Buffer; hea
     // Kafka's batch iterator stops at a batch cut short, so it finds no batch at all.
     if (end > recordSet.length) throw new InvalidRecordError(`batch length ${batchLength} overruns the ${recordSet.length - at} bytes sent`);
     const batch = recordSet.subarray(at, end);
+    if (batch.length > maxBatchBytes) throw new KafkaError('MESSAGE_TOO_LARGE', `batch of ${batch.length} bytes exceeds max.message.bytes=${maxBatchBytes}`);
     const expectedCrc = batch.readUInt32BE(AT.crc);
     const actualCrc = crc32c(batch.subarray(AT.attributes));
     if (expectedCrc !== actualCrc) {
@@ -122,15 +135,30 @@ export function splitAndValidateBatches(recordSet: Buffer): { batch: Buffer; hea
       throw new InvalidRecordError(`batch claims ${header.recordCount} records but a last offset delta of ${header.lastOffsetDelta}`);
     }
     // Kafka decompresses and walks every record before appending; so do we.
-    const records = readRecords(batch, header);
+    const body = await inflated(() => inflater.inflate(header.compression, batch.subarray(BATCH_OVERHEAD)), header.compression);
+    const records = readRecords(batch, header, body);
     if (records.length !== header.recordCount) {
       throw new InvalidRecordError(`batch claims ${header.recordCount} records but holds ${records.length}`);
     }
-    batches.push({ batch, header });
+    batches.push({ batch, header, records });
     at = end;
   }
   if (batches.length === 0) throw new InvalidRecordError('empty record set');
   return batches;
+}
+
+/** A batch's records, inflated, or a CorruptBatchError saying why they cannot be; a limit error as it is. */
+async function inflated(inflate: () => Promise<Buffer>, codec: CompressionCodec): Promise<Buffer> {
+  try {
+    return await inflate();
+  } catch (error) {
+    throw decompressionFailure(error, codec);
+  }
+}
+
+function decompressionFailure(error: unknown, codec: CompressionCodec): Error {
+  if (error instanceof DecompressionLimitError) return error;
+  return new CorruptBatchError(`cannot decompress ${codec} batch: ${(error as Error).message}`);
 }
 
 /** Rewrites the fields the leader assigns on append. Offsets and epoch sit outside the CRC. */
@@ -146,14 +174,17 @@ export function stampLogAppendTime(batch: Buffer, now: number): void {
   batch.writeUInt32BE(crc32c(batch.subarray(AT.attributes)), AT.crc);
 }
 
-/** Decodes every record of a batch (decompressing it if needed). */
-export function readRecords(batch: Buffer, header: BatchHeader = readBatchHeader(batch)): LogRecord[] {
-  const payload = batch.subarray(BATCH_OVERHEAD);
-  let body: Buffer;
-  try {
-    body = header.compression === 'none' ? payload : decompress(header.compression, payload);
-  } catch (error) {
-    throw new CorruptBatchError(`cannot decompress ${header.compression} batch: ${(error as Error).message}`);
+/**
+ * Decodes every record of a batch: from `body`, its records already inflated, or by decompressing
+ * it here, on this thread and within the hard limit (batches in the log were validated).
+ */
+export function readRecords(batch: Buffer, header: BatchHeader = readBatchHeader(batch), body?: Buffer): LogRecord[] {
+  if (body === undefined) {
+    try {
+      body = decompressSync(header.compression, batch.subarray(BATCH_OVERHEAD));
+    } catch (error) {
+      throw decompressionFailure(error, header.compression);
+    }
   }
   const r = new Reader(body);
   const records: LogRecord[] = [];
@@ -206,6 +237,8 @@ export interface NewRecord {
 }
 
 export interface NewBatchOptions {
+  /** The codec the records are compressed with (default none: the broker's own records never are). */
+  compression?: CompressionCodec;
   producerId?: number;
   producerEpoch?: number;
   baseSequence?: number;
@@ -222,7 +255,7 @@ export function encodeBatch(records: NewRecord[], options: NewBatchOptions = {})
     {
       baseOffset: 0,
       partitionLeaderEpoch: -1,
-      attributes: (options.transactional ? TRANSACTIONAL_BIT : 0) | (options.control ? CONTROL_BIT : 0),
+      attributes: (options.transactional ? TRANSACTIONAL_BIT : 0) | (options.control ? CONTROL_BIT : 0) | codecId(options.compression),
       lastOffsetDelta: records.length - 1,
       baseTimestamp,
       maxTimestamp: placed.reduce((max, r) => Math.max(max, r.timestamp), baseTimestamp),
@@ -232,6 +265,13 @@ export function encodeBatch(records: NewRecord[], options: NewBatchOptions = {})
     },
     placed,
   );
+}
+
+/** The id a codec has in the batch attributes' low three bits. */
+function codecId(codec: CompressionCodec = 'none'): number {
+  const id = CODECS.indexOf(codec as (typeof CODECS)[number]);
+  if (id < 0) throw new Error(`unknown compression codec ${codec}`);
+  return id;
 }
 
 /**
@@ -308,7 +348,7 @@ function writeBatch(fields: BatchFields, records: PlacedRecord[]): Buffer {
     .int16(fields.producerEpoch)
     .int32(fields.baseSequence)
     .int32(records.length)
-    .raw(body.toBuffer());
+    .raw(compress(CODECS[fields.attributes & COMPRESSION_BITS] ?? 'none', body.toBuffer()));
   const batch = Buffer.from(w.toBuffer());
   batch.writeInt32BE(batch.length - LENGTH_PREFIX, AT.batchLength);
   batch.writeUInt32BE(crc32c(batch.subarray(AT.attributes)), AT.crc);

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import type { Api } from '../apis/api.ts';
 import { ALL_APIS } from '../apis/index.ts';
-import { readRecords, splitAndValidateBatches, stampBatch } from '../protocol/records.ts';
+import { readBatchHeader, readRecords, stampBatch } from '../protocol/records.ts';
 import {
   array,
   bytes,
@@ -321,10 +321,17 @@ async function storedBatch(baseOffset: number): Promise<Buffer> {
   return batch;
 }
 
-const recordsView = (set: Buffer) =>
-  splitAndValidateBatches(set).flatMap(({ batch, header }) =>
-    readRecords(batch, header).map((r) => ({ producerId: header.producerId, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers })),
-  );
+/** The records of a record set, batch by batch (each batch is its offset and length fields, then that many bytes). */
+function recordsView(set: Buffer) {
+  const view = [];
+  for (let at = 0; at < set.length; ) {
+    const batch = set.subarray(at, at + 12 + set.readInt32BE(at + 8));
+    const header = readBatchHeader(batch);
+    for (const r of readRecords(batch, header)) view.push({ producerId: header.producerId, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers });
+    at += batch.length;
+  }
+  return view;
+}
 
 // An ACL binding (topic 'orders', User:alice may READ from any host) and Kafka's pattern type codes.
 const ACL = { resourceType: 2, resourceName: 'orders', principal: 'User:alice', host: '*', operation: 3, permissionType: 3 };
