@@ -37,32 +37,77 @@ interface Startable {
   stop(): Promise<void>;
 }
 
-/** Start a cluster, then one Metadata v1 request (all topics) over a fresh socket; milliseconds until it answers. */
+/** One Metadata v1 request (all topics) over a fresh socket; rejects when the broker closes instead. */
+async function firstMetadata(bootstrap: string): Promise<void> {
+  const connection = await RawConnection.open(bootstrap);
+  try {
+    const response = await connection.request({ apiKey: 3, version: 1, correlationId: 1, body: Buffer.from('ffffffff', 'hex') }, 30_000);
+    if (response === null) throw new Error('the broker closed the connection instead of answering Metadata');
+  } finally {
+    connection.destroy();
+  }
+}
+
+/** Start a cluster, then the first Metadata response; milliseconds until it answers. */
 async function readyOnce(start: () => Promise<Startable>): Promise<number> {
   const started = performance.now();
   const cluster = await start();
   try {
-    const connection = await RawConnection.open(cluster.bootstrapServers[0]);
-    const response = await connection.request({ apiKey: 3, version: 1, correlationId: 1, body: Buffer.from('ffffffff', 'hex') }, 30_000);
-    const elapsed = performance.now() - started;
-    connection.destroy();
-    if (response === null) throw new Error('the broker closed the connection instead of answering Metadata');
-    return elapsed;
+    await firstMetadata(cluster.bootstrapServers[0]);
+    return performance.now() - started;
   } finally {
     await cluster.stop();
   }
 }
 
-/** `runs` ready times in order, with `label: run i/n` as progress. */
-export async function readyTimes(label: string, start: () => Promise<Startable>, runs: number): Promise<number[]> {
+/** `runs` measurements in order, with `label: run i/n` as progress. */
+async function measureRuns(label: string, runs: number, once: () => Promise<number>): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     progress(`${label}: run ${i + 1}/${runs}`);
-    times.push(await readyOnce(start));
+    times.push(await once());
   }
   done();
   return times;
 }
+
+/** `runs` ready times of clusters `start` starts in this process. */
+export const readyTimes = (label: string, start: () => Promise<Startable>, runs: number) => measureRuns(label, runs, () => readyOnce(start));
+
+/**
+ * `kafka-lab broker` as a process: milliseconds from spawning `command` (with `broker --port 0`
+ * appended) to the first Metadata response from the address on its `bootstrap=` line, the way a
+ * script or a test harness waits for it; then SIGTERM, waiting for a clean exit.
+ */
+async function processReadyOnce(command: readonly string[]): Promise<number> {
+  const started = performance.now();
+  const child = spawn(command[0], [...command.slice(1), 'broker', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const bootstrap = new Promise<string>((resolve, reject) => {
+    let stdout = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      const line = /^bootstrap=([^,\n]+)/m.exec(stdout);
+      if (line) resolve(line[1]);
+    });
+    void exited.then((code) => reject(new Error(`${command.join(' ')} broker exited with ${code} before its bootstrap line: ${stderr}`)));
+  });
+  let elapsed: number;
+  try {
+    await firstMetadata(await bootstrap);
+    elapsed = performance.now() - started;
+  } finally {
+    child.kill('SIGTERM');
+  }
+  const code = await exited;
+  if (code !== 0) throw new Error(`${command.join(' ')} broker exited with ${code} on SIGTERM: ${stderr}`);
+  return elapsed;
+}
+
+/** `runs` ready times of `kafka-lab broker` processes that `command` starts. */
+export const processReadyTimes = (label: string, command: readonly string[], runs: number) => measureRuns(label, runs, () => processReadyOnce(command));
 
 // ------------------------------------------------------------------ idle memory
 

@@ -4,10 +4,10 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import avro from 'avsc';
+import { packagePath } from '../../simulator/package-root.ts';
 
-export const COURSE_SCHEMAS_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
+export const COURSE_SCHEMAS_DIR = packagePath('schemas');
 
 export class SchemaLibrary {
   private readonly types = new Map<string, avro.Type>();

@@ -2,8 +2,8 @@
 // per subcommand in ./commands/. Each module adds its subcommand to the program it is given, so it
 // inherits the settings made here (one-line errors on stderr, exit code 1).
 
-import fs from 'node:fs';
 import { Command } from 'commander';
+import { PACKAGE_VERSION } from '../../simulator/package-root.ts';
 import { addBrokerCommand } from './commands/broker.ts';
 import { addChaosCommand } from './commands/chaos.ts';
 import { addCheckCommand } from './commands/check.ts';
@@ -26,7 +26,7 @@ Examples:
 export function createProgram(): Command {
   const program = new Command('kafka-lab')
     .description('A teaching lab and failure simulator for Apache Kafka: a Kafka-compatible cluster that runs inside npm install.')
-    .version(packageVersion(), '-V, --version', 'print the kafka-lab version')
+    .version(PACKAGE_VERSION, '-V, --version', 'print the kafka-lab version')
     .helpOption('-h, --help', 'explain a command and its flags')
     .helpCommand('help [command]', 'explain a command and its flags')
     .configureOutput({
@@ -49,9 +49,4 @@ export function createProgram(): Command {
 
 export async function main(argv: string[]): Promise<void> {
   await createProgram().parseAsync(argv);
-}
-
-function packageVersion(): string {
-  const manifest = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return manifest.version;
 }

@@ -7,9 +7,11 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { CHECK_KINDS } from '../checks/index.ts';
 import { ALWAYS, fields, flag, integer, list, patterned, regex, strings, text, z } from './lab-fields.ts';
 import { fileFor, LANGUAGES } from './lab-definition.ts';
+import { packagePath } from '../../simulator/package-root.ts';
 import { nearlyEqual } from '../../simulator/validation.ts';
 
 const ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -135,7 +137,7 @@ export function labJsonSchema(): Record<string, unknown> {
 }
 
 /** The file the JSON Schema is published as, relative to labs/content/<lab>/lab.json: "../../lab.schema.json". */
-export const LAB_SCHEMA_FILE = new URL('../lab.schema.json', import.meta.url);
+export const LAB_SCHEMA_FILE = pathToFileURL(packagePath('labs', 'lab.schema.json'));
 
 /** The text of labs/lab.schema.json, as `npm run lab-schema` writes it. */
 export const labJsonSchemaText = () => `${JSON.stringify(labJsonSchema(), null, 2)}\n`;

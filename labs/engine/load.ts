@@ -4,14 +4,14 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CHECK_KINDS } from '../checks/index.ts';
+import { packagePath } from '../../simulator/package-root.ts';
 import { dotted, nearlyEqual, validate } from '../../simulator/validation.ts';
 import type { ParsedCheck } from './check-runner.ts';
 import type { ClusterSettings, LabDefinition } from './lab-definition.ts';
 import { labSchema, type LabJson } from './lab-schema.ts';
 
-export const CONTENT_DIR = fileURLToPath(new URL('../content/', import.meta.url));
+export const CONTENT_DIR = packagePath('labs', 'content');
 
 export class LabDefinitionError extends Error {
   constructor(

@@ -5,12 +5,12 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { codeModule, packagePath, PACKAGE_VERSION } from '../../simulator/package-root.ts';
 import { COURSE_SCHEMAS_DIR } from '../checks/avro-schemas.ts';
 import { commandLine, LANGUAGES, LANGUAGE_NAMES, type LabDefinition } from './lab-definition.ts';
 
 export const WORKSPACE_CONFIG = 'kafka-lab.json';
-const TEMPLATE_DIR = fileURLToPath(new URL('../workspace-template/', import.meta.url));
+const TEMPLATE_DIR = packagePath('labs', 'workspace-template');
 const HELPERS = { typescript: 'workspace.ts', python: 'workspace.py' } as const;
 
 export interface WorkspaceConfig {
@@ -80,7 +80,7 @@ export async function initWorkspace(dir: string, labs: LabDefinition[], { bootst
         continue;
       }
       fs.mkdirSync(path.dirname(target), { recursive: true });
-      const module = (await import(pathToFileURL(path.join(lab.dir, generated.module)).href)) as { default: (file: string) => Promise<void> | void };
+      const module = (await import(codeModule(path.join(lab.dir, generated.module)))) as { default: (file: string) => Promise<void> | void };
       await module.default(target);
       report.created.push(generated.file);
     }
@@ -99,8 +99,6 @@ export function applySolution(workspaceDir: string, lab: LabDefinition): void {
   }
 }
 
-const KAFKA_LAB_VERSION = (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-
 const PACKAGE_JSON = {
   name: 'kafka-lab-workspace',
   private: true,
@@ -110,7 +108,7 @@ const PACKAGE_JSON = {
   engines: { node: '>=22.18' },
   dependencies: { avsc: '^5.7.9', kafkajs: '^2.2.4' },
   // So that `npx kafka-lab` in the workspace runs this version of the labs.
-  devDependencies: { 'kafka-lab': `^${KAFKA_LAB_VERSION}` },
+  devDependencies: { 'kafka-lab': `^${PACKAGE_VERSION}` },
 };
 
 function studentReadme(labs: LabDefinition[], bootstrap: string): string {

@@ -14,7 +14,7 @@ import { describeWithClient } from '../../simulator/test/support/external-client
 import { eventually, kafkaFor } from '../../simulator/test/support/cluster.ts';
 import { ChaosScreen } from '../ui/chaos/ChaosScreen.tsx';
 import { ThemeContext, themeFor } from '../ui/theme.ts';
-import { BIN } from './support/cli.ts';
+import { CLI_SHELL } from './support/cli.ts';
 import { findTmux } from './support/clients.ts';
 import { temporaryDir } from './support/tiny-lab.ts';
 
@@ -199,7 +199,7 @@ describeWithClient(findTmux(), 'kafka-lab chaos in a terminal', (tmuxCommand) =>
       eventually(async () => pattern.exec(await screen()), `the terminal to show ${pattern}`, 30_000).catch(async (error: Error) => {
         throw new Error(`${error.message}\n${await screen()}`);
       });
-    const shell = `NO_COLOR=1 ${process.execPath} ${BIN} chaos --port 0 --seed 4; echo "[kafka-lab exited $?]"; sleep 600`;
+    const shell = `NO_COLOR=1 ${CLI_SHELL} chaos --port 0 --seed 4; echo "[kafka-lab exited $?]"; sleep 600`;
     await run('-u', 'new-session', '-d', '-s', 'chaos', '-x', '80', '-y', '30', shell);
     try {
       const [, bootstrap] = await shows(/bootstrap=(127\.0\.0\.1:\d+,127\.0\.0\.1:\d+,127\.0\.0\.1:\d+)/);

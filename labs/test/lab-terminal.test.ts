@@ -10,7 +10,7 @@ import { expect, it } from 'vitest';
 import { describeWithClient } from '../../simulator/test/support/external-clients.ts';
 import { findLab } from '../engine/load.ts';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { BIN, runCli } from './support/cli.ts';
+import { CLI_SHELL, runCli } from './support/cli.ts';
 import { findTmux } from './support/clients.ts';
 import { runStepSolution, workspaceFor } from './support/student.ts';
 import { temporaryDir } from './support/tiny-lab.ts';
@@ -42,7 +42,7 @@ describeWithClient(tmux, 'kafka-lab lab in a terminal', (tmuxCommand) => {
     const socket = ['-S', path.join(temporaryDir('tmux'), 'socket')]; // a tmux server of its own, removed afterwards
     const run = (...args: string[]) => exec(tmuxCommand, [...socket, ...args], { encoding: 'utf8' });
     const screen = async () => (await run('capture-pane', '-p', '-t', 'lab')).stdout;
-    const shell = `cd ${quote(workspaceDir)} && env KAFKA_LAB_HOME=${quote(home)} ${quote(process.execPath)} ${quote(BIN)} lab producer-consumer --port 0; echo "[kafka-lab exited $?]"; sleep 600`;
+    const shell = `cd ${quote(workspaceDir)} && env KAFKA_LAB_HOME=${quote(home)} ${CLI_SHELL} lab producer-consumer --port 0; echo "[kafka-lab exited $?]"; sleep 600`;
     await run('-u', 'new-session', '-d', '-s', 'lab', '-x', '80', '-y', '30', shell);
     try {
       const [, bootstrap] = await screenShows(screen, /bootstrap=(127\.0\.0\.1:\d+)/);
@@ -79,7 +79,7 @@ describeWithClient(tmux, 'kafka-lab lab in a terminal', (tmuxCommand) => {
     const socket = ['-S', path.join(temporaryDir('tmux'), 'socket')];
     const run = (...args: string[]) => exec(tmuxCommand, [...socket, ...args], { encoding: 'utf8' });
     const screen = async () => (await run('capture-pane', '-p', '-t', 'lab')).stdout;
-    const shell = `cd ${quote(temporaryDir('cwd'))} && env KAFKA_LAB_HOME=${quote(home)} ${quote(process.execPath)} ${quote(BIN)} lab --port ${port}; echo "[kafka-lab exited $?]"; sleep 600`;
+    const shell = `cd ${quote(temporaryDir('cwd'))} && env KAFKA_LAB_HOME=${quote(home)} ${CLI_SHELL} lab --port ${port}; echo "[kafka-lab exited $?]"; sleep 600`;
     await run('-u', 'new-session', '-d', '-s', 'lab', '-x', '80', '-y', '24', shell);
     try {
       await screenShows(screen, /▸ 1  Producer and consumer\s+░+ 0\/7 steps/);

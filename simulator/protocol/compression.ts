@@ -8,10 +8,17 @@
 // (zlib and the native codecs on libuv's thread pool) and within an Inflater's byte budget, so a
 // client sending bombs neither stalls other connections nor holds more memory than the budget.
 
+import { createRequire } from 'node:module';
 import zlib from 'node:zlib';
 import { promisify } from 'node:util';
-import { compressFrameSync as lz4Frame, uncompress as lz4Block, uncompressSync as lz4BlockSync } from 'lz4-napi';
-import { compressSync as snappyCompress, uncompress as snappyBlock, uncompressSync as snappyBlockSync } from 'snappy';
+
+// The native snappy and lz4 codecs load with the first batch that needs them: most clusters never
+// see one, and loading both would add milliseconds to every start (`kafka-lab broker`'s budget).
+const load = createRequire(import.meta.url);
+let snappyModule: typeof import('snappy') | undefined;
+let lz4Module: typeof import('lz4-napi') | undefined;
+const snappy = () => (snappyModule ??= load('snappy') as typeof import('snappy'));
+const lz4 = () => (lz4Module ??= load('lz4-napi') as typeof import('lz4-napi'));
 
 /** The codec ids of the batch attributes' low three bits. */
 export const CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
@@ -194,13 +201,13 @@ export async function decompress(codec: CompressionCodec, payload: Buffer, limit
       return zstdDecompress(payload, { maxOutputLength: limit }).catch(tooLarge(codec, limit));
     case 'snappy': {
       const blocks = snappyBlocks(payload, limit);
-      return Buffer.concat(await Promise.all(blocks.map(async (block) => (await snappyBlock(block)) as Buffer)));
+      return Buffer.concat(await Promise.all(blocks.map(async (block) => (await snappy().uncompress(block)) as Buffer)));
     }
     case 'lz4': {
       const output = lz4Output(limit);
       for (const block of lz4Blocks(payload, limit)) {
         const dictionary = output.dictionary(block);
-        output.add(block.stored ? block.data : await lz4Block(sizedLz4Block(block), dictionary));
+        output.add(block.stored ? block.data : await lz4().uncompress(sizedLz4Block(block), dictionary));
       }
       return output.result();
     }
@@ -224,12 +231,12 @@ export function decompressSync(codec: CompressionCodec, payload: Buffer, limit =
         if (typeof zlib.zstdDecompressSync !== 'function') throw new Error('zstd needs Node 22.15 or newer');
         return zlib.zstdDecompressSync(payload, { maxOutputLength: limit });
       case 'snappy':
-        return Buffer.concat(snappyBlocks(payload, limit).map((block) => snappyBlockSync(block) as Buffer));
+        return Buffer.concat(snappyBlocks(payload, limit).map((block) => snappy().uncompressSync(block) as Buffer));
       case 'lz4': {
         const output = lz4Output(limit);
         for (const block of lz4Blocks(payload, limit)) {
           const dictionary = output.dictionary(block);
-          output.add(block.stored ? block.data : lz4BlockSync(sizedLz4Block(block), dictionary));
+          output.add(block.stored ? block.data : lz4().uncompressSync(sizedLz4Block(block), dictionary));
         }
         return output.result();
       }
@@ -272,9 +279,9 @@ export function compress(codec: CompressionCodec, body: Buffer): Buffer {
     case 'gzip':
       return zlib.gzipSync(body);
     case 'snappy':
-      return snappyCompress(body);
+      return snappy().compressSync(body);
     case 'lz4':
-      return lz4Frame(body);
+      return lz4().compressFrameSync(body);
     case 'zstd':
       return zlib.zstdCompressSync(body);
     default:

@@ -1,11 +1,22 @@
-// Runs the real `kafka-lab` command (labs/cli/bin.js) as a child process and watches its output
-// line by line, so tests wait for what it prints, with deadlines instead of sleeps.
+// Runs the real `kafka-lab` command, from its sources (labs/cli/bin.ts through tsx), as a child
+// process and watches its output line by line, so tests wait for what it prints, with deadlines
+// instead of sleeps. The compiled command is proven by labs/test/package.test.ts.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach } from 'vitest';
 
-export const BIN = fileURLToPath(new URL('../../cli/bin.js', import.meta.url));
+/** The command line of `kafka-lab` from the sources, from any working directory: node, tsx, bin.ts. */
+export const CLI: readonly string[] = [
+  process.execPath,
+  '--import',
+  pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href,
+  fileURLToPath(new URL('../../cli/bin.ts', import.meta.url)),
+];
+
+/** CLI as one line for a shell. */
+export const CLI_SHELL = CLI.map((word) => `'${word.replaceAll("'", `'\\''`)}'`).join(' ');
 
 export interface Exit {
   code: number | null;
@@ -21,7 +32,7 @@ export class CliProcess {
   private readonly waiters = new Set<() => void>();
 
   constructor(args: string[], env: NodeJS.ProcessEnv = {}) {
-    this.child = spawn(process.execPath, [BIN, ...args], {
+    this.child = spawn(CLI[0], [...CLI.slice(1), ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NO_COLOR: '1', ...env },
     });
