@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { fetchMessages } from '../../simulator/test/support/kafkajs-fetch.ts';
+import { RawConnection } from '../../simulator/net/raw-connection.ts';
 import { runCli } from './support/cli.ts';
 
 const kafkaAt = (brokers: string[]) => new Kafka({ brokers, clientId: 'cli-test', logLevel: logLevel.NOTHING, retry: { retries: 2 } });
@@ -88,6 +89,19 @@ describe('kafka-lab broker', () => {
     expect(resources[0].configEntries.map((e) => e.configValue)).toEqual(['3000']);
   });
 
+  it('closes connections past --max-connections-per-ip, and idle ones after --connections-max-idle-ms', async () => {
+    const cli = runCli(['broker', '--brokers', '1', '--port', '0', '--max-connections-per-ip', '1', '--connections-max-idle-ms', '500', '--trace']);
+    const [address] = await cli.bootstrap();
+    const first = await RawConnection.open(address);
+    const second = await RawConnection.open(address);
+    expect(await second.next()).toBeNull();
+    await cli.line(/rejected +#\d+ closed: too many connections from 127\.0\.0/);
+    expect(await first.next(10_000)).toBeNull(); // idle: closed by the broker
+    await cli.line(/closed: idle for more than 500 ms/);
+    first.destroy();
+    second.destroy();
+  });
+
   it('refuses to listen on every interface without an --advertised-host', async () => {
     const cli = runCli(['broker', '--listen-host', '0.0.0.0', '--port', '0']);
     expect((await cli.exit()).code).toBe(1);
@@ -132,6 +146,9 @@ describe('kafka-lab broker', () => {
     ['--listen-host', '127.0.0.1:9092'],
     ['--advertised-host', 'local host'],
     ['--group-initial-rebalance-delay-ms', 'soon'],
+    ['--max-connections-per-ip', '-1'],
+    ['--connections-max-idle-ms', '0'],
+    ['--queued-max-request-bytes', '1000'],
     ['--frobnicate'],
     ['--port'],
   ])('rejects `broker %s %s` with a one-line error naming the flag and exit code 1', async (...args: string[]) => {
@@ -148,7 +165,7 @@ describe('kafka-lab broker', () => {
     const cli = runCli(['broker', '--help']);
     expect((await cli.exit()).code).toBe(0);
     const help = cli.stdout.join('\n');
-    for (const flag of ['--brokers', '--port', '--ports', '--first-node-id', '--listen-host', '--advertised-host', '--group-initial-rebalance-delay-ms', '--data-dir', '--trace', '--seed', '--no-auto-create-topics', '--partitions', '--help']) {
+    for (const flag of ['--brokers', '--port', '--ports', '--first-node-id', '--listen-host', '--advertised-host', '--group-initial-rebalance-delay-ms', '--max-connections-per-ip', '--max-connections', '--connections-max-idle-ms', '--queued-max-request-bytes', '--data-dir', '--trace', '--seed', '--no-auto-create-topics', '--partitions', '--help']) {
       expect(help).toContain(flag);
     }
     expect(help).toContain('Examples:');

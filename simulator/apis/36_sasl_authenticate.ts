@@ -1,5 +1,6 @@
 // SaslAuthenticate (36): one SASL token each way, after SaslHandshake v1. A failed authentication
-// is answered SASL_AUTHENTICATION_FAILED with Kafka's message, then the connection is closed.
+// is answered SASL_AUTHENTICATION_FAILED with Kafka's message after connection.failed.authentication
+// .delay.ms, then the connection is closed.
 // Once authenticated (or on a PLAINTEXT listener) Kafka answers ILLEGAL_SASL_STATE.
 
 import { ErrorCode } from '../protocol/errors.ts';
@@ -22,7 +23,7 @@ export const saslAuthenticate = defineApi({
   versions: '0-1',
   request,
   response,
-  handle(req, { session, connection }) {
+  async handle(req, { session, connection }) {
     const failed = (errorCode: number, errorMessage: string) => ({ errorCode, errorMessage, authBytes: Buffer.alloc(0), sessionLifetimeMs: 0 });
     if (!session.expectsAuthenticate) return failed(ErrorCode.ILLEGAL_SASL_STATE, 'SaslAuthenticate request received after successful authentication');
     try {
@@ -30,6 +31,7 @@ export const saslAuthenticate = defineApi({
       return { errorCode: ErrorCode.NONE, errorMessage: null, authBytes: session.evaluate(req.authBytes), sessionLifetimeMs: 0 };
     } catch (error) {
       if (!(error instanceof SaslRejection)) throw error;
+      await session.delayFailure();
       connection.closeAfterResponse();
       return failed(ErrorCode.SASL_AUTHENTICATION_FAILED, error.clientMessage);
     }

@@ -1,9 +1,19 @@
 // One broker: its id, its listener (on the listen host, telling clients the advertised host), and
 // the connections its clients hold.
 
-import { listen, type FrameHandler, type Listener } from '../net/listener.ts';
+import { listen, type Connection, type FrameHandler, type Listener } from '../net/listener.ts';
+import type { ConnectionLimits, RequestMemory } from '../net/limits.ts';
 import type { EventStream } from '../introspection/events.ts';
+import type { AuthSession } from '../security/session.ts';
 import { hostPort, type BrokerPlace } from './broker-layout.ts';
+
+/** What every broker's listener shares: the limits, the request memory, and where sessions come from. */
+export interface BrokerNetwork {
+  limits: ConnectionLimits;
+  memory: RequestMemory;
+  /** A new connection's authentication session, from the client's address. */
+  session(remoteAddress: string): AuthSession;
+}
 
 /** up: serving; paused: accepts connections and answers nothing (SIGSTOP); down: stopped or crashed. */
 export type BrokerState = 'up' | 'paused' | 'down';
@@ -35,9 +45,19 @@ export class Broker {
     return [...(this.listener?.connections ?? [])];
   }
 
-  async start(handle: FrameHandler, events: EventStream): Promise<void> {
+  async start(handle: FrameHandler, events: EventStream, network: BrokerNetwork): Promise<void> {
+    const { limits, memory } = network;
+    // Before logging in a client may send frames of sasl.server.max.receive.size at most.
+    const frameLimit = (c: Connection) =>
+      c.auth && !c.auth.authenticated ? { maxBytes: c.auth.maxReceiveSize, authenticated: false } : { maxBytes: limits.socketRequestMaxBytes, authenticated: true };
     this.listener = await listen(this.listenHost, this.port, handle, {
-      onConnect: (c) => events.emit({ type: 'client-connected', brokerId: this.id, connectionId: c.id, address: `${c.remoteAddress}:${c.remotePort}` }),
+      limits,
+      memory,
+      frameLimit,
+      onConnect: (c) => {
+        c.auth = network.session(c.remoteAddress);
+        events.emit({ type: 'client-connected', brokerId: this.id, connectionId: c.id, address: `${c.remoteAddress}:${c.remotePort}` });
+      },
       onClose: (c) => events.emit({ type: 'client-disconnected', brokerId: this.id, connectionId: c.id, address: `${c.remoteAddress}:${c.remotePort}` }),
       onBadFrame: (c, reason) => events.emit({ type: 'request-rejected', brokerId: this.id, connectionId: c.id, reason }),
     });

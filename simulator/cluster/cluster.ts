@@ -19,7 +19,8 @@ import { validAcl, type AclBinding, type AclBindingInput, type AclFilter } from 
 import { Security } from '../security/security.ts';
 import { TransactionCoordinator } from '../txn/coordinator.ts';
 import { Faults, faultControls, type FaultControls } from '../faults/index.ts';
-import { Broker } from './broker.ts';
+import { connectionLimits, RequestMemory } from '../net/limits.ts';
+import { Broker, type BrokerNetwork } from './broker.ts';
 import { layBrokers } from './broker-layout.ts';
 import { Controller } from './controller.ts';
 import { resolveOptions, type ClusterOptions, type NewTopic, type ResolvedOptions } from './options.ts';
@@ -62,6 +63,8 @@ export class Cluster {
   readonly replication: Replication;
   /** What API handlers may act on: passed to each with its request (RequestContext). */
   readonly services: RequestServices;
+  /** What the listeners let clients hold: the limits, and the request memory all brokers share. */
+  readonly listeners: BrokerNetwork;
   private readonly cleaner: LogCleaner;
   private readonly store: Store;
   private ticker: NodeJS.Timeout | null = null;
@@ -69,6 +72,7 @@ export class Cluster {
   constructor(options: ClusterOptions = {}) {
     this.options = resolveOptions(options);
     const places = layBrokers(options);
+    const limits = connectionLimits(options);
     this.random = new Random(options.seed);
     this.store = options.dataDir ? diskStore(options.dataDir) : memoryStore;
     const saved = this.store.loadMetadata<SavedMetadata>();
@@ -81,6 +85,7 @@ export class Cluster {
     this.replication = new Replication(this, { replicationLagMs: this.options.replicationLagMs, replicaLagTimeMaxMs: this.options.replicaLagTimeMaxMs });
     // ACLs live in the cluster metadata, as in KRaft: those created at run time survive a restart.
     this.security = new Security({ ...options, acls: [...(saved?.acls ?? []), ...(options.acls ?? [])] }, save);
+    this.listeners = { limits, memory: new RequestMemory(limits.queuedMaxRequestBytes), session: (address) => this.security.session(address) };
     this.topics = new Topics({
       options: this.options,
       brokers: this.brokers,
@@ -140,7 +145,7 @@ export class Cluster {
   }
 
   startBroker(broker: Broker): Promise<void> {
-    return broker.start((frame, connection) => handleFrame(this.services, this.faults, broker, frame, connection), this.events);
+    return broker.start((frame, connection) => handleFrame(this.services, this.faults, broker, frame, connection), this.events, this.listeners);
   }
 
   /** The periodic work of a live cluster: the controller's heartbeats, then follower fetches and ISR checks. */

@@ -2,14 +2,16 @@
 // defaults that fill in what is left out: Kafka's own defaults, where Kafka has the setting.
 
 import { DEFAULT_MAX_DECOMPRESSED_BYTES } from '../protocol/compression.ts';
+import type { ConnectionLimitOptions } from '../net/limits.ts';
 import type { SecurityOptions } from '../security/security.ts';
 import type { BrokerLayoutOptions } from './broker-layout.ts';
 
 /**
  * With `users`, every listener is SASL_PLAINTEXT and ACLs are enforced (see SecurityOptions).
- * Broker ids, hosts and ports: see BrokerLayoutOptions (ids 1..N on 127.0.0.1 by default).
+ * Broker ids, hosts and ports: see BrokerLayoutOptions (ids 1..N on 127.0.0.1 by default); what
+ * a client may make a listener hold: ConnectionLimitOptions.
  */
-export interface ClusterOptions extends SecurityOptions, BrokerLayoutOptions {
+export interface ClusterOptions extends SecurityOptions, BrokerLayoutOptions, ConnectionLimitOptions {
   /** Keep logs, topics and configs here, so a restart loses nothing acknowledged. */
   dataDir?: string;
   /** Kafka's auto.create.topics.enable (default true). */
@@ -59,7 +61,7 @@ export interface NewTopic {
 }
 
 /** The options with every default filled in (those without a default stay optional; the broker layout has its own, in broker-layout.ts). */
-export type ResolvedOptions = Required<Omit<ClusterOptions, 'dataDir' | 'seed' | 'createTopicPolicy' | keyof SecurityOptions | keyof BrokerLayoutOptions>> & ClusterOptions;
+export type ResolvedOptions = Required<Omit<ClusterOptions, 'dataDir' | 'seed' | 'createTopicPolicy' | keyof SecurityOptions | keyof BrokerLayoutOptions | keyof ConnectionLimitOptions>> & ClusterOptions;
 
 export function resolveOptions(options: ClusterOptions): ResolvedOptions {
   return {

@@ -24,6 +24,14 @@ export interface SecurityOptions {
   authorizer?: boolean;
   /** Kafka's allow.everyone.if.no.acl.found (default false): a resource without ACLs is open to all. */
   allowEveryoneIfNoAclFound?: boolean;
+  /** Kafka's sasl.server.max.receive.size (default 524288): the largest frame a client may send before it has logged in. */
+  saslServerMaxReceiveSize?: number;
+  /**
+   * Kafka's connection.failed.authentication.delay.ms (default 100): how long the answer to a
+   * failed login (and the close after it) waits, so passwords cannot be guessed at full speed.
+   * The wait holds only that connection.
+   */
+  failedAuthenticationDelayMs?: number;
 }
 
 /** "alice" is short for the principal "User:alice". */
@@ -31,12 +39,20 @@ export const principalOf = (user: string) => (/^[A-Za-z]+:/.test(user) ? user : 
 
 export class Security {
   readonly users: UserStore | null;
+  readonly maxReceiveSize: number;
+  readonly failedAuthenticationDelayMs: number;
   readonly acls: AclStore;
   readonly authorizer: Authorizer;
 
   constructor(options: SecurityOptions, onAclChange: () => void = () => {}) {
     this.users = options.users ? new UserStore(options.users) : null;
     if (this.users && this.users.mechanisms.length === 0) throw new Error('users is empty: give at least one user, or leave users out for a PLAINTEXT cluster');
+    this.maxReceiveSize = options.saslServerMaxReceiveSize ?? 524_288;
+    this.failedAuthenticationDelayMs = options.failedAuthenticationDelayMs ?? 100;
+    if (!Number.isSafeInteger(this.maxReceiveSize) || this.maxReceiveSize < 1) throw new Error(`saslServerMaxReceiveSize must be a whole number of bytes, at least 1, not ${this.maxReceiveSize}`);
+    if (!Number.isSafeInteger(this.failedAuthenticationDelayMs) || this.failedAuthenticationDelayMs < 0) {
+      throw new Error(`failedAuthenticationDelayMs must be a whole number of milliseconds, 0 or more, not ${this.failedAuthenticationDelayMs}`);
+    }
     this.acls = new AclStore((options.acls ?? []).map(validAcl), onAclChange);
     this.authorizer = new Authorizer(this.acls, {
       enabled: options.authorizer ?? this.users !== null,

@@ -10,9 +10,6 @@ import { SaslRejection, type SaslExchange } from './sasl-exchange.ts';
 import type { Security } from './security.ts';
 import type { SaslMechanism } from './users.ts';
 
-/** Kafka's sasl.server.max.receive.size: the largest frame accepted before authentication. */
-export const MAX_UNAUTHENTICATED_FRAME = 524_288;
-
 const API_VERSIONS = 18;
 const SASL_HANDSHAKE = 17;
 const SASL_AUTHENTICATE = 36;
@@ -58,6 +55,20 @@ export class AuthSession implements Requester {
     return this.security.mechanisms;
   }
 
+  /** The largest frame this connection may send before it has logged in (sasl.server.max.receive.size). */
+  get maxReceiveSize(): number {
+    return this.security.maxReceiveSize;
+  }
+
+  /**
+   * Waits connection.failed.authentication.delay.ms after a failed login, before its answer and
+   * the close: a timer, so only this connection waits.
+   */
+  delayFailure(): Promise<void> {
+    const ms = this.security.failedAuthenticationDelayMs;
+    return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+  }
+
   /** May the client perform `operation` on this resource? (Always, without an authorizer.) */
   readonly authorize = (operation: AclOperation, type: AclResourceType, name: string = CLUSTER_NAME): boolean =>
     this.security.authorizer.authorize(this, operation, type, name);
@@ -69,9 +80,8 @@ export class AuthSession implements Requester {
   admit(apiKey: number, apiName: string, frameBytes: number): void {
     const { kind } = this.state;
     if (kind === 'open') return;
-    if (frameBytes > MAX_UNAUTHENTICATED_FRAME) {
-      throw new SaslStateError(`Failing SASL authentication due to invalid receive size: ${frameBytes} bytes`);
-    }
+    // The listener refuses a larger size prefix before reading the frame; this is the last word.
+    if (frameBytes > this.maxReceiveSize) throw new SaslStateError(`Invalid receive (size = ${frameBytes} larger than ${this.maxReceiveSize})`);
     const name = kafkaName(apiName);
     if (kind === 'initial' && (apiKey === API_VERSIONS || apiKey === SASL_HANDSHAKE)) return;
     if (kind === 'handshake' && apiKey === SASL_HANDSHAKE) return;
@@ -106,10 +116,18 @@ export class AuthSession implements Requester {
     return this.state.kind === 'authenticating' && this.state.framed;
   }
 
-  /** After SaslHandshake v0: a whole frame is the client's next token, and the answer is the reply frame. */
-  answerRawToken(frame: Buffer): Buffer {
-    if (frame.length > MAX_UNAUTHENTICATED_FRAME) throw new SaslStateError(`Failing SASL authentication due to invalid receive size: ${frame.length} bytes`);
-    return this.evaluate(frame);
+  /**
+   * After SaslHandshake v0: a whole frame is the client's next token, and the answer is the reply
+   * frame. A failed login gets no answer: the connection closes, after the failure delay.
+   */
+  async answerRawToken(frame: Buffer): Promise<Buffer> {
+    if (frame.length > this.maxReceiveSize) throw new SaslStateError(`Invalid receive (size = ${frame.length} larger than ${this.maxReceiveSize})`);
+    try {
+      return this.evaluate(frame);
+    } catch (error) {
+      if (error instanceof SaslRejection) await this.delayFailure();
+      throw error;
+    }
   }
 
   /** Answers one client token; throws SaslRejection when authentication fails. */

@@ -29,6 +29,10 @@ interface BrokerOptions {
   users?: UserEntry[];
   superUsers?: string[];
   scenario?: ScenarioFile;
+  maxConnectionsPerIp?: number;
+  maxConnections?: number;
+  connectionsMaxIdleMs?: number;
+  queuedMaxRequestBytes?: number;
 }
 
 const EXAMPLES = `
@@ -57,6 +61,12 @@ Examples:
       a JSON array like [{"name": "ta", "password": "…"}]; ACLs decide what
       each user may do, and the super user ta may do anything, including
       granting ACLs (kafka-acls, or an admin client's createAcls)
+  $ kafka-lab broker --users users.txt --super-users ta --listen-host 0.0.0.0 \\
+      --advertised-host kafka.course.example --max-connections-per-ip 50 \\
+      --connections-max-idle-ms 300000
+      a class broker: every laptop may hold 50 connections to each broker,
+      idle ones close after 5 minutes; before logging in a client may send
+      512 KiB at most, and a wrong password is answered 100 ms late
   $ kafka-lab broker --scenario chaos.json
       run timed faults against the cluster and print each step as it fires;
       chaos.json is like
@@ -106,6 +116,10 @@ export function addBrokerCommand(program: Command): void {
       usersFile,
     )
     .option('--super-users <names>', "comma-separated users (alice or User:alice) that ACLs do not restrict (Kafka's super.users); needs --users", nameList)
+    .option('--max-connections-per-ip <count>', "connections one address may hold to each broker; more are closed as they come (Kafka's max.connections.per.ip; default: no limit)", integerIn(0, 2 ** 31 - 1))
+    .option('--max-connections <count>', "connections each broker takes in all (Kafka's max.connections; default: no limit)", integerIn(0, 2 ** 31 - 1))
+    .option('--connections-max-idle-ms <ms>', "close a connection that has been idle this long (Kafka's connections.max.idle.ms; default 600000)", integerIn(1, 2 ** 31 - 1))
+    .option('--queued-max-request-bytes <bytes>', "request bytes all connections together may hold; past it no more is read until requests are handled (Kafka's queued.max.request.bytes; default 268435456, at least 104857600)", integerIn(104_857_600, Number.MAX_SAFE_INTEGER))
     .option('--scenario <file>', 'run this JSON scenario of timed faults (kills, restarts, splits, fault rules, ...) once the cluster is up, printing each step as it fires; its "seed" (or --seed) makes random steps repeatable', scenarioFile)
     .addHelpText('after', EXAMPLES)
     .action(async (options: BrokerOptions, command: Command) => runBroker(options, command));
@@ -142,6 +156,10 @@ async function runBroker(options: BrokerOptions, command: Command): Promise<void
       numPartitions: options.partitions,
       users: options.users,
       superUsers: options.superUsers,
+      maxConnectionsPerIp: options.maxConnectionsPerIp,
+      maxConnections: options.maxConnections,
+      connectionsMaxIdleMs: options.connectionsMaxIdleMs,
+      queuedMaxRequestBytes: options.queuedMaxRequestBytes,
     });
   } catch (error) {
     return command.error(`error: ${whyStartFailed(error, options, ports)}`);
