@@ -68,7 +68,8 @@ export class VerdictLoop {
   async start(): Promise<void> {
     const { kafka, groupId, config } = this.#options;
     await this.#connectProducer();
-    this.#consumer = kafka.consumer({ groupId, readUncommitted: false, maxWaitTimeInMs: 250, allowAutoTopicCreation: false, retry: { retries: 10 } });
+    // A short session: a server killed and started again waits this long for its dead self to leave the group.
+    this.#consumer = kafka.consumer({ groupId, readUncommitted: false, maxWaitTimeInMs: 250, sessionTimeout: 8000, heartbeatInterval: 1000, allowAutoTopicCreation: false, retry: { retries: 10 } });
     await this.#consumer.connect();
     await this.#consumer.subscribe({ topics: [config.topics.submit], fromBeginning: true });
     await this.#consumer.run({

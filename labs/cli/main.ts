@@ -4,6 +4,7 @@
 
 import { Command } from 'commander';
 import { PACKAGE_VERSION } from '../../simulator/package-root.ts';
+import { addAssignmentCommand } from './commands/assignment.ts';
 import { addBrokerCommand } from './commands/broker.ts';
 import { addChaosCommand } from './commands/chaos.ts';
 import { addCheckCommand } from './commands/check.ts';
@@ -21,6 +22,7 @@ Examples:
   $ kafka-lab broker --data-dir ./data      keep topics and records on restart
   $ kafka-lab broker --trace                print one line per request
   $ kafka-lab chaos                         watch a live cluster, inject faults
+  $ kafka-lab assignment serve class-2026   host the transaction-verifier assignment
   $ kafka-lab help broker                   every flag of the broker command`;
 
 export function createProgram(): Command {
@@ -39,6 +41,7 @@ export function createProgram(): Command {
   addLabCommands(program);
   addInitCommand(program);
   addCheckCommand(program);
+  addAssignmentCommand(program);
   // Without a command: the menu of labs. A word that is no command is an error, not the menu.
   program.allowExcessArguments(true).action(async (_options: unknown, command: Command) => {
     if (command.args.length > 0) command.error(`error: unknown command '${command.args[0]}'; see kafka-lab --help`);

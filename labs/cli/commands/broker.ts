@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { ClusterHandle, Scenario, ScenarioRun, TimelineEntry } from '../../../simulator/index.ts';
 import { hostName, integerIn, nameList, portList, scenarioFile, usersFile, type ScenarioFile, type UserEntry } from '../option-parsers.ts';
+import { nextStopSignal } from '../stop-signal.ts';
 import { shouldColor, TraceFormatter } from '../trace-format.ts';
 
 export const MAX_BROKERS = 16;
@@ -279,18 +280,4 @@ function traceTo(out: NodeJS.WriteStream, cluster: ClusterHandle): () => void {
   // A reader that goes away (`| head`) ends the trace, not the cluster.
   out.on('error', unsubscribe);
   return unsubscribe;
-}
-
-/** Resolves on the first SIGINT or SIGTERM; a second one while stopping exits at once. */
-function nextStopSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    let stopping = false;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (stopping) process.exit(1);
-      stopping = true;
-      resolve(signal);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
 }

@@ -34,7 +34,7 @@ const BAR = 10;
 export const lineText = (line: Line) => line.map((s) => s.text).join('');
 
 /** Cuts a line to `width` characters, marking the cut with "…". */
-function fitLine(line: Line, width: number): Line {
+export function fitLine(line: Line, width: number): Line {
   if (lineText(line).length <= width) return line;
   const out: Line = [];
   let room = width - 1;
