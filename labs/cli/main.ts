@@ -8,6 +8,7 @@ import { addAssignmentCommand } from './commands/assignment.ts';
 import { addBrokerCommand } from './commands/broker.ts';
 import { addChaosCommand } from './commands/chaos.ts';
 import { addCheckCommand } from './commands/check.ts';
+import { addGradeCommand } from './commands/grade.ts';
 import { addInitCommand } from './commands/init.ts';
 import { addLabCommands, runMenu } from './commands/lab.ts';
 
@@ -23,6 +24,7 @@ Examples:
   $ kafka-lab broker --trace                print one line per request
   $ kafka-lab chaos                         watch a live cluster, inject faults
   $ kafka-lab assignment serve class-2026   host the transaction-verifier assignment
+  $ kafka-lab grade subs/ --lab avro        grade a class's submissions
   $ kafka-lab help broker                   every flag of the broker command`;
 
 export function createProgram(): Command {
@@ -42,6 +44,7 @@ export function createProgram(): Command {
   addInitCommand(program);
   addCheckCommand(program);
   addAssignmentCommand(program);
+  addGradeCommand(program);
   // Without a command: the menu of labs. A word that is no command is an error, not the menu.
   program.allowExcessArguments(true).action(async (_options: unknown, command: Command) => {
     if (command.args.length > 0) command.error(`error: unknown command '${command.args[0]}'; see kafka-lab --help`);

@@ -27,8 +27,8 @@ function unknownCheckType(input: unknown): string {
   return `unknown check type "${type}"${close ? ` (did you mean "${close}"?)` : ''}; known: ${knownCheckTypes().join(', ')}`;
 }
 
-/** A check: its `type` picks the kind, whose schema judges the rest (an unknown type, nothing more). */
-function checkSchema() {
+/** A check: its `type` picks the kind, whose schema judges the rest (an unknown type, nothing more). The grader's grading.json uses it too. */
+export function checkSchema() {
   const kinds = [...CHECK_KINDS.values()].map((kind) => kind.schema) as unknown as [z.ZodObject, ...z.ZodObject[]];
   return z.discriminatedUnion('type', kinds, {
     error: (issue) => (issue.code === 'invalid_union' ? unknownCheckType(issue.input) : `expected an object, got ${JSON.stringify(issue.input) ?? 'nothing'}`),

@@ -81,7 +81,7 @@ function toDefinition(lab: LabJson, dir: string): LabDefinition {
       run: (step.run ?? []).map((r) => ({ file: r.file, args: r.args ?? [], background: r.background, ready: r.ready?.source })),
       hints: step.hints ?? [],
       live: { topics: step.live?.topics ?? [], groups: step.live?.groups ?? [] },
-      checks: step.checks.map((check) => toParsedCheck(check as { type: string })),
+      checks: step.checks.map((check) => parsedCheck(check as { type: string })),
     })),
   };
 }
@@ -92,10 +92,11 @@ export function parseCheck(json: unknown): ParsedCheck {
   if (!kind) throw new Error(`no check kind ${JSON.stringify((json as { type?: unknown } | null)?.type)}`);
   const checked = validate(kind.schema, json);
   if ('problems' in checked) throw new Error(checked.problems.map((p) => `${dotted(p.path, 'check')}: ${p.message}`).join('; '));
-  return toParsedCheck(checked.value);
+  return parsedCheck(checked.value);
 }
 
-function toParsedCheck({ type, ...params }: { type: string }): ParsedCheck {
+/** A check its kind's schema has already judged (in lab.json, or in the grader's grading.json), ready to run. */
+export function parsedCheck({ type, ...params }: { type: string }): ParsedCheck {
   const kind = CHECK_KINDS.get(type)!;
   return { type, kind, params, description: kind.describe(params) };
 }

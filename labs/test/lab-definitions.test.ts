@@ -118,7 +118,7 @@ describe('a lab with mistakes', () => {
       'cluster.brokers: expected a whole number from 1 to 16, got 0',
       `steps[0].text: file steps/missing.md not found in ${labDir}`,
       'steps[0].files: "producer" needs solution/python/producer.py',
-      'steps[0].checks[0].type: unknown check type "record" (did you mean "records"?); known: topic-exists, records, avro-records, group-committed, file-lines, avro-file, files-by-size, client-connected',
+      'steps[0].checks[0].type: unknown check type "record" (did you mean "records"?); known: topic-exists, records, avro-records, group-committed, file-lines, avro-file, files-by-size, client-connected, log-history',
       'steps[1].checks[0].min: expected a whole number ≥ 1, got "ten"',
       'steps[1].checks[0].numbered: needs "match" with a capture group for the number',
       'steps[1].hint: unknown field (did you mean "hints"?)',

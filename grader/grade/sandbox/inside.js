@@ -6,7 +6,7 @@
 // argv[2]: a JSON file (see sandbox.ts, LaunchPlan) with
 //   hide:    folders to cover with an empty tmpfs (the class folder, the output, other work dirs, /root)
 //   expose:  folders inside hidden ones that must stay (its own work dir, the interpreter, the venv)
-//   brokers: [{ port, socket }]: listen on 127.0.0.1:port here, forward to the unix socket outside
+//   brokers: [{ host, port, socket }]: listen on host:port here, forward to the unix socket outside
 //   uid, gid, cwd, env, command, args, rlimits: the program and its limits (prlimit options)
 // fd 3: JSON lines to the grader: {"started": pid} then {"exit": code, "signal": name}.
 
@@ -48,10 +48,24 @@ try {
   process.exit(125);
 }
 
-// Each broker's address works here as outside: 127.0.0.1:port, carried over a unix socket.
-const servers = plan.brokers.map(
-  ({ port, socket }) =>
-    new Promise((resolve, reject) => {
+// Each broker's address works here as outside: 127.0.0.1:port (and localhost's ::1, which clients
+// may try first for a "localhost" address), carried over a unix socket.
+const LOOPBACK = ['127.0.0.1', 'localhost', '::1'];
+const addressesOf = (host) => (LOOPBACK.includes(host) ? [{ host: '127.0.0.1', required: true }, { host: '::1', required: false }] : [{ host, required: true }]);
+try {
+  // A broker on another address of this machine (a container runtime's bridge): that address is
+  // given to this namespace's loopback, so the program connects to it as it would outside.
+  for (const host of new Set(plan.brokers.map((b) => b.host).filter((h) => !LOOPBACK.includes(h)))) {
+    run('ip', ['addr', 'add', `${host}/${net.isIPv6(host) ? 128 : 32}`, 'dev', 'lo']);
+  }
+} catch (error) {
+  report({ error: `sandbox could not give the broker's address to its network: ${error.message}` });
+  process.exit(125);
+}
+const servers = plan.brokers.flatMap(({ host: brokerHost, port, socket }) =>
+  addressesOf(brokerHost).map(
+    ({ host, required }) =>
+      new Promise((resolve, reject) => {
       const server = net.createServer((client) => {
         const upstream = net.connect(socket);
         client.pipe(upstream).pipe(client);
@@ -62,8 +76,9 @@ const servers = plan.brokers.map(
         client.on('error', close).on('close', close);
         upstream.on('error', close).on('close', close);
       });
-      server.on('error', reject).listen(port, '127.0.0.1', () => resolve(server));
-    }),
+        server.on('error', (error) => (required ? reject(error) : resolve(null))).listen(port, host, () => resolve(server));
+      }),
+  ),
 );
 try {
   await Promise.all(servers);

@@ -1,0 +1,229 @@
+// Grades one submission: a fresh broker from the provider, the submission laid out as a workspace
+// with its dependencies, the lab's steps run in order (each step's programs in the sandbox, then
+// the checks of the tests on that step), and each fault test on a simulator cluster of its own
+// while its seeded scenario fires. Whatever the programs do, the result is a score with reasons.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { openCheckContext, runCheck, type CheckResult } from '../../labs/engine/check-runner.ts';
+import type { Language } from '../../labs/engine/lab-definition.ts';
+import { startCluster, type ClusterHandle } from '../../simulator/index.ts';
+import { runScenario } from '../../simulator/faults/scenario/index.ts';
+import type { BrokerProvider } from '../providers/index.ts';
+import { DependencyError, nodeRuntime, pythonRuntime, type Runtime } from './dependencies.ts';
+import type { GradingFile, GradingTest, Visibility } from './grading-file.ts';
+import { runStepPrograms, type ProgramsContext } from './run-programs.ts';
+import { claimUid, releaseUid, sandboxKind } from './sandbox/sandbox.ts';
+import { findPrograms, prepareWorkspace, SubmissionError, type Submission } from './submission.ts';
+
+export interface TestResult {
+  index: number;
+  name: string;
+  score: number;
+  maxScore: number;
+  visibility: Visibility;
+  passed: boolean;
+  /** The programs' outcome first, then each check. */
+  checks: CheckResult[];
+  /** What the programs printed (last lines). */
+  transcript: string;
+  /** For fault tests: the seed, the timeline that fired, and how to replay it. */
+  faults?: { seed: number; timeline: string[]; replay: string; scenarioFile: string };
+}
+
+export interface SubmissionResult {
+  id: string;
+  status: 'graded' | 'error';
+  /** Why it could not be graded (no programs found, dependencies would not install, ...). */
+  error?: string;
+  language?: Language;
+  score: number;
+  maxScore: number;
+  tests: TestResult[];
+  executionTimeMs: number;
+  provider: string;
+  seed: number;
+  sandbox: string;
+  dependencies?: string;
+  /** Fingerprint of submission + grading file + options: a resumed run reuses equal ones. */
+  fingerprint: string;
+  gradedAt: string;
+}
+
+export interface GradeOptions {
+  grading: GradingFile;
+  provider: BrokerProvider;
+  /** Seed for fault scenarios without their own. */
+  seed: number;
+  /** Where workspaces are made (one folder per submission, removed afterwards). */
+  workRoot: string;
+  /** Dependency and generated-data cache. */
+  cacheDir: string;
+  /** Output folder: scenario files for replay go to <outDir>/<id>/. */
+  outDir: string;
+  /** Folders no submission may read (the class folder, the output folder, tokens). */
+  hide: string[];
+  python: string;
+  language?: Language;
+  fingerprint: string;
+  keepWorkspaces?: boolean;
+}
+
+export async function gradeSubmission(submission: Submission, options: GradeOptions): Promise<SubmissionResult> {
+  const started = Date.now();
+  const { grading } = options;
+  const base: Omit<SubmissionResult, 'status' | 'tests' | 'score' | 'executionTimeMs'> = {
+    id: submission.id,
+    maxScore: grading.maxScore,
+    provider: options.provider.name,
+    seed: options.seed,
+    sandbox: sandboxKind().description,
+    fingerprint: options.fingerprint,
+    gradedAt: new Date().toISOString(),
+  };
+  const failAll = (error: string, language?: Language): SubmissionResult => ({
+    ...base,
+    status: 'error',
+    error,
+    ...(language && { language }),
+    score: 0,
+    executionTimeMs: Date.now() - started,
+    tests: grading.tests.map((t) => ({
+      index: t.index,
+      name: t.name,
+      score: 0,
+      maxScore: t.points,
+      visibility: t.visibility,
+      passed: false,
+      checks: [{ description: 'the submission can be graded', status: 'error', summary: error }],
+      transcript: '',
+    })),
+  });
+
+  let found;
+  try {
+    found = findPrograms(submission, grading.lab, options.language);
+  } catch (error) {
+    if (error instanceof SubmissionError) return failAll(error.message);
+    throw error;
+  }
+  const uid = claimUid();
+  const workDir = fs.mkdtempSync(path.join(options.workRoot, `${submission.id.replace(/[^\w.-]/g, '_')}-`));
+  try {
+    const mainWork = path.join(workDir, 'main');
+    let runtime: Runtime;
+    try {
+      await prepareWorkspace(mainWork, grading.lab, submission, found, '127.0.0.1:9092', options.cacheDir);
+      runtime = found.language === 'python' ? await pythonRuntime(options.python, mainWork, options.cacheDir) : await nodeRuntime(mainWork, options.cacheDir);
+    } catch (error) {
+      if (error instanceof DependencyError || error instanceof SubmissionError) return failAll(error.message, found.language);
+      throw error;
+    }
+    const programs = (dir: string, bootstrapServers: string[]): ProgramsContext => ({
+      lab: grading.lab,
+      language: found.language,
+      workDir: dir,
+      interpreter: runtime.command,
+      expose: runtime.expose,
+      hide: [...options.hide, options.workRoot],
+      bootstrapServers,
+      limits: grading.limits,
+      uid,
+    });
+
+    const results: TestResult[] = [];
+    // The lab's steps in order on one cluster, scoring the tests without faults as their step ends.
+    const plain = grading.tests.filter((t) => !t.scenario);
+    if (plain.length > 0) {
+      const { cluster: settings } = grading.lab;
+      const running = await options.provider.start({ brokers: settings.brokers, numPartitions: settings.numPartitions, groupInitialRebalanceDelayMs: settings.groupInitialRebalanceDelayMs });
+      const context = openCheckContext({ bootstrapServers: running.bootstrapServers, workspaceDir: mainWork, schemaDirs: [path.join(grading.lab.dir, 'schemas')] });
+      try {
+        const last = Math.max(...plain.map((t) => grading.lab.steps.indexOf(t.step)));
+        for (const step of grading.lab.steps.slice(0, last + 1)) {
+          const outcome = await runStepPrograms(step, programs(mainWork, running.bootstrapServers));
+          for (const test of plain.filter((t) => t.step === step)) {
+            results.push(await scoreTest(test, outcome.result, outcome.transcript, context));
+          }
+        }
+      } finally {
+        await context.close();
+        await running.stop();
+      }
+    }
+    for (const test of grading.tests.filter((t) => t.scenario)) {
+      results.push(await faultTest(test, submission, options, (dir, servers) => programs(dir, servers), mainWork, workDir));
+    }
+    results.sort((a, b) => a.index - b.index);
+    return {
+      ...base,
+      status: 'graded',
+      language: found.language,
+      dependencies: runtime.note,
+      score: round(results.reduce((sum, r) => sum + r.score, 0)),
+      tests: results,
+      executionTimeMs: Date.now() - started,
+    };
+  } finally {
+    releaseUid(uid);
+    if (!options.keepWorkspaces) fs.rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+async function scoreTest(test: GradingTest, programs: CheckResult, transcript: string, context: Parameters<typeof runCheck>[1]): Promise<TestResult> {
+  const checks = [programs];
+  for (const check of test.checks) checks.push(await runCheck(check, context));
+  const judged = checks.filter((c) => c.status !== 'skipped');
+  const passedCount = judged.filter((c) => c.status === 'pass').length;
+  const passed = passedCount === judged.length;
+  const score = passed ? test.points : test.partial && judged.length > 0 ? round((test.points * passedCount) / judged.length) : 0;
+  return { index: test.index, name: test.name, score, maxScore: test.points, visibility: test.visibility, passed, checks, transcript };
+}
+
+/** A fault test: the lab's steps up to the test's on a simulator cluster of its own, the scenario firing during its step. */
+async function faultTest(
+  test: GradingTest,
+  submission: Submission,
+  options: GradeOptions,
+  programs: (dir: string, servers: string[]) => ProgramsContext,
+  mainWork: string,
+  workDir: string,
+): Promise<TestResult> {
+  const { scenario, brokers } = test.scenario!;
+  const seed = scenario.seed ?? options.seed;
+  const settings = options.grading.lab.cluster;
+  const dir = path.join(workDir, `fault-${test.index}`);
+  fs.cpSync(mainWork, dir, { recursive: true, verbatimSymlinks: true });
+  for (const leftover of ['sensor.log']) fs.rmSync(path.join(dir, leftover), { force: true });
+  const cluster: ClusterHandle = await startCluster({ brokers, port: 0, numPartitions: settings.numPartitions, groupInitialRebalanceDelayMs: settings.groupInitialRebalanceDelayMs, seed, brokerSessionTimeoutMs: 2000 });
+  const context = openCheckContext({ bootstrapServers: cluster.bootstrapServers, workspaceDir: dir, schemaDirs: [path.join(options.grading.lab.dir, 'schemas')], introspection: cluster });
+  const scenarioFile = path.join(options.outDir, submission.id, `scenario-${test.index + 1}.json`);
+  fs.mkdirSync(path.dirname(scenarioFile), { recursive: true });
+  fs.writeFileSync(scenarioFile, `${JSON.stringify({ ...JSON.parse(test.scenario!.text), seed }, null, 2)}\n`);
+  const replay = `kafka-lab broker --brokers ${brokers} --port 0 --seed ${seed} --scenario ${scenarioFile}`;
+  const timeline: string[] = [];
+  try {
+    const steps = options.grading.lab.steps;
+    for (const step of steps.slice(0, steps.indexOf(test.step))) await runStepPrograms(step, programs(dir, cluster.bootstrapServers));
+    const abort = new AbortController();
+    const faults = runScenario(cluster, scenario, { seed, signal: abort.signal, onStep: (e) => timeline.push(`${e.firedAtMs} ms: ${e.text}${e.outcome === 'done' ? '' : ` (${e.outcome})`}`) });
+    const outcome = await runStepPrograms(test.step, programs(dir, cluster.bootstrapServers));
+    abort.abort();
+    await faults;
+    // Back to a healthy cluster before judging: faults end, every broker returns.
+    cluster.clearFaultRules();
+    cluster.clearLatency();
+    cluster.heal();
+    for (const broker of cluster.describe().brokers) {
+      if (broker.state === 'paused') cluster.resumeBroker(broker.id);
+      else if (broker.state === 'down') await cluster.restartBroker(broker.id).catch(() => {});
+    }
+    const result = await scoreTest(test, outcome.result, outcome.transcript, context);
+    return { ...result, faults: { seed, timeline, replay, scenarioFile } };
+  } finally {
+    await context.close();
+    await cluster.stop();
+  }
+}

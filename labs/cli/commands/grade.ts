@@ -1,0 +1,86 @@
+// `kafka-lab grade <submissions> --lab <id>`: the autograder. Grades every submission folder of a
+// class (or one, with --single, as Gradescope's run_autograder does) against a lab's grading.json,
+// N at a time, with a progress bar on stderr, and writes the reports into --out. Exit code 0 when
+// every submission could be graded (whatever its score), 1 when one could not, 2 on bad usage.
+
+import path from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { integerIn } from '../option-parsers.ts';
+
+interface GradeCommandOptions {
+  lab?: string;
+  assignment?: string;
+  provider: string;
+  jobs: number;
+  out: string;
+  format: string[];
+  seed?: number;
+  single?: boolean;
+  language?: 'python' | 'typescript';
+  python?: string;
+  grading?: string;
+  hide?: string[];
+}
+
+const EXAMPLES = `
+Examples:
+  $ kafka-lab grade ./submissions --lab producer-consumer
+      every folder of ./submissions is one student's work; reports go to
+      ./grading: <student>/report.txt, results.json (Gradescope),
+      prairielearn.json, and grades.csv and junit.xml for the class
+  $ kafka-lab grade ./submissions --lab producer-consumer --jobs 4 --seed 7
+      four at a time; fault scenarios drawn from seed 7 (reports name it,
+      so a student can replay exactly what was graded)
+  $ kafka-lab grade ./submissions --lab producer-consumer --provider testcontainers
+      each submission against Apache Kafka in a container
+  $ kafka-lab grade /autograder/submission --single --lab producer-consumer \\
+        --format gradescope --out /autograder/results
+      inside Gradescope's container (see run_autograder in the README)
+
+Run it again with the same --out and it resumes: submissions already graded
+with the same files, grading.json, provider and seed are not graded again.
+Programs run sandboxed: a wall-clock, memory, process and CPU limit (from
+grading.json "limits"), and as root no network but the broker, no access to
+other submissions or the output folder, and a user of their own.`;
+
+const FORMAT_NAMES = ['gradescope', 'prairielearn', 'junit', 'csv', 'text'];
+
+function formatList(value: string): string[] {
+  const formats = value.split(',').map((f) => f.trim().toLowerCase()).filter(Boolean);
+  const unknown = formats.filter((f) => !FORMAT_NAMES.includes(f));
+  if (unknown.length || formats.length === 0) throw new InvalidArgumentError(`Expected some of ${FORMAT_NAMES.join(', ')}, comma-separated${unknown.length ? `; not ${unknown.join(', ')}` : ''}.`);
+  return formats;
+}
+
+function language(value: string): 'python' | 'typescript' {
+  if (value !== 'python' && value !== 'typescript') throw new InvalidArgumentError('Expected python or typescript.');
+  return value;
+}
+
+export function addGradeCommand(program: Command): void {
+  program
+    .command('grade')
+    .argument('<submissions>', 'a folder with one sub-folder per submission (or, with --single, one submission)')
+    .summary("grade a class's submissions against a lab's grading.json")
+    .description('Grade submissions: for each, a fresh broker, its programs run sandboxed as the lab says, the lab\'s checks and the grader\'s tests (no duplicates, committed offsets, seeded faults), scored by grading.json.')
+    .option('-l, --lab <id>', 'the lab whose grading.json scores the submissions')
+    .option('--assignment <dir>', 'grade against an assignment folder (the transaction verifier) instead of a lab')
+    .option('-p, --provider <name>', 'where each broker comes from: embedded, testcontainers, real-jvm or external', 'embedded')
+    .option('-j, --jobs <n>', 'submissions graded at once', integerIn(1, 64), 1)
+    .option('-o, --out <dir>', 'where reports go (and what a resumed run reads)', 'grading')
+    .option('-f, --format <list>', `reports to write, comma-separated: ${FORMAT_NAMES.join(', ')}`, formatList, FORMAT_NAMES)
+    .option('--seed <number>', 'seed for fault scenarios that have none (default: drawn, and named in every report)', integerIn(0, 2 ** 32 - 1))
+    .option('--single', 'the folder is one submission (Gradescope: /autograder/submission); reports go straight into --out')
+    .option('--language <name>', 'grade the python or typescript programs when a submission has both', language)
+    .option('--python <path>', 'the Python to run submissions with, or to make their venvs from (default: $KAFKA_PYTHON, else python3)')
+    .option('--grading <file>', "a grading file other than the lab's grading.json")
+    .option('--hide <dir...>', 'more folders the programs must not read (tokens, keys)')
+    .addHelpText('after', EXAMPLES)
+    .action(async (submissions: string, options: GradeCommandOptions, command: Command) => {
+      if (!options.lab && !options.assignment) command.error('error: say what to grade against: --lab <id> (or --assignment <dir>)', { exitCode: 2 });
+      if (options.lab && options.assignment) command.error('error: --lab and --assignment exclude each other', { exitCode: 2 });
+      if (options.assignment) command.error('error: --assignment is not available yet: grade labs with --lab', { exitCode: 2 });
+      const { runGradeCommand } = await import('../grade-run.ts');
+      process.exitCode = await runGradeCommand(path.resolve(submissions), { ...options, lab: options.lab! }, (message) => command.error(`error: ${message}`, { exitCode: 2 }));
+    });
+}
