@@ -7,9 +7,16 @@ import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 
-export const REPO_NODE_MODULES = fileURLToPath(new URL('../../node_modules', import.meta.url));
+/** The node_modules kafka-lab's own dependencies come from (the repository's, or the project's that installed it). */
+export const REPO_NODE_MODULES = nodeModulesHolding('kafkajs');
+
+function nodeModulesHolding(name: string): string {
+  let dir = path.dirname(createRequire(import.meta.url).resolve(name));
+  while (path.basename(dir) !== 'node_modules' && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+}
 
 export interface Runtime {
   /** The interpreter to run the programs with. */

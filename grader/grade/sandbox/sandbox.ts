@@ -12,7 +12,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../../../simulator/package-root.ts';
 
 export interface SandboxLimits {
   /** Wall clock for the program (ms). */
@@ -61,7 +61,8 @@ export interface SandboxRun {
   kill(reason?: string): void;
 }
 
-const INSIDE = fileURLToPath(new URL('./inside.js', import.meta.url));
+// From the package root: the grader also runs bundled (dist/bin/), where import.meta.url is elsewhere.
+const INSIDE = packagePath('grader', 'grade', 'sandbox', 'inside.js');
 
 /** How strong the sandbox is here, in a line for reports. */
 export function sandboxKind(): { isolated: boolean; description: string } {
