@@ -8,9 +8,14 @@ import type { ClusterHandle } from '../../simulator/index.ts';
 import { ALWAYS, fields, z } from '../engine/lab-fields.ts';
 import type { KafkaAccess } from './kafka-access.ts';
 import type { SchemaLibrary } from './avro-schemas.ts';
+import type { StepWatch } from '../engine/step-run.ts';
 
-/** What a check needs to run. `bootstrap`: any Kafka cluster; `introspection`: the embedded one. */
-export type CheckNeed = 'bootstrap' | 'workspace' | 'introspection';
+/**
+ * What a check needs to run. `bootstrap`: any Kafka cluster; `introspection`: the embedded one;
+ * `watch`: the lab watching the embedded cluster while the step ran (its faults, what producers
+ * were promised, group changes).
+ */
+export type CheckNeed = 'bootstrap' | 'workspace' | 'introspection' | 'watch';
 
 export interface CheckContext {
   bootstrapServers: string[];
@@ -21,6 +26,8 @@ export interface CheckContext {
   schemas: SchemaLibrary;
   /** Only when the cluster runs in this process: what no Kafka client can ask a broker. */
   introspection?: Pick<ClusterHandle, 'describe' | 'events'>;
+  /** Only while `kafka-lab lab` (or a test) watches the step being done. */
+  step?: StepWatch;
 }
 
 export type CheckStatus = 'pass' | 'fail' | 'skipped' | 'error';
@@ -43,6 +50,8 @@ export interface CheckKind<P = unknown> {
   /** What the check asks for, in a line: "topic sample holds ≥ 100 records like /message #\d+/". */
   describe(params: P): string;
   run(params: P, context: CheckContext): Promise<CheckOutcome>;
+  /** Topics whose acknowledged writes the lab must record while the step runs (for `watch` checks). */
+  recorded?(params: P): string[];
 }
 
 interface CheckDefinition<S extends z.ZodRawShape, P> {
@@ -56,6 +65,7 @@ interface CheckDefinition<S extends z.ZodRawShape, P> {
   refine?: (raw: Record<string, unknown>, ctx: z.RefinementCtx) => void;
   describe(params: P): string;
   run(params: P, context: CheckContext): Promise<CheckOutcome>;
+  recorded?(params: P): string[];
 }
 
 export const pass = (summary: string): CheckOutcome => ({ status: 'pass', summary });
@@ -65,10 +75,10 @@ export const fail = (summary: string, saw: string, expected: string): CheckOutco
 export type AnyCheckKind = CheckKind<any>;
 
 export function defineCheck<S extends z.ZodRawShape, P = z.output<z.ZodObject<S>>>(definition: CheckDefinition<S, P>): CheckKind<P> {
-  const { type, needs, passes, params, refine, describe, run } = definition;
+  const { type, needs, passes, params, refine, describe, run, recorded } = definition;
   let schema = fields({ type: z.literal(type), ...params }).describe(`${type}: passes when ${passes}`);
   if (refine) schema = schema.superRefine((raw, ctx) => (raw !== null && typeof raw === 'object' ? refine(raw as Record<string, unknown>, ctx) : undefined), ALWAYS);
-  return { type, needs, schema: schema as unknown as z.ZodType<P & { type: string }>, describe, run };
+  return { type, needs, schema: schema as unknown as z.ZodType<P & { type: string }>, describe, run, recorded };
 }
 
 /** "1 record", "100 records". */

@@ -7,13 +7,17 @@ import { avroRecords } from './avro-records.ts';
 import { clientConnected } from './client-connected.ts';
 import { fileLines } from './file-lines.ts';
 import { filesBySize } from './files-by-size.ts';
+import { faultsDone } from './faults-done.ts';
 import { groupCommitted } from './group-committed.ts';
 import { logHistory } from './log-history.ts';
+import { groupLeft } from './group-left.ts';
+import { groupMembers } from './group-members.ts';
+import { keysInOrder } from './keys-in-order.ts';
 import { records } from './records.ts';
 import { topicExists } from './topic-exists.ts';
 
 export const CHECK_KINDS: ReadonlyMap<string, AnyCheckKind> = new Map(
-  [topicExists, records, avroRecords, groupCommitted, fileLines, avroFile, filesBySize, clientConnected, logHistory].map((kind) => [kind.type, kind as AnyCheckKind]),
+  [topicExists, records, avroRecords, groupCommitted, fileLines, avroFile, filesBySize, clientConnected, logHistory, keysInOrder, groupMembers, groupLeft, faultsDone].map((kind) => [kind.type, kind as AnyCheckKind]),
 );
 
 export type { CheckContext, CheckOutcome, CheckStatus, CheckNeed } from './check-kind.ts';

@@ -2,7 +2,7 @@
 // run against the embedded cluster, `kafka-lab broker`, or a real Kafka. Nothing here creates a
 // topic or joins a consumer group: a check must not change what it looks at.
 
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { AssignerProtocol, Kafka, logLevel, type Admin } from 'kafkajs';
 import { readPartition } from '../../simulator/testkit/read-partition.ts';
 
 export interface PartitionOffsets {
@@ -19,6 +19,22 @@ export interface ReadRecord {
   key: Buffer | null;
   value: Buffer | null;
   timestamp: number;
+}
+
+export interface GroupMember {
+  memberId: string;
+  clientId: string;
+  host: string;
+  /** topic → partitions; empty when the member has none (or an assignment kafka-lab cannot read). */
+  assignment: Record<string, number[]>;
+}
+
+export interface GroupDescription {
+  group: string;
+  /** Kafka's names: Stable, PreparingRebalance, CompletingRebalance, Empty, Dead. */
+  state: string;
+  protocol: string;
+  members: GroupMember[];
 }
 
 export interface TopicRecords {
@@ -87,6 +103,22 @@ export class KafkaAccess {
   async committed(groupId: string, topic: string): Promise<Map<number, number>> {
     const [result] = await this.withAdmin((admin) => admin.fetchOffsets({ groupId, topics: [topic] }));
     return new Map((result?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+  }
+
+  /** A consumer group's state and members with their assignments, as `kafka-consumer-groups --describe --members` shows them. */
+  async describeGroup(groupId: string): Promise<GroupDescription> {
+    const { groups } = await this.withAdmin((admin) => admin.describeGroups([groupId]));
+    const g = groups[0];
+    const members = (g?.members ?? []).map((m): GroupMember => {
+      let assignment: Record<string, number[]> = {};
+      try {
+        assignment = (m.memberAssignment.length > 0 && AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment) || {};
+      } catch {
+        // not the consumer protocol: no partitions to show
+      }
+      return { memberId: m.memberId, clientId: m.clientId, host: m.clientHost, assignment };
+    });
+    return { group: groupId, state: g?.state ?? 'Dead', protocol: g?.protocol ?? '', members };
   }
 
   /** Everything a group committed: topic → partition → offset (-1 where none). */

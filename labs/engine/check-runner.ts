@@ -58,6 +58,9 @@ export async function runCheck(check: ParsedCheck, context: CheckContext): Promi
   if (check.kind.needs.includes('introspection') && !context.introspection) {
     return { description, status: 'skipped', summary: `not checked: ${description} needs the cluster kafka-lab runs itself (introspection)` };
   }
+  if (check.kind.needs.includes('watch') && !context.step) {
+    return { description, status: 'skipped', summary: `not checked: ${description} needs \`kafka-lab lab\` watching its cluster while you do the step` };
+  }
   let timer: NodeJS.Timeout | undefined;
   try {
     const outcome = await Promise.race([

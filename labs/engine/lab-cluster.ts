@@ -5,7 +5,7 @@
 // directly (a real Kafka too).
 
 import { Kafka, logLevel } from 'kafkajs';
-import type { ClusterHandle } from '../../simulator/index.ts';
+import type { ClusterHandle, ClusterOptions } from '../../simulator/index.ts';
 import type { ClusterSettings } from './lab-definition.ts';
 
 export type ClusterOrigin = 'embedded' | 'already-running' | 'external';
@@ -39,13 +39,7 @@ export async function openLabCluster(options: OpenClusterOptions): Promise<LabCl
   const port = options.port ?? options.settings.port;
   const { startCluster } = await import('../../simulator/index.ts');
   try {
-    const cluster = await startCluster({
-      brokers: options.settings.brokers,
-      port,
-      numPartitions: options.settings.numPartitions,
-      groupInitialRebalanceDelayMs: options.settings.groupInitialRebalanceDelayMs,
-      dataDir: options.dataDir,
-    });
+    const cluster = await startCluster({ ...clusterOptions(options.settings), port, dataDir: options.dataDir });
     const brokers = options.settings.brokers === 1 ? '1 broker' : `${options.settings.brokers} brokers`;
     return { bootstrapServers: cluster.bootstrapServers, origin: 'embedded', embedded: cluster, description: `embedded cluster, ${brokers}`, stop: () => cluster.stop() };
   } catch (error) {
@@ -59,6 +53,11 @@ export async function openLabCluster(options: OpenClusterOptions): Promise<LabCl
     }
     return { bootstrapServers: address, origin: 'already-running', description: `the cluster already running on port ${taken}`, stop: async () => {} };
   }
+}
+
+/** What startCluster is given for a lab's cluster settings (the port aside). */
+export function clusterOptions({ port: _port, ...settings }: ClusterSettings): Omit<ClusterOptions, 'port'> {
+  return settings;
 }
 
 /** Resolves when a Kafka broker answers at `brokers`, rejects otherwise (within a few seconds). */

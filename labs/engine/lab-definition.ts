@@ -2,6 +2,7 @@
 // the student's files, how its solution runs, hints, a live picture and the checks that pass it.
 // README.md ("Writing a lab") documents the JSON these types are read from.
 
+import type { Scenario } from '../../simulator/index.ts';
 import type { ParsedCheck } from './check-runner.ts';
 
 export type Language = 'typescript' | 'python';
@@ -18,6 +19,18 @@ export interface RunCommand {
   background: boolean;
   /** For a background program: a line it prints once it is ready for the next command. */
   ready?: string;
+  /** How it ends: 0, or the code of a crash it is asked for (the workspace's crash helper exits 70). */
+  exitCode: number;
+}
+
+/** What starts a step's faults: the step opening, a topic receiving records, or a group growing. */
+export type FaultTrigger = { topic: string; records: number } | { group: string; members: number };
+
+/** Faults a step fires at the embedded cluster, in the format of `kafka-lab broker --scenario`. */
+export interface StepFaults {
+  /** Without it, the faults start as the step opens. */
+  when?: FaultTrigger;
+  scenario: Scenario;
 }
 
 export interface StepDefinition {
@@ -34,6 +47,7 @@ export interface StepDefinition {
   live: { topics: string[]; groups: string[] };
   /** Checks as lab.json writes them: a `type` naming the check kind, and its parameters. */
   checks: ParsedCheck[];
+  faults?: StepFaults;
 }
 
 export interface ClusterSettings {
@@ -41,6 +55,12 @@ export interface ClusterSettings {
   port: number;
   numPartitions: number;
   groupInitialRebalanceDelayMs: number;
+  /** Kafka's default.replication.factor for topics created without one. */
+  defaultReplicationFactor: number;
+  replicaLagTimeMaxMs?: number;
+  brokerSessionTimeoutMs?: number;
+  /** Repeatable ids, placement and fault timelines. */
+  seed?: number;
 }
 
 /** A file the workspace needs that is made by a module of the lab rather than copied. */

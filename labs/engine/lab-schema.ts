@@ -13,6 +13,7 @@ import { ALWAYS, fields, flag, integer, list, patterned, regex, strings, text, z
 import { fileFor, LANGUAGES } from './lab-definition.ts';
 import { packagePath } from '../../simulator/package-root.ts';
 import { nearlyEqual } from '../../simulator/validation.ts';
+import { scenarioSchema } from '../../simulator/index.ts';
 
 const ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const ID_TEXT = 'lower-case letters, digits and single dashes, like "producer-consumer"';
@@ -49,6 +50,7 @@ export function labSchema(dir?: string) {
     args: strings({}, 'arguments of the program').optional(),
     background: flag('keep it running while the next programs run').default(false),
     ready: regex('for a background program: a line it prints once it is ready for the next one').optional(),
+    exitCode: integer({ min: 0, max: 255 }, 'how it ends: 0, or 70 when asked to crash (--crash-after)').default(0),
   })
     .describe("how the step's solution runs, from the workspace; the screen shows it, the tests run it")
     .superRefine((raw, ctx) => {
@@ -87,6 +89,18 @@ export function labSchema(dir?: string) {
       .describe('what the live panel shows while the step is open')
       .optional(),
     checks: list(checkSchema(), { minLength: 1 }, 'all must pass for the step to pass; a check never reads the code, only what it did'),
+    faults: fields({
+      when: z
+        .union([
+          fields({ topic: text('the topic'), records: integer({ min: 1 }, 'records appended to it since the step opened') }),
+          fields({ group: text('the consumer group'), members: integer({ min: 1 }, 'members it has, at least') }),
+        ], { error: (issue) => `expected {"topic": "orders", "records": 20} or {"group": "billing", "members": 2}, got ${JSON.stringify(issue.input)}` })
+        .describe('what starts the faults; without it, the step opening')
+        .optional(),
+      scenario: scenarioSchema.describe('the faults, as a `kafka-lab broker --scenario` file writes them; times count from the trigger'),
+    })
+      .describe('faults the lab fires at its cluster while the step is open, shown on the screen as they happen')
+      .optional(),
   });
 
   const generated = fields({
@@ -109,6 +123,10 @@ export function labSchema(dir?: string) {
       port: integer({ min: 0, max: 65535 }, 'port of broker 1 (0: free ports)').default(9092),
       partitions: integer({ min: 1, max: 1000 }, "partitions of an auto-created topic (Kafka's num.partitions)").default(1),
       groupInitialRebalanceDelayMs: integer({ min: 0 }, "Kafka's group.initial.rebalance.delay.ms").default(0),
+      replicationFactor: integer({ min: 1, max: 16 }, "replicas of a topic created without a replication factor (Kafka's default.replication.factor)").default(1),
+      replicaLagTimeMaxMs: integer({ min: 1 }, "Kafka's replica.lag.time.max.ms").optional(),
+      brokerSessionTimeoutMs: integer({ min: 1 }, "Kafka's broker.session.timeout.ms").optional(),
+      seed: integer({ min: 0, max: 2 ** 32 - 1 }, 'makes ids, replica placement and random faults repeatable').optional(),
     })
       .describe('the cluster `kafka-lab lab` starts')
       .optional(),

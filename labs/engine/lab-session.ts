@@ -10,6 +10,7 @@ import { runStep, type StepResult } from './check-runner.ts';
 import { fileFor, workspacePath, type LabDefinition, type Language, type StepDefinition } from './lab-definition.ts';
 import type { LivePicture, LiveSource } from './live.ts';
 import type { ProgressStore } from './progress.ts';
+import type { StepRun } from './step-run.ts';
 
 export interface SessionState {
   lab: LabDefinition;
@@ -42,6 +43,8 @@ export interface SessionOptions {
   refreshMs?: number;
   /** Runs once the session has stopped (closing the check context's connections). */
   onStop?: () => Promise<void>;
+  /** Watches the cluster while a step is worked on (its faults, what producers were promised); embedded clusters only. */
+  watch?: (step: StepDefinition, onChange: () => void) => StepRun;
 }
 
 type Listener = () => void;
@@ -56,6 +59,9 @@ export class LabSession {
   private running: Promise<void> | undefined;
   private stopped = false;
   private refreshing = false;
+  /** The watch on the step being checked, and those of passed steps whose faults still run. */
+  private watching: StepRun | undefined;
+  private readonly finishing = new Set<StepRun>();
 
   constructor(private readonly options: SessionOptions) {
     const { lab, progress } = options;
@@ -84,6 +90,7 @@ export class LabSession {
 
   start(): void {
     const { live, recheckMs = 1000, refreshMs = 1000 } = this.options;
+    this.watchCurrent();
     const recheck = setInterval(() => this.check(), recheckMs);
     this.stoppers.push(() => clearInterval(recheck));
     if (live) {
@@ -111,6 +118,8 @@ export class LabSession {
     this.stopped = true;
     for (const stop of this.stoppers.splice(0)) stop();
     clearTimeout(this.noticeTimer);
+    this.watching?.stop();
+    for (const run of this.finishing) run.stop();
     await this.running;
     await this.options.onStop?.();
   }
@@ -148,6 +157,7 @@ export class LabSession {
         continue;
       }
       this.options.progress.markPassed(this.state.lab.id, step.id);
+      this.finishWatch();
       const passed = [...this.state.passed];
       passed[index] = true;
       const current = firstUnpassed(passed);
@@ -162,9 +172,30 @@ export class LabSession {
         ...(follow ? this.viewing(current) : {}),
       });
       this.clearNoticeLater();
+      this.watchCurrent();
       // The next step may already be done (the student ran ahead): check it at once.
       this.checkAgain = !allDone;
     } while (this.checkAgain && !this.stopped);
+  }
+
+  /** Starts watching the current step (its faults armed), when the session can watch the cluster. */
+  private watchCurrent(): void {
+    const step = this.state.lab.steps[this.state.current];
+    if (!step || !this.options.watch || this.stopped) return;
+    this.watching = this.options.watch(step, () => {
+      if (this.state.viewed === this.state.current) void this.refresh();
+    });
+    this.options.context.step = this.watching;
+  }
+
+  /** The step passed: its watch stops once its faults have run their course (never mid-way: a killed broker comes back). */
+  private finishWatch(): void {
+    const run = this.watching;
+    if (!run) return;
+    this.watching = undefined;
+    this.options.context.step = undefined;
+    this.finishing.add(run);
+    void run.finish().then(() => this.finishing.delete(run));
   }
 
   private noticeTimer: NodeJS.Timeout | undefined;
@@ -233,7 +264,8 @@ export class LabSession {
     try {
       const step = this.viewedStep;
       const picture = await live.picture(step.live);
-      if (!this.stopped) this.set({ picture });
+      const faults = this.state.viewed === this.state.current ? this.watching?.faults : undefined;
+      if (!this.stopped) this.set({ picture: { ...picture, ...(faults && { faults }) } });
     } catch {
       // The cluster is unreachable for a moment: keep the last picture; the checks say what is wrong.
     } finally {

@@ -3,7 +3,8 @@
 // read straight from introspection and refreshed on its events; from any other cluster it is polled
 // through the admin API.
 
-import type { ClusterHandle } from '../../simulator/index.ts';
+import type { ClusterHandle, ClusterSnapshot } from '../../simulator/index.ts';
+import type { FaultsView } from './step-run.ts';
 import type { KafkaAccess } from '../checks/kafka-access.ts';
 
 export interface LivePartition {
@@ -25,17 +26,32 @@ export interface LiveGroupPosition {
   high: number;
 }
 
+export interface LiveMember {
+  clientId: string;
+  host: string;
+  /** topic → partitions it owns. */
+  assignment: Record<string, number[]>;
+}
+
 export interface LiveGroup {
   group: string;
   /** Members right now, when the source knows (introspection does). */
   members?: number;
   state?: string;
+  /** Known from introspection only (DescribeGroups does not tell it). */
+  generation?: number;
+  /** Who owns what, when the source could tell. */
+  owners?: LiveMember[];
   positions: LiveGroupPosition[];
 }
 
 export interface LivePicture {
   topics: LiveTopic[];
   groups: LiveGroup[];
+  /** The embedded cluster as it is, for the picture of brokers and replicas while faults run. */
+  snapshot?: ClusterSnapshot;
+  /** The step's faults, when it has some and the lab watches the cluster. */
+  faults?: FaultsView;
 }
 
 export interface LiveWatch {
@@ -49,7 +65,7 @@ export interface LiveSource {
   onChange(listener: () => void): () => void;
 }
 
-const CHANGES = new Set(['records-appended', 'records-deleted', 'offsets-committed', 'topic-created', 'topic-deleted', 'partitions-created', 'group-changed']);
+const CHANGES = new Set(['records-appended', 'records-deleted', 'offsets-committed', 'topic-created', 'topic-deleted', 'partitions-created', 'group-changed', 'broker-state-changed', 'leader-changed', 'isr-changed', 'network-changed']);
 
 /** The embedded cluster's picture, exact and immediate. */
 export function introspectionSource(cluster: Pick<ClusterHandle, 'describe' | 'events'>): LiveSource {
@@ -70,10 +86,12 @@ export function introspectionSource(cluster: Pick<ClusterHandle, 'describe' | 'e
           group,
           members: g.members.length,
           state: g.state,
+          generation: g.generationId,
+          owners: g.members.map((m) => ({ clientId: m.clientId, host: m.clientHost, assignment: m.assignment ?? {} })),
           positions: g.offsets.map((o) => ({ topic: o.topic, partition: o.partition, committed: o.committed, high: ends.get(o.topic)?.get(o.partition) ?? o.highWatermark })),
         };
       });
-      return { topics, groups };
+      return { topics, groups, snapshot };
     },
     onChange(listener) {
       return cluster.events.subscribe((event) => {
@@ -106,7 +124,9 @@ export function adminSource(kafka: KafkaAccess): LiveSource {
             positions.push({ topic, partition, committed: offset, high: topicEnds.find((p) => p.partition === partition)?.high ?? offset });
           }
         }
-        groups.push({ group, positions });
+        const described = await kafka.describeGroup(group);
+        const owners = described.members.map((m) => ({ clientId: m.clientId, host: m.host, assignment: m.assignment }));
+        groups.push({ group, members: owners.length, state: described.state, owners, positions });
       }
       return { topics, groups };
     },

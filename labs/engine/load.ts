@@ -10,6 +10,7 @@ import { dotted, nearlyEqual, validate } from '../../simulator/validation.ts';
 import type { ParsedCheck } from './check-runner.ts';
 import type { ClusterSettings, LabDefinition } from './lab-definition.ts';
 import { labSchema, type LabJson } from './lab-schema.ts';
+import { scenarioFrom } from '../../simulator/index.ts';
 
 export const CONTENT_DIR = packagePath('labs', 'content');
 
@@ -23,7 +24,7 @@ export class LabDefinitionError extends Error {
   }
 }
 
-export const DEFAULT_CLUSTER: ClusterSettings = { brokers: 1, port: 9092, numPartitions: 1, groupInitialRebalanceDelayMs: 0 };
+export const DEFAULT_CLUSTER: ClusterSettings = { brokers: 1, port: 9092, numPartitions: 1, groupInitialRebalanceDelayMs: 0, defaultReplicationFactor: 1 };
 
 /** Every lab under `contentDir`, in menu order (`order`, then id). */
 export function loadLabs(contentDir = CONTENT_DIR): LabDefinition[] {
@@ -58,7 +59,7 @@ export function loadLab(dir: string): LabDefinition {
 
 /** A checked lab.json as the engine uses it: step texts read, defaults filled in. */
 function toDefinition(lab: LabJson, dir: string): LabDefinition {
-  const { brokers, port, partitions, groupInitialRebalanceDelayMs } = lab.cluster ?? {};
+  const { brokers, port, partitions, groupInitialRebalanceDelayMs, replicationFactor, replicaLagTimeMaxMs, brokerSessionTimeoutMs, seed } = lab.cluster ?? {};
   return {
     id: lab.id,
     title: lab.title,
@@ -70,18 +71,23 @@ function toDefinition(lab: LabJson, dir: string): LabDefinition {
       port: port ?? DEFAULT_CLUSTER.port,
       numPartitions: partitions ?? DEFAULT_CLUSTER.numPartitions,
       groupInitialRebalanceDelayMs: groupInitialRebalanceDelayMs ?? DEFAULT_CLUSTER.groupInitialRebalanceDelayMs,
+      defaultReplicationFactor: replicationFactor ?? DEFAULT_CLUSTER.defaultReplicationFactor,
+      ...(replicaLagTimeMaxMs !== undefined && { replicaLagTimeMaxMs }),
+      ...(brokerSessionTimeoutMs !== undefined && { brokerSessionTimeoutMs }),
+      ...(seed !== undefined && { seed }),
     },
     generated: lab.generated ?? [],
-    steps: lab.steps.map((step) => ({
+    steps: lab.steps.map((step, index) => ({
       id: step.id,
       title: step.title,
       text: fs.readFileSync(path.join(dir, step.text), 'utf8'),
       textFile: step.text,
       files: step.files ?? [],
-      run: (step.run ?? []).map((r) => ({ file: r.file, args: r.args ?? [], background: r.background, ready: r.ready?.source })),
+      run: (step.run ?? []).map((r) => ({ file: r.file, args: r.args ?? [], background: r.background, ready: r.ready?.source, exitCode: r.exitCode })),
       hints: step.hints ?? [],
       live: { topics: step.live?.topics ?? [], groups: step.live?.groups ?? [] },
       checks: step.checks.map((check) => parsedCheck(check as { type: string })),
+      ...(step.faults && { faults: { when: step.faults.when, scenario: scenarioFrom(step.faults.scenario, { source: `${lab.id} steps[${index}].faults.scenario` }) } }),
     })),
   };
 }

@@ -5,7 +5,9 @@
 import path from 'node:path';
 import { openCheckContext } from './check-runner.ts';
 import type { LabCluster } from './lab-cluster.ts';
-import type { LabDefinition } from './lab-definition.ts';
+import type { LabDefinition, StepDefinition } from './lab-definition.ts';
+import { StepRun } from './step-run.ts';
+import type { ClusterHandle } from '../../simulator/index.ts';
 import { LabSession } from './lab-session.ts';
 import { adminSource, introspectionSource } from './live.ts';
 import type { ProgressStore } from './progress.ts';
@@ -18,7 +20,15 @@ export function openLabSession(lab: LabDefinition, { cluster, progress, workspac
     introspection: cluster.embedded,
   });
   const live = cluster.embedded ? introspectionSource(cluster.embedded) : adminSource(context.kafka);
-  const session = new LabSession({ lab, progress, context, live, onStop: () => context.close() });
+  const embedded = cluster.embedded;
+  const watch = embedded ? (step: StepDefinition, onChange: () => void) => watchStep(embedded, lab, step, onChange) : undefined;
+  const session = new LabSession({ lab, progress, context, live, watch, onStop: () => context.close() });
   session.start();
   return session;
+}
+
+/** The lab's watch on one step: its faults with the lab's seed, and the topics its checks judge by what producers were promised. */
+export function watchStep(cluster: ClusterHandle, lab: LabDefinition, step: StepDefinition, onChange?: () => void): StepRun {
+  const recordTopics = step.checks.flatMap((c) => c.kind.recorded?.(c.params) ?? []);
+  return new StepRun(cluster, step, { seed: lab.cluster.seed, recordTopics, onChange });
 }

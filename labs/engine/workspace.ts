@@ -11,7 +11,8 @@ import { commandLine, LANGUAGES, LANGUAGE_NAMES, type LabDefinition } from './la
 
 export const WORKSPACE_CONFIG = 'kafka-lab.json';
 const TEMPLATE_DIR = packagePath('labs', 'workspace-template');
-const HELPERS = { typescript: 'workspace.ts', python: 'workspace.py' } as const;
+/** Beside every program: where the cluster is, and a crash on purpose (for labs that kill a program mid-way). */
+const HELPERS = { typescript: ['workspace.ts', 'crash.ts'], python: ['workspace.py', 'crash.py'] } as const;
 
 export interface WorkspaceConfig {
   bootstrap: string;
@@ -71,7 +72,7 @@ export async function initWorkspace(dir: string, labs: LabDefinition[], { bootst
       if (fs.existsSync(starters)) {
         for (const file of fs.readdirSync(starters)) copy(path.join(starters, file), `${lab.id}/${language}/${file}`);
       }
-      copy(path.join(TEMPLATE_DIR, HELPERS[language]), `${lab.id}/${language}/${HELPERS[language]}`);
+      for (const helper of HELPERS[language]) copy(path.join(TEMPLATE_DIR, helper), `${lab.id}/${language}/${helper}`);
     }
     for (const generated of lab.generated) {
       const target = path.join(root, generated.file);

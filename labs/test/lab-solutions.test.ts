@@ -9,7 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type ClusterHandle } from '../../simulator/index.ts';
 import { describeWithClient } from '../../simulator/test/support/external-clients.ts';
 import { openCheckContext, runStep, type OpenContext, type StepResult } from '../engine/check-runner.ts';
-import type { Language, LabDefinition } from '../engine/lab-definition.ts';
+import type { Language, LabDefinition, StepDefinition } from '../engine/lab-definition.ts';
+import { clusterOptions } from '../engine/lab-cluster.ts';
+import { watchStep } from '../engine/open-session.ts';
 import { loadLabs } from '../engine/load.ts';
 import { findPython } from '../../simulator/testkit/external-clients.ts';
 import { runStepSolution, workspaceFor, type Student } from './support/student.ts';
@@ -27,7 +29,7 @@ const failures = (result: StepResult) =>
 function labRun(lab: LabDefinition, language: Language, { solved }: { solved: boolean }) {
   const state = {} as { cluster: ClusterHandle; student: Student; context: OpenContext };
   beforeAll(async () => {
-    const cluster = await startCluster({ ...lab.cluster, port: 0 });
+    const cluster = await startCluster({ ...clusterOptions(lab.cluster), port: 0 });
     const bootstrap = cluster.bootstrapServers.join(',');
     const workspaceDir = await workspaceFor([lab], { bootstrap, solved });
     state.cluster = cluster;
@@ -41,17 +43,38 @@ function labRun(lab: LabDefinition, language: Language, { solved }: { solved: bo
   return state;
 }
 
+/**
+ * As the lab screen does: the step watched (its faults armed) from before its programs run, its
+ * checks run again while background programs (consumers) still run, which stop once it passes.
+ */
 function solvesEveryStep(lab: LabDefinition, language: Language) {
   const run = labRun(lab, language, { solved: true });
   lab.steps.forEach((step, index) => {
     it(`step ${index + 1} (${step.id}) fails before its programs run and passes after`, async () => {
-      const before = await runStep(step, run.context);
-      expect(before.passed, `step ${step.id} passed before its programs ran`).toBe(false);
-      const transcript = await runStepSolution(lab, step, run.student);
-      const after = await runStep(step, run.context);
-      expect(after.passed, `${failures(after)}\n--- the programs printed:\n${transcript.slice(-3000)}`).toBe(true);
+      const watch = watchStep(run.cluster, lab, step);
+      run.context.step = watch;
+      try {
+        const before = await runStep(step, run.context);
+        expect(before.passed, `step ${step.id} passed before its programs ran`).toBe(false);
+        let after: StepResult | undefined;
+        const passes = async () => (after = await runStep(step, run.context)).passed;
+        const transcript = await runStepSolution(lab, step, run.student, { until: step.run.some((r) => r.background) ? passes : undefined }).catch((error: Error) => {
+          throw new Error(`${error.message}\n--- the checks said:\n${after ? failures(after) : '(not run)'}`);
+        });
+        if (!after?.passed) await eventuallyPasses(step, passes);
+        expect(after!.passed, `${failures(after!)}\n--- the programs printed:\n${transcript.slice(-3000)}`).toBe(true);
+      } finally {
+        await watch.finish();
+        run.context.step = undefined;
+      }
     });
   });
+}
+
+/** After its programs ended, a step whose faults still run passes once they are done (a few seconds). */
+async function eventuallyPasses(step: StepDefinition, passes: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + (step.faults ? 30_000 : 0);
+  while (!(await passes()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
 }
 
 function startersPassNothing(lab: LabDefinition, language: Language) {

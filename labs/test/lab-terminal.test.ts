@@ -6,17 +6,19 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { expect, it } from 'vitest';
+import { expect, it, onTestFinished } from 'vitest';
 import { describeWithClient } from '../../simulator/test/support/external-clients.ts';
 import { findLab } from '../engine/load.ts';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { CLI_SHELL, runCli } from './support/cli.ts';
 import { findTmux } from './support/clients.ts';
+import { findPython } from '../../simulator/testkit/external-clients.ts';
 import { runStepSolution, workspaceFor } from './support/student.ts';
 import { temporaryDir } from './support/tiny-lab.ts';
 
 const exec = promisify(execFile);
 const tmux = findTmux();
+const python = findPython(['kafka']);
 
 /** Polls the screen until `pattern` shows, or fails with the last screen after `timeoutMs`. */
 async function screenShows(read: () => Promise<string>, pattern: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
@@ -57,7 +59,7 @@ describeWithClient(tmux, 'kafka-lab lab in a terminal', (tmuxCommand) => {
       }
       const done = await screen();
       for (const [index, step] of lab.steps.entries()) expect(done).toContain(`✓ ${index + 1} ${step.title}`);
-      expect(done).toMatch(/sensor-filewriter: data\[0\] at 100, lag 0/); // the live panel of the last step
+      expect(done).toMatch(/group sensor-filewriter[^\n]*\n[^\n]*\n\s*TOPIC +PARTITION +CURRENT-OFFSET +LOG-END-OFFSET +LAG +OWNER\n\s*data +0 +100 +100 +0/); // the live panel of the last step
 
       await run('send-keys', '-t', 'lab', 'C-c');
       const after = (await screenShows(screen, /\[kafka-lab exited (\d+)\]/)).input!;
@@ -70,6 +72,45 @@ describeWithClient(tmux, 'kafka-lab lab in a terminal', (tmuxCommand) => {
     const progress = JSON.parse(fs.readFileSync(path.join(home, 'progress.json'), 'utf8')) as { labs: Record<string, { steps: Record<string, { passedAt?: string }> }> };
     expect(Object.keys(progress.labs['producer-consumer'].steps).filter((id) => progress.labs['producer-consumer'].steps[id].passedAt)).toEqual(lab.steps.map((s) => s.id));
   });
+
+  describeWithClient(python, 'lab 3 in Python', (pythonCommand) => it('ticks every step: the partitions → members picture, the lag table, and the coordinator killed on screen', async () => {
+    const lab = findLab('consumer-groups');
+    const home = temporaryDir('home');
+    const workspaceDir = await workspaceFor([lab], { bootstrap: '127.0.0.1:9092', solved: true });
+    const socket = ['-S', path.join(temporaryDir('tmux'), 'socket')];
+    const run = (...args: string[]) => exec(tmuxCommand, [...socket, ...args], { encoding: 'utf8' });
+    const screen = async () => (await run('capture-pane', '-p', '-t', 'lab')).stdout;
+    const shell = `cd ${quote(workspaceDir)} && env NO_COLOR=1 KAFKA_LAB_HOME=${quote(home)} ${CLI_SHELL} lab consumer-groups --port 0; echo "[kafka-lab exited $?]"; sleep 600`;
+    await run('-u', 'new-session', '-d', '-s', 'lab', '-x', '80', '-y', '34', shell);
+    try {
+      const [, bootstrap] = await screenShows(screen, /bootstrap=(127\.0\.0\.1:\d+)/);
+      // Every screen, a few times a second: what it showed while the programs ran and the faults fired.
+      const seen: string[] = [];
+      const sampler = setInterval(() => void screen().then((now) => seen.push(now), () => {}), 300);
+      onTestFinished(() => clearInterval(sampler));
+      for (const [index, step] of lab.steps.entries()) {
+        const row = `${index + 1} ${escape(step.title.slice(0, 14))}`;
+        await screenShows(screen, new RegExp(`Step ${index + 1} of ${lab.steps.length}`));
+        const ticked = async () => new RegExp(`✓ ${row}`).test(await screen());
+        await runStepSolution(lab, step, { workspaceDir, language: 'python', bootstrap, python: pythonCommand }, { until: ticked, timeoutMs: 90_000 });
+        await screenShows(screen, new RegExp(`✓ ${row}`), 60_000);
+      }
+      clearInterval(sampler);
+      const screens = seen.join('\n');
+      expect(screens).toMatch(/group my-group · Stable · generation \d+ · 2 members/);
+      expect(screens).toMatch(/sample2\[0\]→consumer-[ab] +sample2\[1\]→consumer-[ab] +sample2\[2\]→consumer-[ab]/); // partitions → members
+      expect(screens).toMatch(/TOPIC +PARTITION +CURRENT-OFFSET +LOG-END-OFFSET +LAG +OWNER\n +sample2 +0 +\d+ +\d+ +\d+ +consumer-/);
+      expect(screens).toMatch(/sample2\[\d\]→consumer-c/); // the member that crashes, until the session timeout drops it
+      expect(screens).toMatch(/✓ \+1s +kill broker \d \(coordinator of my-group\)/); // the fault as it fired
+      expect(screens).toMatch(/Brokers .*\d down/); // the chaos screen's picture of the brokers, while the coordinator is dead
+      for (const line of (await screen()).split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+
+      await run('send-keys', '-t', 'lab', 'C-c');
+      expect((await screenShows(screen, /\[kafka-lab exited (\d+)\]/))[1]).toBe('0');
+    } finally {
+      await run('kill-server').catch(() => {});
+    }
+  }, 600_000));
 
   it('opens the menu, uses the kafka-lab broker already on the port, and gives the terminal back on q', async () => {
     const broker = runCli(['broker', '--brokers', '1', '--port', '0']);

@@ -27,7 +27,8 @@ export interface LabScreenProps {
 }
 
 const STEPS_WIDTH = 24;
-const MAX_LIVE_LINES = 3;
+/** The live panel's share of the screen: at least 3 lines, at most about 40% of it. */
+const liveRoom = (height: number) => Math.max(3, Math.floor(height * 0.4));
 
 export function LabScreen({ session, bootstrap, notes = [], width, height, onBack }: LabScreenProps) {
   const state = useSession(session);
@@ -38,7 +39,7 @@ export function LabScreen({ session, bootstrap, notes = [], width, height, onBac
 
   // The solution takes the whole width: code lines are long.
   const taskWidth = state.showingSolution ? width : Math.max(20, width - STEPS_WIDTH - 2);
-  const live = liveLines(state.picture, step.live).slice(0, MAX_LIVE_LINES);
+  const live = liveLines(state.picture, step.live, width).slice(0, liveRoom(height));
   const mainHeight = Math.max(4, height - 1 - (1 + noteLines(notes, width).length + 1) - 1 - live.length - CHECK_LINES - 1);
   const view: TaskView = {
     lab: state.lab,

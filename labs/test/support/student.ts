@@ -77,11 +77,24 @@ async function within<T>(promise: Promise<T>, ms: number, what: () => string): P
   }
 }
 
+export interface RunOptions {
+  timeoutMs?: number;
+  /**
+   * Polled while background programs still run (as the lab checks while a student's consumers
+   * run); once it says true, they are stopped with SIGINT, as Ctrl-C would.
+   */
+  until?: () => Promise<boolean>;
+}
+
 /** Runs one step's programs in order: background ones until they print their ready line. */
-export async function runStepSolution(lab: LabDefinition, step: StepDefinition, student: Student, timeoutMs = 60_000): Promise<string> {
+export async function runStepSolution(lab: LabDefinition, step: StepDefinition, student: Student, { timeoutMs = 60_000, until }: RunOptions = {}): Promise<string> {
   const background: { command: RunCommand; running: Running }[] = [];
   const transcript: string[] = [];
   const describe = (command: RunCommand, running: Running) => `${command.file} ${command.args.join(' ')} (${student.language}) printed:\n${running.output.join('')}`;
+  const expectExit = (command: RunCommand, running: Running, code: number | null) => {
+    transcript.push(running.output.join(''));
+    if (code !== command.exitCode) throw new Error(`exit ${code} (expected ${command.exitCode}): ${describe(command, running)}`);
+  };
   try {
     for (const command of step.run) {
       const running = start(lab, command, student);
@@ -101,13 +114,25 @@ export async function runStepSolution(lab: LabDefinition, step: StepDefinition, 
         continue;
       }
       const code = await within(running.exit, timeoutMs, () => `still running after ${timeoutMs} ms: ${describe(command, running)}`);
-      transcript.push(running.output.join(''));
-      if (code !== 0) throw new Error(`exit ${code}: ${describe(command, running)}`);
+      expectExit(command, running, code);
+    }
+    if (until) {
+      const deadline = Date.now() + timeoutMs;
+      while (!(await until())) {
+        if (Date.now() > deadline) throw new Error(`the step did not pass within ${timeoutMs} ms of its programs starting; ${background.map(({ command, running }) => describe(command, running)).join('\n')}`);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      for (const { running } of background) if (running.child.exitCode === null) running.child.kill('SIGINT');
+      for (const { command, running } of background) {
+        const code = await within(running.exit, timeoutMs, () => `still running after Ctrl-C: ${describe(command, running)}`);
+        transcript.push(running.output.join(''));
+        if (code !== 0 && code !== command.exitCode && code !== 130 && code !== null) throw new Error(`exit ${code} after Ctrl-C: ${describe(command, running)}`);
+      }
+      return transcript.join('');
     }
     for (const { command, running } of background) {
       const code = await within(running.exit, timeoutMs, () => `still running after ${timeoutMs} ms: ${describe(command, running)}`);
-      transcript.push(running.output.join(''));
-      if (code !== 0) throw new Error(`exit ${code}: ${describe(command, running)}`);
+      expectExit(command, running, code);
     }
   } finally {
     for (const { running } of background) if (running.child.exitCode === null) running.child.kill('SIGKILL');

@@ -66,14 +66,14 @@ function header(view: ChaosView, width: number): Line[] {
   return [title, ...addresses.map((text) => [{ text, tone: 'accent' as const }])];
 }
 
-function brokers(view: ChaosView, width: number): Line[] {
-  const { snapshot } = view;
+/** Brokers (up, down, paused, fenced, the controller) and the network's cut links. */
+export function brokerLines(snapshot: ClusterSnapshot, width: number, selected?: number): Line[] {
   const cells = snapshot.brokers.map((b): Line => {
     const state = b.state === 'up' && b.fenced ? 'up, fenced' : b.state;
     const tone: Tone = b.state === 'down' ? 'bad' : b.state === 'paused' || b.fenced ? 'warn' : 'ok';
-    const mark = b.id === view.selected ? '▸' : ' ';
+    const mark = b.id === selected ? '▸' : ' ';
     const extra = b.id === snapshot.controllerId ? ' controller' : '';
-    return [{ text: `${mark}${b.id} `, bold: b.id === view.selected }, { text: state, tone }, { text: extra, tone: 'muted' }];
+    return [{ text: `${mark}${b.id} `, bold: b.id === selected }, { text: state, tone }, { text: extra, tone: 'muted' }];
   });
   const lines: Line[] = [];
   let current: Line = [{ text: 'Brokers ', bold: true }];
@@ -97,7 +97,8 @@ function replicaBar(logEndOffset: number, highWatermark: number, scale: number, 
   return '█'.repeat(committed) + '▒'.repeat(held - committed) + '░'.repeat(bar - held);
 }
 
-function partitionLines(topic: string, p: PartitionSnapshot, width: number): Line[] {
+/** A partition's leader, epoch, ISR, high watermark and end, and a bar per replica. */
+export function partitionLines(topic: string, p: PartitionSnapshot, width: number): Line[] {
   const leader: Segment = p.leader < 0 ? { text: 'OFFLINE', tone: 'bad', bold: true } : { text: `leader ${p.leader}` };
   const underReplicated = p.isr.length < p.replicas.length;
   const first: Line = [
@@ -175,7 +176,7 @@ function take(lines: Line[], room: number, what: string, newest = false): Line[]
 /** The whole screen, `height` lines at most, each at most `width` characters. */
 export function chaosLines(view: ChaosView, width: number, height: number): Line[] {
   const rule: Line = [{ text: '─'.repeat(width), tone: 'muted' }];
-  const top = [...header(view, width), rule, ...brokers(view, width), rule];
+  const top = [...header(view, width), rule, ...brokerLines(view.snapshot, width, view.selected), rule];
   const status: Line =
     view.prompt !== null
       ? [{ text: 'scenario file: ', bold: true }, { text: `${view.prompt}█` }]
