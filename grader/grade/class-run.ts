@@ -12,8 +12,7 @@ import path from 'node:path';
 import type { Language } from '../../labs/engine/lab-definition.ts';
 import { cacheRoot } from '../real-kafka/jars.ts';
 import type { BrokerProvider } from '../providers/index.ts';
-import { gradeSubmission, type SubmissionResult } from './grade-submission.ts';
-import type { GradingFile } from './grading-file.ts';
+import type { Grading, SubmissionResult } from './grading.ts';
 import { classCsv } from './reports/csv.ts';
 import { gradescopeResults } from './reports/gradescope.ts';
 import { junitXml } from './reports/junit.ts';
@@ -25,7 +24,7 @@ export const FORMATS = ['gradescope', 'prairielearn', 'junit', 'csv', 'text'] as
 export type Format = (typeof FORMATS)[number];
 
 export interface ClassRunOptions {
-  grading: GradingFile;
+  grading: Grading;
   provider: BrokerProvider;
   /** The class folder (a sub-folder per submission), or with `single` one submission's folder. */
   submissionsDir: string;
@@ -92,7 +91,7 @@ function writeSubmission(dir: string, result: SubmissionResult, options: ClassRu
   };
   if (options.formats.includes('gradescope')) write('results.json', `${JSON.stringify(gradescopeResults(result), null, 2)}\n`);
   if (options.formats.includes('prairielearn')) write('prairielearn.json', `${JSON.stringify(prairielearnResults(result), null, 2)}\n`);
-  if (options.formats.includes('text')) write('report.txt', submissionText(result, `${options.grading.lab.title} (${options.grading.lab.id})`));
+  if (options.formats.includes('text')) write('report.txt', submissionText(result, options.grading.title));
   write(RESULT_FILE, `${JSON.stringify(result, null, 2)}\n`); // last: its presence means the rest is there
   return written;
 }
@@ -127,8 +126,7 @@ export async function runClass(options: ClassRunOptions): Promise<ClassRun> {
       const { submission, fingerprint } = next;
       options.onProgress?.({ type: 'started', id: submission.id });
       const dir = folderOf(options.outDir, submission.id, options.single);
-      const result = await gradeSubmission(submission, {
-        grading: options.grading,
+      const result = await options.grading.grade(submission, {
         provider: options.provider,
         seed: options.seed,
         workRoot,
@@ -170,7 +168,7 @@ export async function runClass(options: ClassRunOptions): Promise<ClassRun> {
       written.push('grades.csv');
     }
     if (options.formats.includes('junit')) {
-      writeAtomically(path.join(options.outDir, 'junit.xml'), junitXml(ordered, options.grading.lab.id));
+      writeAtomically(path.join(options.outDir, 'junit.xml'), junitXml(ordered, options.grading.id));
       written.push('junit.xml');
     }
   }

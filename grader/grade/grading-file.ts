@@ -25,10 +25,9 @@ import { checkSchema } from '../../labs/engine/lab-schema.ts';
 import { parsedCheck } from '../../labs/engine/load.ts';
 import { checkScenario, parseScenario, ScenarioError, type Scenario } from '../../simulator/faults/scenario/index.ts';
 import { dotted, nearlyEqual, validate } from '../../simulator/validation.ts';
+import { VISIBILITIES, type Visibility } from './grading.ts';
 import { DEFAULT_LIMITS, type SandboxLimits } from './sandbox/sandbox.ts';
 
-export const VISIBILITIES = ['visible', 'hidden', 'after_due_date', 'after_published'] as const;
-export type Visibility = (typeof VISIBILITIES)[number];
 
 export interface GradingTest {
   /** Its place in the file, from 0. */

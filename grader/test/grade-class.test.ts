@@ -14,6 +14,7 @@ import { findLab } from '../../labs/engine/load.ts';
 import { findKafkaPython } from '../../simulator/testkit/external-clients.ts';
 import { runClass, type ClassRun } from '../grade/class-run.ts';
 import { loadGradingFile } from '../grade/grading-file.ts';
+import { labGrading } from '../grade/lab-grading.ts';
 import { gradescopeProblems } from '../grade/reports/gradescope.ts';
 import { sandboxKind } from '../grade/sandbox/sandbox.ts';
 import { embedded, testcontainers } from '../providers/index.ts';
@@ -21,7 +22,7 @@ import { describeWithContainers } from './support/container-runtime.ts';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const lab = findLab('producer-consumer');
-const grading = loadGradingFile(lab, path.join(FIXTURES, 'grading/producer-consumer.json'));
+const grading = labGrading(loadGradingFile(lab, path.join(FIXTURES, 'grading/producer-consumer.json')));
 const python = findKafkaPython();
 const sandbox = sandboxKind();
 

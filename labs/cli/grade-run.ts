@@ -4,6 +4,7 @@
 import { findLab, LabDefinitionError } from '../engine/load.ts';
 import { loadGradingFile, GradingFileError } from '../../grader/grade/grading-file.ts';
 import { runClass, type Format } from '../../grader/grade/class-run.ts';
+import { labGrading } from '../../grader/grade/lab-grading.ts';
 import { ProgressBar } from '../../grader/grade/progress.ts';
 import { sandboxKind } from '../../grader/grade/sandbox/sandbox.ts';
 import { SubmissionError } from '../../grader/grade/submission.ts';
@@ -54,7 +55,7 @@ export async function runGradeCommand(submissions: string, options: GradeRunOpti
   process.once('SIGTERM', stop);
   try {
     const run = await runClass({
-      grading,
+      grading: labGrading(grading),
       provider,
       submissionsDir: submissions,
       single: options.single,

@@ -2,7 +2,7 @@
 // score, execution_time (s), output, tests[] with name, score, max_score, status, output and
 // visibility. Its shape is checked by gradescopeProblems, which the tests run on every file.
 
-import type { SubmissionResult } from '../grade-submission.ts';
+import type { SubmissionResult } from '../grading.ts';
 import { testText } from './text.ts';
 
 export interface GradescopeTest {

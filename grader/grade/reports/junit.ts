@@ -1,7 +1,7 @@
 // One JUnit XML file for the class: a <testsuite> per submission, a <testcase> per test, with a
 // <failure> saying what was seen and expected. CI dashboards and IDEs read it.
 
-import type { SubmissionResult } from '../grade-submission.ts';
+import type { SubmissionResult } from '../grading.ts';
 import { testText } from './text.ts';
 
 const escape = (text: string) =>
@@ -12,7 +12,7 @@ const escape = (text: string) =>
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;');
 
-export function junitXml(results: SubmissionResult[], labId: string): string {
+export function junitXml(results: SubmissionResult[], gradingId: string): string {
   const suites = results.map((r) => {
     const failures = r.tests.filter((t) => !t.passed).length;
     const cases = r.tests.map((t) => {
@@ -20,7 +20,7 @@ export function junitXml(results: SubmissionResult[], labId: string): string {
       const body = t.passed
         ? ''
         : `\n      <failure message="${escape(t.checks.find((c) => c.status !== 'pass' && c.status !== 'skipped')?.summary ?? 'failed')}">${escape(testText(t))}</failure>\n    `;
-      return `    <testcase classname="${escape(`${labId}.${r.id}`)}" name="${escape(`${t.name} (${t.score}/${t.maxScore})`)}" ${time}>${body}</testcase>`;
+      return `    <testcase classname="${escape(`${gradingId}.${r.id}`)}" name="${escape(`${t.name} (${t.score}/${t.maxScore})`)}" ${time}>${body}</testcase>`;
     });
     return [
       `  <testsuite name="${escape(r.id)}" tests="${r.tests.length}" failures="${failures}" errors="${r.status === 'error' ? 1 : 0}" time="${(r.executionTimeMs / 1000).toFixed(3)}">`,
@@ -31,5 +31,5 @@ export function junitXml(results: SubmissionResult[], labId: string): string {
   });
   const tests = results.reduce((n, r) => n + r.tests.length, 0);
   const failures = results.reduce((n, r) => n + r.tests.filter((t) => !t.passed).length, 0);
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="kafka-lab grade ${escape(labId)}" tests="${tests}" failures="${failures}">\n${suites.join('\n')}\n</testsuites>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="kafka-lab grade ${escape(gradingId)}" tests="${tests}" failures="${failures}">\n${suites.join('\n')}\n</testsuites>\n`;
 }

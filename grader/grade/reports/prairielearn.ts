@@ -2,7 +2,7 @@
 // (https://prairielearn.readthedocs.io/en/latest/externalGrading/): gradable, score as a fraction
 // 0–1, message, output, tests[] with name, description, points, max_points, message, output.
 
-import type { SubmissionResult } from '../grade-submission.ts';
+import type { SubmissionResult } from '../grading.ts';
 import { testText } from './text.ts';
 
 export function prairielearnResults(result: SubmissionResult) {

@@ -1,7 +1,7 @@
 // The readable per-student report: the score, then each test with what it saw and what it
 // expected, the fault timeline and how to replay it, and the programs' last output. Fits 80 columns.
 
-import type { SubmissionResult, TestResult } from '../grade-submission.ts';
+import type { SubmissionResult, TestResult } from '../grading.ts';
 
 const MARK = { pass: '✓', fail: '✗', error: '!', skipped: '-' } as const;
 

@@ -1,4 +1,4 @@
-// Grades one submission: a fresh broker from the provider, the submission laid out as a workspace
+// Grading against a lab's grading.json. One submission: a fresh broker from the provider, the submission laid out as a workspace
 // with its dependencies, the lab's steps run in order (each step's programs in the sandbox, then
 // the checks of the tests on that step), and each fault test on a simulator cluster of its own
 // while its seeded scenario fires. Whatever the programs do, the result is a score with reasons.
@@ -9,96 +9,41 @@ import { openCheckContext, runCheck, type CheckResult } from '../../labs/engine/
 import type { Language } from '../../labs/engine/lab-definition.ts';
 import { startCluster, type ClusterHandle } from '../../simulator/index.ts';
 import { runScenario } from '../../simulator/faults/scenario/index.ts';
-import type { BrokerProvider } from '../providers/index.ts';
 import { DependencyError, nodeRuntime, pythonRuntime, type Runtime } from './dependencies.ts';
-import type { GradingFile, GradingTest, Visibility } from './grading-file.ts';
+import type { GradingFile, GradingTest } from './grading-file.ts';
+import { round, scoreOf, ungradable, type GradeContext, type Grading, type SubmissionResult, type TestResult } from './grading.ts';
 import { runStepPrograms, type ProgramsContext } from './run-programs.ts';
 import { claimUid, releaseUid, sandboxKind } from './sandbox/sandbox.ts';
 import { findPrograms, prepareWorkspace, SubmissionError, type Submission } from './submission.ts';
 
-export interface TestResult {
-  index: number;
-  name: string;
-  score: number;
-  maxScore: number;
-  visibility: Visibility;
-  passed: boolean;
-  /** The programs' outcome first, then each check. */
-  checks: CheckResult[];
-  /** What the programs printed (last lines). */
-  transcript: string;
-  /** For fault tests: the seed, the timeline that fired, and how to replay it. */
-  faults?: { seed: number; timeline: string[]; replay: string; scenarioFile: string };
+/** A lab's grading file as runClass grades with it. */
+export function labGrading(grading: GradingFile): Grading {
+  return {
+    id: grading.lab.id,
+    title: `${grading.lab.title} (${grading.lab.id})`,
+    file: grading.file,
+    tests: grading.tests,
+    maxScore: grading.maxScore,
+    grade: (submission, context) => gradeSubmission(submission, { ...context, grading }),
+  };
 }
 
-export interface SubmissionResult {
-  id: string;
-  status: 'graded' | 'error';
-  /** Why it could not be graded (no programs found, dependencies would not install, ...). */
-  error?: string;
-  language?: Language;
-  score: number;
-  maxScore: number;
-  tests: TestResult[];
-  executionTimeMs: number;
-  provider: string;
-  seed: number;
-  sandbox: string;
-  dependencies?: string;
-  /** Fingerprint of submission + grading file + options: a resumed run reuses equal ones. */
-  fingerprint: string;
-  gradedAt: string;
-}
-
-export interface GradeOptions {
+interface GradeOptions extends GradeContext {
   grading: GradingFile;
-  provider: BrokerProvider;
-  /** Seed for fault scenarios without their own. */
-  seed: number;
-  /** Where workspaces are made (one folder per submission, removed afterwards). */
-  workRoot: string;
-  /** Dependency and generated-data cache. */
-  cacheDir: string;
-  /** Output folder: scenario files for replay go to <outDir>/<id>/. */
-  outDir: string;
-  /** Folders no submission may read (the class folder, the output folder, tokens). */
-  hide: string[];
-  python: string;
-  language?: Language;
-  fingerprint: string;
-  keepWorkspaces?: boolean;
 }
 
-export async function gradeSubmission(submission: Submission, options: GradeOptions): Promise<SubmissionResult> {
+async function gradeSubmission(submission: Submission, options: GradeOptions): Promise<SubmissionResult> {
   const started = Date.now();
   const { grading } = options;
-  const base: Omit<SubmissionResult, 'status' | 'tests' | 'score' | 'executionTimeMs'> = {
+  const base = {
     id: submission.id,
-    maxScore: grading.maxScore,
     provider: options.provider.name,
     seed: options.seed,
     sandbox: sandboxKind().description,
     fingerprint: options.fingerprint,
     gradedAt: new Date().toISOString(),
   };
-  const failAll = (error: string, language?: Language): SubmissionResult => ({
-    ...base,
-    status: 'error',
-    error,
-    ...(language && { language }),
-    score: 0,
-    executionTimeMs: Date.now() - started,
-    tests: grading.tests.map((t) => ({
-      index: t.index,
-      name: t.name,
-      score: 0,
-      maxScore: t.points,
-      visibility: t.visibility,
-      passed: false,
-      checks: [{ description: 'the submission can be graded', status: 'error', summary: error }],
-      transcript: '',
-    })),
-  });
+  const failAll = (error: string, language?: Language): SubmissionResult => ungradable(grading, { ...base, ...(language && { language }), executionTimeMs: Date.now() - started }, error);
 
   let found;
   try {
@@ -157,6 +102,7 @@ export async function gradeSubmission(submission: Submission, options: GradeOpti
     results.sort((a, b) => a.index - b.index);
     return {
       ...base,
+      maxScore: grading.maxScore,
       status: 'graded',
       language: found.language,
       dependencies: runtime.note,
@@ -170,15 +116,10 @@ export async function gradeSubmission(submission: Submission, options: GradeOpti
   }
 }
 
-const round = (n: number) => Math.round(n * 100) / 100;
-
 async function scoreTest(test: GradingTest, programs: CheckResult, transcript: string, context: Parameters<typeof runCheck>[1]): Promise<TestResult> {
   const checks = [programs];
   for (const check of test.checks) checks.push(await runCheck(check, context));
-  const judged = checks.filter((c) => c.status !== 'skipped');
-  const passedCount = judged.filter((c) => c.status === 'pass').length;
-  const passed = passedCount === judged.length;
-  const score = passed ? test.points : test.partial && judged.length > 0 ? round((test.points * passedCount) / judged.length) : 0;
+  const { score, passed } = scoreOf(test.points, test.partial, checks);
   return { index: test.index, name: test.name, score, maxScore: test.points, visibility: test.visibility, passed, checks, transcript };
 }
 
