@@ -6,6 +6,8 @@
 //   produce kafkajs producer, 1 KiB values, 100 messages per send, acks=-1             >= 50,000 msg/s
 //   consume kafkajs's own Fetch path (no consumer group), every partition to its end  >= 50,000 msg/s
 //   memory  RSS of a fresh process holding an idle 3-broker cluster, after GC          <= 120 MB
+//   fuzz, bomb, pre-auth   the broker under attack (bench/hardening.ts): malformed frames per
+//           second; RSS growth under decompression bombs and a flood of login-less clients  <= +64 MB
 //
 // The clients run in a process of their own, as they would against a real cluster; the same runs
 // with the client inside the broker's process are printed too, for comparison.
@@ -16,6 +18,7 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { packagePath } from '../simulator/package-root.ts';
 import { startCluster, type ClusterHandle } from '../simulator/index.ts';
+import { hardening } from './hardening.ts';
 import {
   assertMovedAll,
   consume,
@@ -148,7 +151,7 @@ async function idleRss(): Promise<Result> {
 async function main(): Promise<void> {
   const cpus = os.cpus();
   console.log(`kafka-lab benchmark: ${cpus[0]?.model ?? 'unknown CPU'} (${cpus.length} cores), Node ${process.version}, ${os.platform()} ${os.arch()}\n`);
-  const results = [await ready(), await binReady(), ...(await throughput()), await idleRss()];
+  const results = [await ready(), await binReady(), ...(await throughput()), await idleRss(), ...(await hardening())];
   for (const r of results) {
     console.log(`${r.pass ? 'PASS' : 'MISS'}  ${r.name.padEnd(8)} ${r.figure.padEnd(30)} target ${r.target}`);
     console.log(`      ${''.padEnd(8)} ${r.detail}`);

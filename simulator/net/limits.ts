@@ -13,7 +13,8 @@ export interface ConnectionLimitOptions {
    * hold while they are read or wait to be handled; past it, connections are not read until
    * memory frees. Kafka's default -1 means no limit; kafka-lab's is 256 MiB, at least
    * socket.request.max.bytes (as Kafka requires). Connections that have not logged in yet may hold
-   * an eighth of it between them.
+   * a sixteenth of it between them (16 MiB by default); one whose frame does not fit in that is
+   * closed rather than kept waiting.
    */
   queuedMaxRequestBytes?: number;
   /** Kafka's connections.max.idle.ms (default 600000): a connection with nothing read, written or in progress for longer is closed; -1 never. */
@@ -27,6 +28,8 @@ export interface ConnectionLimitOptions {
 export type ConnectionLimits = Required<ConnectionLimitOptions>;
 
 const NO_LIMIT = 2 ** 31 - 1; // Kafka's Int.MaxValue
+/** Connections that have not logged in share this fraction of queued.max.request.bytes. */
+const UNAUTHENTICATED_SHARE = 16;
 
 export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
   socketRequestMaxBytes: 100 * MiB,
@@ -62,36 +65,42 @@ const definedOnly = <T extends object>(options: T): Partial<T> =>
 /**
  * Request bytes held across the cluster (Kafka's MemoryPool for queued.max.request.bytes): a
  * connection reserves a frame's size when it reads the size prefix, and gives it back once the
- * request has been handled. A reservation that does not fit waits, its connection unread.
+ * request has been handled. A reservation that does not fit waits, its connection unread; one of
+ * a connection that has not logged in, past that share, is refused (the listener closes it), so
+ * waiting login-less connections hold nothing either.
  */
 export class RequestMemory {
   private inUse = 0;
   private unauthenticatedInUse = 0;
-  private readonly waiting = new Set<{ bytes: number; unauthenticated: boolean; go: () => void }>();
+  private readonly waiting = new Set<{ bytes: number; go: () => void }>();
   readonly unauthenticatedLimit: number;
 
   constructor(readonly limit: number) {
-    this.unauthenticatedLimit = limit === -1 ? -1 : Math.floor(limit / 8);
+    this.unauthenticatedLimit = limit === -1 ? -1 : Math.floor(limit / UNAUTHENTICATED_SHARE);
   }
 
-  /** Reserves `bytes` now (true), or calls `go` once it has reserved them (false). */
-  reserve(bytes: number, unauthenticated: boolean, go: () => void): { reserved: boolean; cancel: () => void } {
+  /**
+   * Reserves `bytes` now ('reserved'); refuses them for a connection that has not logged in when its
+   * share is taken ('refused'); or calls `go` once it has reserved them ('waiting').
+   */
+  reserve(bytes: number, unauthenticated: boolean, go: () => void): { outcome: 'reserved' | 'refused' | 'waiting'; cancel: () => void } {
     if (this.fits(bytes, unauthenticated)) {
       this.take(bytes, unauthenticated);
-      return { reserved: true, cancel: () => {} };
+      return { outcome: 'reserved', cancel: () => {} };
     }
-    const waiter = { bytes, unauthenticated, go };
+    if (unauthenticated) return { outcome: 'refused', cancel: () => {} };
+    const waiter = { bytes, go };
     this.waiting.add(waiter);
-    return { reserved: false, cancel: () => this.waiting.delete(waiter) };
+    return { outcome: 'waiting', cancel: () => this.waiting.delete(waiter) };
   }
 
   release(bytes: number, unauthenticated: boolean): void {
     this.inUse -= bytes;
     if (unauthenticated) this.unauthenticatedInUse -= bytes;
     for (const waiter of [...this.waiting]) {
-      if (!this.fits(waiter.bytes, waiter.unauthenticated)) continue;
+      if (!this.fits(waiter.bytes, false)) continue;
       this.waiting.delete(waiter);
-      this.take(waiter.bytes, waiter.unauthenticated);
+      this.take(waiter.bytes, false);
       waiter.go();
     }
   }

@@ -6,7 +6,8 @@
 // connection's frame limit (sasl.server.max.receive.size before login, socket.request.max.bytes
 // after) closes the connection at once; every frame's size is reserved from the cluster's request
 // memory (queued.max.request.bytes) at its prefix, and a connection whose frame does not fit is
-// not read until it does; a connection that has not logged in is not read past one frame. Too many
+// not read until it does (or, not logged in yet, closed); a connection that has not logged in is
+// not read past one frame. Too many
 // connections (max.connections, max.connections.per.ip) are closed as they come, idle ones after
 // connections.max.idle.ms.
 
@@ -177,7 +178,10 @@ function serve(socket: net.Socket, handle: FrameHandler, { limits, memory, frame
           readIfAllowed();
           void drain();
         });
-        if (!attempt.reserved) {
+        if (attempt.outcome === 'refused') {
+          return fail(`connections not logged in hold all the request memory allowed them (${memory.unauthenticatedLimit} bytes of queued.max.request.bytes); try again later`);
+        }
+        if (attempt.outcome === 'waiting') {
           waitingForMemory = attempt.cancel;
           socket.pause();
           return;

@@ -169,13 +169,15 @@ describe('queued.max.request.bytes: request bytes held across the cluster', () =
     });
   });
 
-  it('lets connections that have not logged in hold an eighth of it between them', async () => {
-    await withCluster({ users: USERS, socketRequestMaxBytes: MiB, queuedMaxRequestBytes: 4 * MiB }, async (cluster, address) => {
+  it('lets connections that have not logged in hold a sixteenth of it between them, closing those past it', async () => {
+    await withCluster({ users: USERS, socketRequestMaxBytes: MiB, queuedMaxRequestBytes: 8 * MiB }, async (cluster, address) => {
+      const reasons = rejections(cluster);
       const unauthenticated = await Promise.all(Array.from({ length: 3 }, () => RawConnection.open(address)));
-      // Each announces 300 KB and sends a little: two fit within 512 KiB, the third waits.
+      // Each announces 300 KB and sends a little: one fits within 512 KiB, the others are closed.
       for (const connection of unauthenticated) connection.send(Buffer.concat([sizePrefix(300_000), Buffer.alloc(10)]));
-      await eventually(() => cluster.listeners.memory.held.unauthenticated === 300_000, 'one reservation');
-      expect(cluster.listeners.memory.held.unauthenticated).toBeLessThanOrEqual(512 * KiB);
+      await eventually(() => unauthenticated.filter((c) => c.closed).length === 2, 'two connections to be closed');
+      expect(cluster.listeners.memory.held).toEqual({ total: 300_000, unauthenticated: 300_000 });
+      expect(reasons).toEqual(Array(2).fill('connections not logged in hold all the request memory allowed them (524288 bytes of queued.max.request.bytes); try again later'));
       // A logged-in client still gets its share.
       const connection = await loggedIn(address);
       connection.send(apiVersionsOf(500 * KiB, 9));
