@@ -16,6 +16,8 @@ export const embedded: BrokerProvider = {
       autoCreateTopics: options.autoCreateTopics ?? true,
       numPartitions: options.numPartitions ?? 1,
       groupInitialRebalanceDelayMs: options.groupInitialRebalanceDelayMs ?? 0,
+      groupMinSessionTimeoutMs: options.groupMinSessionTimeoutMs ?? 6000,
+      groupMaxSessionTimeoutMs: options.groupMaxSessionTimeoutMs ?? 1_800_000,
       logRetentionCheckIntervalMs: options.logRetentionCheckIntervalMs ?? 300_000,
       logCleanerBackoffMs: options.logCleanerBackoffMs ?? 15_000,
       brokerSessionTimeoutMs: options.brokerSessionTimeoutMs ?? 9000,

@@ -34,6 +34,8 @@ export function realJvmProvider(version = KAFKA_VERSION, log?: (line: string) =>
           // The simulator reports its cluster options as static broker configs; set the same here.
           'default.replication.factor': '1',
           'group.initial.rebalance.delay.ms': String(options.groupInitialRebalanceDelayMs ?? 0),
+          'group.min.session.timeout.ms': String(options.groupMinSessionTimeoutMs ?? 6000),
+          'group.max.session.timeout.ms': String(options.groupMaxSessionTimeoutMs ?? 1_800_000),
           'log.retention.check.interval.ms': String(options.logRetentionCheckIntervalMs ?? 300_000),
           'log.cleaner.backoff.ms': String(options.logCleanerBackoffMs ?? 15_000),
           ...(options.brokerSessionTimeoutMs !== undefined && sessionTimeout(options.brokerSessionTimeoutMs)),

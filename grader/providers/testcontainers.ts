@@ -63,6 +63,8 @@ export function testcontainersProvider(image?: string): BrokerProvider {
           KAFKA_AUTO_CREATE_TOPICS_ENABLE: String(options.autoCreateTopics ?? true),
           KAFKA_NUM_PARTITIONS: String(options.numPartitions ?? 1),
           KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: String(options.groupInitialRebalanceDelayMs ?? 0),
+          KAFKA_GROUP_MIN_SESSION_TIMEOUT_MS: String(options.groupMinSessionTimeoutMs ?? 6000),
+          KAFKA_GROUP_MAX_SESSION_TIMEOUT_MS: String(options.groupMaxSessionTimeoutMs ?? 1_800_000),
           KAFKA_LOG_RETENTION_CHECK_INTERVAL_MS: String(options.logRetentionCheckIntervalMs ?? 300_000),
           KAFKA_LOG_CLEANER_BACKOFF_MS: String(options.logCleanerBackoffMs ?? 15_000),
         })

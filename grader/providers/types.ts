@@ -13,6 +13,9 @@ export interface BrokerOptions {
   numPartitions?: number;
   /** Kafka's group.initial.rebalance.delay.ms (default 0 here: groups form without waiting). */
   groupInitialRebalanceDelayMs?: number;
+  /** Kafka's group.min.session.timeout.ms / group.max.session.timeout.ms (default 6000 / 1800000). */
+  groupMinSessionTimeoutMs?: number;
+  groupMaxSessionTimeoutMs?: number;
   /** Kafka's log.retention.check.interval.ms (default 300000). */
   logRetentionCheckIntervalMs?: number;
   /** Kafka's log.cleaner.backoff.ms: how often compaction looks for dirty logs (default 15000). */

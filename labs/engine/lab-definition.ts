@@ -61,6 +61,9 @@ export interface ClusterSettings {
   brokerSessionTimeoutMs?: number;
   /** Repeatable ids, placement and fault timelines. */
   seed?: number;
+  /** Kafka's group.min.session.timeout.ms / group.max.session.timeout.ms (default 6000 / 1800000). */
+  groupMinSessionTimeoutMs?: number;
+  groupMaxSessionTimeoutMs?: number;
 }
 
 /** A file the workspace needs that is made by a module of the lab rather than copied. */

@@ -127,7 +127,15 @@ export function labSchema(dir?: string) {
       replicaLagTimeMaxMs: integer({ min: 1 }, "Kafka's replica.lag.time.max.ms").optional(),
       brokerSessionTimeoutMs: integer({ min: 1 }, "Kafka's broker.session.timeout.ms").optional(),
       seed: integer({ min: 0, max: 2 ** 32 - 1 }, 'makes ids, replica placement and random faults repeatable').optional(),
+      groupMinSessionTimeoutMs: integer({ min: 1 }, "Kafka's group.min.session.timeout.ms (default 6000): shorter session timeouts are refused with INVALID_SESSION_TIMEOUT").optional(),
+      groupMaxSessionTimeoutMs: integer({ min: 1 }, "Kafka's group.max.session.timeout.ms (default 1800000): longer session timeouts are refused with INVALID_SESSION_TIMEOUT").optional(),
     })
+      .superRefine((raw, ctx) => {
+        const { groupMinSessionTimeoutMs: min, groupMaxSessionTimeoutMs: max } = (raw ?? {}) as Record<string, unknown>;
+        if (typeof min === 'number' && typeof max === 'number' && min > max) {
+          ctx.addIssue({ code: 'custom', path: ['groupMinSessionTimeoutMs'], message: `${min} is above groupMaxSessionTimeoutMs ${max}: no consumer could join a group` });
+        }
+      }, ALWAYS)
       .describe('the cluster `kafka-lab lab` starts')
       .optional(),
     generated: list(generated, {}, 'files made at `kafka-lab init` by a module of the lab').optional(),

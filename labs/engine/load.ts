@@ -59,7 +59,7 @@ export function loadLab(dir: string): LabDefinition {
 
 /** A checked lab.json as the engine uses it: step texts read, defaults filled in. */
 function toDefinition(lab: LabJson, dir: string): LabDefinition {
-  const { brokers, port, partitions, groupInitialRebalanceDelayMs, replicationFactor, replicaLagTimeMaxMs, brokerSessionTimeoutMs, seed } = lab.cluster ?? {};
+  const { brokers, port, partitions, groupInitialRebalanceDelayMs, replicationFactor, replicaLagTimeMaxMs, brokerSessionTimeoutMs, seed, groupMinSessionTimeoutMs, groupMaxSessionTimeoutMs } = lab.cluster ?? {};
   return {
     id: lab.id,
     title: lab.title,
@@ -75,6 +75,8 @@ function toDefinition(lab: LabJson, dir: string): LabDefinition {
       ...(replicaLagTimeMaxMs !== undefined && { replicaLagTimeMaxMs }),
       ...(brokerSessionTimeoutMs !== undefined && { brokerSessionTimeoutMs }),
       ...(seed !== undefined && { seed }),
+      ...(groupMinSessionTimeoutMs !== undefined && { groupMinSessionTimeoutMs }),
+      ...(groupMaxSessionTimeoutMs !== undefined && { groupMaxSessionTimeoutMs }),
     },
     generated: lab.generated ?? [],
     steps: lab.steps.map((step, index) => ({

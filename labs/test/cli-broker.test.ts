@@ -102,6 +102,21 @@ describe('kafka-lab broker', () => {
     second.destroy();
   });
 
+  it('sets the group session limits from --group-min-session-timeout-ms and --group-max-session-timeout-ms', async () => {
+    const cli = runCli(['broker', '--brokers', '1', '--port', '0', '--group-min-session-timeout-ms', '1000', '--group-max-session-timeout-ms', '60000']);
+    const admin = kafkaAt(await cli.bootstrap()).admin();
+    await admin.connect();
+    const { resources } = await admin.describeConfigs({ resources: [{ type: 4, name: '1', configNames: ['group.min.session.timeout.ms', 'group.max.session.timeout.ms'] }], includeSynonyms: false });
+    await admin.disconnect();
+    expect(Object.fromEntries(resources[0].configEntries.map((e) => [e.configName, e.configValue]))).toEqual({ 'group.min.session.timeout.ms': '1000', 'group.max.session.timeout.ms': '60000' });
+  });
+
+  it('refuses a minimum session timeout above the maximum', async () => {
+    const cli = runCli(['broker', '--port', '0', '--group-min-session-timeout-ms', '7000', '--group-max-session-timeout-ms', '6500']);
+    expect((await cli.exit()).code).toBe(1);
+    expect(stderrLines(cli.stderr)).toEqual(['error: --group-min-session-timeout-ms 7000 is above --group-max-session-timeout-ms 6500: no consumer could join a group']);
+  });
+
   it('refuses to listen on every interface without an --advertised-host', async () => {
     const cli = runCli(['broker', '--listen-host', '0.0.0.0', '--port', '0']);
     expect((await cli.exit()).code).toBe(1);
@@ -149,6 +164,8 @@ describe('kafka-lab broker', () => {
     ['--max-connections-per-ip', '-1'],
     ['--connections-max-idle-ms', '0'],
     ['--queued-max-request-bytes', '1000'],
+    ['--group-min-session-timeout-ms', '0'],
+    ['--group-max-session-timeout-ms', '30s'],
     ['--frobnicate'],
     ['--port'],
   ])('rejects `broker %s %s` with a one-line error naming the flag and exit code 1', async (...args: string[]) => {
@@ -165,7 +182,7 @@ describe('kafka-lab broker', () => {
     const cli = runCli(['broker', '--help']);
     expect((await cli.exit()).code).toBe(0);
     const help = cli.stdout.join('\n');
-    for (const flag of ['--brokers', '--port', '--ports', '--first-node-id', '--listen-host', '--advertised-host', '--group-initial-rebalance-delay-ms', '--max-connections-per-ip', '--max-connections', '--connections-max-idle-ms', '--queued-max-request-bytes', '--data-dir', '--trace', '--seed', '--no-auto-create-topics', '--partitions', '--help']) {
+    for (const flag of ['--brokers', '--port', '--ports', '--first-node-id', '--listen-host', '--advertised-host', '--group-initial-rebalance-delay-ms', '--group-min-session-timeout-ms', '--group-max-session-timeout-ms', '--max-connections-per-ip', '--max-connections', '--connections-max-idle-ms', '--queued-max-request-bytes', '--data-dir', '--trace', '--seed', '--no-auto-create-topics', '--partitions', '--help']) {
       expect(help).toContain(flag);
     }
     expect(help).toContain('Examples:');

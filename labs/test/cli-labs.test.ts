@@ -152,10 +152,15 @@ describe('the cluster a lab runs against', () => {
   });
 
   it('is an embedded one otherwise, with the lab\'s settings, stopped with the lab', async () => {
-    const lab = await openLabCluster({ settings: { ...DEFAULT_CLUSTER, brokers: 2 }, port: 0 });
+    const lab = await openLabCluster({ settings: { ...DEFAULT_CLUSTER, brokers: 2, groupMinSessionTimeoutMs: 1000 }, port: 0 });
     expect(lab.origin).toBe('embedded');
     expect(lab.bootstrapServers).toHaveLength(2);
     expect(lab.description).toBe('embedded cluster, 2 brokers');
+    const admin = kafkaFor(lab.embedded!).admin();
+    await admin.connect();
+    const { resources } = await admin.describeConfigs({ resources: [{ type: 4, name: '1', configNames: ['group.min.session.timeout.ms'] }], includeSynonyms: false });
+    await admin.disconnect();
+    expect(resources[0].configEntries.map((e) => e.configValue)).toEqual(['1000']);
     await lab.stop();
   });
 });

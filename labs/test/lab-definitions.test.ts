@@ -104,7 +104,7 @@ describe('a lab with mistakes', () => {
         id: 'broken',
         title: 'Broken',
         summary: 'Everything wrong at once.',
-        cluster: { brokers: 0 },
+        cluster: { brokers: 0, groupMinSessionTimeoutMs: 9000, groupMaxSessionTimeoutMs: 8000 },
         steps: [
           { id: 'one', title: 'One', text: 'steps/missing.md', files: ['producer'], checks: [{ type: 'record', topic: 'sample' }] },
           { id: 'one', title: 'Two', text: 'steps/2.md', hint: ['misspelt'], checks: [{ type: 'records', topic: 'sample', min: 'ten', numbered: { from: 0, count: 3 } }] },
@@ -117,6 +117,7 @@ describe('a lab with mistakes', () => {
     const problems = problemsOf(() => loadLab(labDir));
     expect(problems).toEqual([
       'cluster.brokers: expected a whole number from 1 to 16, got 0',
+      'cluster.groupMinSessionTimeoutMs: 9000 is above groupMaxSessionTimeoutMs 8000: no consumer could join a group',
       `steps[0].text: file steps/missing.md not found in ${labDir}`,
       'steps[0].files: "producer" needs solution/python/producer.py',
       'steps[0].checks[0].type: unknown check type "record" (did you mean "records"?); known: topic-exists, records, avro-records, group-committed, file-lines, avro-file, files-by-size, client-connected, log-history, keys-in-order, group-members, group-left, faults-done',

@@ -94,6 +94,8 @@ export function brokerConfigs(cluster: { readonly options: Readonly<ResolvedOpti
     fromOptions('default.replication.factor', options.defaultReplicationFactor, '1'),
     fromOptions('auto.create.topics.enable', options.autoCreateTopics, 'true'),
     fromOptions('group.initial.rebalance.delay.ms', options.groupInitialRebalanceDelayMs, '3000'),
+    fromOptions('group.min.session.timeout.ms', options.groupMinSessionTimeoutMs, '6000'),
+    fromOptions('group.max.session.timeout.ms', options.groupMaxSessionTimeoutMs, '1800000'),
     // The group coordinator creates __consumer_offsets with min(3, brokers) replicas.
     fromOptions('offsets.topic.replication.factor', Math.min(3, cluster.brokers.size), '3'),
     kafkaDefault('delete.topic.enable', 'true', false),

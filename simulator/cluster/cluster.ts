@@ -100,8 +100,8 @@ export class Cluster {
     this.groups = new GroupCoordinator(this, {
       offsetsTopicPartitions: this.options.offsetsTopicPartitions,
       initialRebalanceDelayMs: this.options.groupInitialRebalanceDelayMs,
-      minSessionTimeoutMs: 6000,
-      maxSessionTimeoutMs: 1_800_000,
+      minSessionTimeoutMs: this.options.groupMinSessionTimeoutMs,
+      maxSessionTimeoutMs: this.options.groupMaxSessionTimeoutMs,
     });
     this.transactions = new TransactionCoordinator(this, this.options.transactionStateTopicPartitions);
     this.records = new PartitionRecords({

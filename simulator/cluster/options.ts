@@ -24,6 +24,12 @@ export interface ClusterOptions extends SecurityOptions, BrokerLayoutOptions, Co
   seed?: number;
   /** Kafka's group.initial.rebalance.delay.ms (default 3000; tests often want 0). */
   groupInitialRebalanceDelayMs?: number;
+  /**
+   * Kafka's group.min.session.timeout.ms (default 6000) and group.max.session.timeout.ms (default
+   * 1800000): a member joining with a session timeout outside them is refused INVALID_SESSION_TIMEOUT.
+   */
+  groupMinSessionTimeoutMs?: number;
+  groupMaxSessionTimeoutMs?: number;
   /** Kafka's offsets.topic.num.partitions (default 50). */
   offsetsTopicPartitions?: number;
   /** Kafka's transaction.state.log.num.partitions (default 50). */
@@ -64,11 +70,13 @@ export interface NewTopic {
 export type ResolvedOptions = Required<Omit<ClusterOptions, 'dataDir' | 'seed' | 'createTopicPolicy' | keyof SecurityOptions | keyof BrokerLayoutOptions | keyof ConnectionLimitOptions>> & ClusterOptions;
 
 export function resolveOptions(options: ClusterOptions): ResolvedOptions {
-  return {
+  const resolved: ResolvedOptions = {
     autoCreateTopics: true,
     numPartitions: 1,
     defaultReplicationFactor: 1,
     groupInitialRebalanceDelayMs: 3000,
+    groupMinSessionTimeoutMs: 6000,
+    groupMaxSessionTimeoutMs: 1_800_000,
     offsetsTopicPartitions: 50,
     transactionStateTopicPartitions: 50,
     logRetentionCheckIntervalMs: 300_000,
@@ -80,4 +88,14 @@ export function resolveOptions(options: ClusterOptions): ResolvedOptions {
     maxDecompressedBatchBytes: DEFAULT_MAX_DECOMPRESSED_BYTES,
     ...options,
   };
+  checkSessionTimeoutLimits(resolved.groupMinSessionTimeoutMs, resolved.groupMaxSessionTimeoutMs);
+  return resolved;
+}
+
+/** Kafka refuses to start with limits that admit no session timeout; so does the cluster. */
+function checkSessionTimeoutLimits(min: number, max: number): void {
+  for (const [name, value] of [['groupMinSessionTimeoutMs', min], ['groupMaxSessionTimeoutMs', max]] as const) {
+    if (!Number.isSafeInteger(value) || value < 1) throw new Error(`${name} must be a whole number of milliseconds, at least 1, not ${value}`);
+  }
+  if (min > max) throw new Error(`groupMinSessionTimeoutMs (${min}) is above groupMaxSessionTimeoutMs (${max}): no session timeout would be accepted`);
 }

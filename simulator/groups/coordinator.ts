@@ -29,7 +29,7 @@ export interface CoordinatorOptions {
   offsetsTopicPartitions: number;
   /** Kafka's group.initial.rebalance.delay.ms (default 3000). */
   initialRebalanceDelayMs: number;
-  /** group.min.session.timeout.ms / group.max.session.timeout.ms (6000 / 1800000). */
+  /** Kafka's group.min.session.timeout.ms / group.max.session.timeout.ms (default 6000 / 1800000). */
   minSessionTimeoutMs: number;
   maxSessionTimeoutMs: number;
 }

@@ -1,14 +1,8 @@
 // The same observations through kafka-python and kcat, the course's other clients.
 
-import { CLIENT_SCRIPTS, jsonLines, run } from '../../../simulator/testkit/external-clients.ts';
+import { jsonLines, run } from '../../../simulator/testkit/external-clients.ts';
 import type { Scenario, ScenarioContext } from '../scenario.ts';
-
-const PYTHON_ENV = { PYTHONDONTWRITEBYTECODE: '1', PYTHONWARNINGS: 'ignore::DeprecationWarning' };
-
-async function python(ctx: ScenarioContext, script: string, ...args: string[]): Promise<Record<string, unknown>[]> {
-  const { stdout } = await run(ctx.client('kafka-python'), [`${CLIENT_SCRIPTS}${script}`, ctx.bootstrapServers.join(','), ...args], { env: PYTHON_ENV });
-  return jsonLines(stdout);
-}
+import { python } from './support.ts';
 
 async function kcat(ctx: ScenarioContext, args: string[], input = ''): Promise<string> {
   const { stdout } = await run(ctx.client('kcat'), ['-b', ctx.bootstrapServers.join(','), ...args], { input });

@@ -3,7 +3,8 @@
 import { AssignerProtocol, type Consumer, type ConsumerConfig } from 'kafkajs';
 import type { Scenario, ScenarioContext } from '../scenario.ts';
 import { outcome } from '../normalise.ts';
-import { produce, producer, range, until } from './support.ts';
+import { rawRequest } from '../raw.ts';
+import { produce, producer, python, range, until } from './support.ts';
 
 interface Member {
   consumer: Consumer;
@@ -136,6 +137,34 @@ export const groupScenarios: Scenario[] = [
       const groupId = ctx.group('nobody');
       const admin = await ctx.admin();
       return { described: await describe(ctx, groupId), offsets: await admin.fetchOffsets({ groupId, topics: [topic] }) };
+    },
+  },
+  {
+    name: 'group: a session timeout outside group.min/max.session.timeout.ms (6000 / 1800000) is refused with INVALID_SESSION_TIMEOUT',
+    clients: ['kafka-python'],
+    async run(ctx) {
+      const topic = await ctx.createTopic('session-limits', { partitions: 2 });
+      // kafka-python's consumer first, with a timeout Kafka accepts: it finds the coordinator and
+      // makes __consumer_offsets, so the bare JoinGroups after it reach a coordinator that is ready.
+      const accepted = await python(ctx, 'join_group.py', topic, ctx.group('six-seconds'), '6000');
+      const tooShort = await python(ctx, 'join_group.py', topic, ctx.group('three-seconds'), '3000');
+      const join = async (sessionTimeoutMs: number) => {
+        const answer = await rawRequest(ctx.bootstrapServers[0], 11, 5, {
+          groupId: ctx.group(`raw-${sessionTimeoutMs}`),
+          sessionTimeoutMs,
+          rebalanceTimeoutMs: 10_000,
+          memberId: '',
+          groupInstanceId: null,
+          protocolType: 'consumer',
+          protocols: [{ name: 'range', metadata: Buffer.alloc(0) }],
+        });
+        return { errorCode: answer.errorCode, generationId: answer.generationId };
+      };
+      const limits = await (await ctx.admin()).describeConfigs({
+        resources: [{ type: 4, name: '1', configNames: ['group.min.session.timeout.ms', 'group.max.session.timeout.ms'] }],
+        includeSynonyms: false,
+      });
+      return { accepted, tooShort, raw: { 5999: await join(5999), 6000: await join(6000), 1800000: await join(1_800_000), 1800001: await join(1_800_001) }, limits };
     },
   },
 ];

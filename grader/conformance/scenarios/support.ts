@@ -3,9 +3,18 @@
 import { Partitioners, type Message, type Producer, type ProducerConfig } from 'kafkajs';
 import { internalCluster, leaderBroker, type FetchedMessage } from '../../../simulator/testkit/kafkajs-internal.ts';
 import { readPartition as readFromLeader } from '../../../simulator/testkit/read-partition.ts';
+import { CLIENT_SCRIPTS, jsonLines, run } from '../../../simulator/testkit/external-clients.ts';
 import type { ScenarioContext } from '../scenario.ts';
 
 export const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+const PYTHON_ENV = { PYTHONDONTWRITEBYTECODE: '1', PYTHONWARNINGS: 'ignore::DeprecationWarning' };
+
+/** Runs a kafka-python script of simulator/testkit/clients against the cluster; its JSON lines. */
+export async function python(ctx: ScenarioContext, script: string, ...args: string[]): Promise<Record<string, unknown>[]> {
+  const { stdout } = await run(ctx.client('kafka-python'), [`${CLIENT_SCRIPTS}${script}`, ctx.bootstrapServers.join(','), ...args], { env: PYTHON_ENV });
+  return jsonLines(stdout);
+}
 
 export async function producer(ctx: ScenarioContext, config: ProducerConfig = {}): Promise<Producer> {
   const p = ctx.track(ctx.kafka().producer({ createPartitioner: Partitioners.DefaultPartitioner, ...config }));

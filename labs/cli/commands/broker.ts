@@ -22,6 +22,8 @@ interface BrokerOptions {
   listenHost: string;
   advertisedHost?: string;
   groupInitialRebalanceDelayMs: number;
+  groupMinSessionTimeoutMs: number;
+  groupMaxSessionTimeoutMs: number;
   dataDir?: string;
   trace?: boolean;
   seed?: number;
@@ -52,6 +54,10 @@ Examples:
   $ kafka-lab broker --group-initial-rebalance-delay-ms 0
       consumer groups start at once instead of waiting 3 s for more members
       (Kafka's default, kept here because real brokers do it)
+  $ kafka-lab broker --group-min-session-timeout-ms 1000
+      consumers may join with session timeouts down to 1 s (Kafka refuses
+      anything under 6 s with INVALID_SESSION_TIMEOUT by default), so a lab
+      sees a crashed consumer leave its group sooner
   $ kafka-lab broker --data-dir ./kafka-data
       stop with Ctrl-C, start again: topics, configs and records are still there
   $ kafka-lab broker --trace --no-auto-create-topics --partitions 3
@@ -106,6 +112,18 @@ export function addBrokerCommand(program: Command): void {
       integerIn(0, 300_000),
       3000,
     )
+    .option(
+      '--group-min-session-timeout-ms <ms>',
+      "the shortest session timeout a consumer may join a group with (Kafka's group.min.session.timeout.ms); shorter ones are refused with INVALID_SESSION_TIMEOUT",
+      integerIn(1, 2 ** 31 - 1),
+      6000,
+    )
+    .option(
+      '--group-max-session-timeout-ms <ms>',
+      "the longest session timeout a consumer may join a group with (Kafka's group.max.session.timeout.ms); longer ones are refused with INVALID_SESSION_TIMEOUT",
+      integerIn(1, 2 ** 31 - 1),
+      1_800_000,
+    )
     .option('-d, --data-dir <dir>', 'keep topics, configs and records in this directory (created if missing), so a restart loses nothing acknowledged; without it everything lives in memory')
     .option('-t, --trace', 'print a line per request (broker, client, API and version, topics, errors, time) and per connect and disconnect')
     .option('--seed <number>', 'make the cluster id, topic ids and replica placement repeatable', integerIn(0, 2 ** 32 - 1))
@@ -133,6 +151,9 @@ async function runBroker(options: BrokerOptions, command: Command): Promise<void
   if (['0.0.0.0', '::'].includes(options.listenHost) && !options.advertisedHost) {
     command.error(`error: --listen-host ${options.listenHost} listens on every interface, which is no address a client can connect to: say which with --advertised-host (this machine's name or address as the clients see it)`);
   }
+  if (options.groupMinSessionTimeoutMs > options.groupMaxSessionTimeoutMs) {
+    command.error(`error: --group-min-session-timeout-ms ${options.groupMinSessionTimeoutMs} is above --group-max-session-timeout-ms ${options.groupMaxSessionTimeoutMs}: no consumer could join a group`);
+  }
   if (options.superUsers && !options.users) command.error('error: --super-users needs --users: without users there is no login and no ACLs');
   const dataDir = options.dataDir === undefined ? undefined : prepareDataDir(options.dataDir, command);
   // Listening from here on, so Ctrl-C during start-up also stops the cluster cleanly.
@@ -151,6 +172,8 @@ async function runBroker(options: BrokerOptions, command: Command): Promise<void
       listenHost: options.listenHost,
       advertisedHost: options.advertisedHost,
       groupInitialRebalanceDelayMs: options.groupInitialRebalanceDelayMs,
+      groupMinSessionTimeoutMs: options.groupMinSessionTimeoutMs,
+      groupMaxSessionTimeoutMs: options.groupMaxSessionTimeoutMs,
       dataDir,
       seed: options.seed,
       autoCreateTopics: options.autoCreateTopics,
