@@ -5,37 +5,17 @@ import { effectiveMinIsr } from '../cluster/replication.ts';
 import { ErrorCode, KafkaError } from '../protocol/errors.ts';
 import { DecompressionLimitError } from '../protocol/compression.ts';
 import { CorruptBatchError, InvalidRecordError, stampLogAppendTime } from '../protocol/records.ts';
-import { array, int16, int32, int64, nullableString, records, since, string, struct, type EncodableType } from '../protocol/schema.ts';
+import { ProduceRequest } from '../protocol/messages/ProduceRequest.ts';
+import { PartitionProduceResponse, ProduceResponse } from '../protocol/messages/ProduceResponse.ts';
+import type { EncodableType } from '../protocol/schema.ts';
 import { defineApi, NO_RESPONSE, type RequestContext } from './api.ts';
 
-const request = struct({
-  transactionalId: since('3+', nullableString),
-  acks: int16,
-  timeoutMs: int32,
-  topicData: array(struct({ name: string, partitionData: array(struct({ index: int32, records })) })),
-});
-
-const partitionResponse = struct({
-  index: int32,
-  errorCode: int16,
-  baseOffset: int64,
-  logAppendTimeMs: since('2+', int64, -1),
-  logStartOffset: since('5+', int64, -1),
-});
-
-const response = struct({
-  responses: array(struct({ name: string, partitionResponses: array(partitionResponse) })),
-  throttleTimeMs: since('1+', int32),
-});
-
-type PartitionResponse = EncodableType<typeof partitionResponse>;
+type PartitionResponse = EncodableType<typeof PartitionProduceResponse>;
 
 export const produce = defineApi({
-  key: 0,
-  name: 'Produce',
+  request: ProduceRequest,
+  response: ProduceResponse,
   versions: '3-7',
-  request,
-  response,
   async handle(req, context) {
     const { authorize } = context;
     const validAcks = req.acks === -1 || req.acks === 0 || req.acks === 1;

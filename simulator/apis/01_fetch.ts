@@ -6,64 +6,20 @@
 import type { Topics } from '../cluster/topics.ts';
 import type { StoredBatch } from '../log/partition-log.ts';
 import { ErrorCode } from '../protocol/errors.ts';
-import { array, int16, int32, int64, int8, nullableArray, records, since, string, struct, type DecodedType, type EncodableType } from '../protocol/schema.ts';
+import { FetchRequest } from '../protocol/messages/FetchRequest.ts';
+import { FetchResponse, PartitionData } from '../protocol/messages/FetchResponse.ts';
+import type { DecodedType, EncodableType } from '../protocol/schema.ts';
 import { defineApi } from './api.ts';
 
-const request = struct({
-  replicaId: int32,
-  maxWaitMs: int32,
-  minBytes: int32,
-  maxBytes: since('3+', int32, 0x7fffffff),
-  isolationLevel: since('4+', int8),
-  sessionId: since('7+', int32),
-  sessionEpoch: since('7+', int32, -1),
-  topics: array(
-    struct({
-      topic: string,
-      partitions: array(
-        struct({
-          partition: int32,
-          currentLeaderEpoch: since('9+', int32, -1),
-          fetchOffset: int64,
-          logStartOffset: since('5+', int64, -1),
-          partitionMaxBytes: int32,
-        }),
-      ),
-    }),
-  ),
-  forgottenTopicsData: since('7+', array(struct({ topic: string, partitions: array(int32) }))),
-  rackId: since('11+', string),
-});
-
-const partitionData = struct({
-  partitionIndex: int32,
-  errorCode: int16,
-  highWatermark: int64,
-  lastStableOffset: since('4+', int64, -1),
-  logStartOffset: since('5+', int64, -1),
-  abortedTransactions: since('4+', nullableArray(struct({ producerId: int64, firstOffset: int64 }))),
-  preferredReadReplica: since('11+', int32, -1),
-  records,
-});
-
-const response = struct({
-  throttleTimeMs: since('1+', int32),
-  errorCode: since('7+', int16),
-  sessionId: since('7+', int32),
-  responses: array(struct({ topic: string, partitions: array(partitionData) })),
-});
-
-type FetchRequest = DecodedType<typeof request>;
+type Request = DecodedType<typeof FetchRequest>;
 
 const READ_COMMITTED = 1;
-type PartitionData = EncodableType<typeof partitionData>;
+type PartitionAnswer = EncodableType<typeof PartitionData>;
 
 export const fetch = defineApi({
-  key: 1,
-  name: 'Fetch',
+  request: FetchRequest,
+  response: FetchResponse,
   versions: '4-11',
-  request,
-  response,
   async handle(req, { topics, broker, authorize }) {
     const deadline = Date.now() + Math.max(0, req.maxWaitMs);
     const readable = (topic: string) => authorize('READ', 'TOPIC', topic);
@@ -93,13 +49,13 @@ export const fetch = defineApi({
   }),
 });
 
-function readAll(topics: Topics, brokerId: number, req: FetchRequest, readable: (topic: string) => boolean) {
+function readAll(topics: Topics, brokerId: number, req: Request, readable: (topic: string) => boolean) {
   let budget = req.maxBytes;
   let bytes = 0;
   let errors = false;
   const responses = req.topics.map((t) => ({
     topic: t.topic,
-    partitions: t.partitions.map((p): PartitionData => {
+    partitions: t.partitions.map((p): PartitionAnswer => {
       const result = readable(t.topic)
         ? readPartition(topics, brokerId, t.topic, p.partition, p.fetchOffset, Math.min(p.partitionMaxBytes, budget), bytes === 0, req.isolationLevel === READ_COMMITTED)
         : refused(p.partition, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
@@ -122,7 +78,7 @@ function readPartition(
   maxBytes: number,
   firstWithData: boolean,
   readCommitted: boolean,
-): { data: Omit<PartitionData, 'records'>; batches: StoredBatch[] } {
+): { data: Omit<PartitionAnswer, 'records'>; batches: StoredBatch[] } {
   const empty = (errorCode: number, hw = -1, lso = -1, start = -1) => refused(index, errorCode, hw, lso, start);
   const partition = topics.partition(topic, index);
   if (!partition) return empty(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
@@ -142,7 +98,7 @@ function readPartition(
 }
 
 /** A partition answered with an error and no records. */
-function refused(index: number, errorCode: number, hw = -1, lso = -1, start = -1): { data: Omit<PartitionData, 'records'>; batches: StoredBatch[] } {
+function refused(index: number, errorCode: number, hw = -1, lso = -1, start = -1): { data: Omit<PartitionAnswer, 'records'>; batches: StoredBatch[] } {
   return {
     data: { partitionIndex: index, errorCode, highWatermark: hw, lastStableOffset: lso, logStartOffset: start, abortedTransactions: null, preferredReadReplica: -1 },
     batches: [],
@@ -150,7 +106,7 @@ function refused(index: number, errorCode: number, hw = -1, lso = -1, start = -1
 }
 
 /** Resolves when any requested partition gets new records, or after `timeoutMs`. */
-function nextAppend(topics: Topics, req: FetchRequest, timeoutMs: number): Promise<void> {
+function nextAppend(topics: Topics, req: Request, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
     const cancels: (() => void)[] = [];
     const wake = () => {

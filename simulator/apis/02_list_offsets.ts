@@ -3,39 +3,21 @@
 
 import type { Topics } from '../cluster/topics.ts';
 import { ErrorCode } from '../protocol/errors.ts';
-import { array, int16, int32, int64, int8, since, string, struct, type EncodableType } from '../protocol/schema.ts';
+import { ListOffsetsRequest } from '../protocol/messages/ListOffsetsRequest.ts';
+import { ListOffsetsPartitionResponse, ListOffsetsResponse } from '../protocol/messages/ListOffsetsResponse.ts';
+import type { EncodableType } from '../protocol/schema.ts';
 import { defineApi } from './api.ts';
 
 export const LATEST = -1;
 export const EARLIEST = -2;
 const READ_COMMITTED = 1;
 
-const request = struct({
-  replicaId: int32,
-  isolationLevel: since('2+', int8),
-  topics: array(struct({ name: string, partitions: array(struct({ partitionIndex: int32, timestamp: int64 })) })),
-});
-
-const partitionResponse = struct({
-  partitionIndex: int32,
-  errorCode: int16,
-  timestamp: int64,
-  offset: int64,
-});
-
-const response = struct({
-  throttleTimeMs: since('2+', int32),
-  topics: array(struct({ name: string, partitions: array(partitionResponse) })),
-});
-
-type PartitionResponse = EncodableType<typeof partitionResponse>;
+type PartitionResponse = EncodableType<typeof ListOffsetsPartitionResponse>;
 
 export const listOffsets = defineApi({
-  key: 2,
-  name: 'ListOffsets',
+  request: ListOffsetsRequest,
+  response: ListOffsetsResponse,
   versions: '1-3',
-  request,
-  response,
   handle(req, { topics, broker, authorize }) {
     return {
       throttleTimeMs: 0,

@@ -6,82 +6,61 @@
 
 import { invalidTopicName, type Topic } from '../cluster/topic.ts';
 import { ErrorCode, KafkaError } from '../protocol/errors.ts';
-import { array, bool, int16, int32, nullableArray, nullableString, since, string, struct, type EncodableType } from '../protocol/schema.ts';
+import { MetadataRequest } from '../protocol/messages/MetadataRequest.ts';
+import { MetadataResponse, MetadataResponseTopic } from '../protocol/messages/MetadataResponse.ts';
+import type { DecodedType, EncodableType } from '../protocol/schema.ts';
 import { defineApi, type ClusterView, type RequestServices } from './api.ts';
 
-const request = struct({
-  topics: nullableArray(struct({ name: string })),
-  allowAutoTopicCreation: since('4+', bool, true),
-});
+type TopicMetadata = EncodableType<typeof MetadataResponseTopic>;
+type Request = DecodedType<typeof MetadataRequest>;
 
-const partitionMetadata = struct({
-  errorCode: int16,
-  partitionIndex: int32,
-  leaderId: int32,
-  leaderEpoch: since('7+', int32, -1),
-  replicaNodes: array(int32),
-  isrNodes: array(int32),
-  offlineReplicas: since('5+', array(int32)),
-});
-
-const topicMetadata = struct({
-  errorCode: int16,
-  name: string,
-  isInternal: since('1+', bool),
-  partitions: array(partitionMetadata),
-});
-
-const response = struct({
-  throttleTimeMs: since('3+', int32),
-  brokers: array(struct({ nodeId: int32, host: string, port: int32, rack: since('1+', nullableString) })),
-  clusterId: since('2+', nullableString),
-  controllerId: since('1+', int32, -1),
-  topics: array(topicMetadata),
-});
-
-type TopicMetadata = EncodableType<typeof topicMetadata>;
+/** v0: an empty list means every topic; v1+: null means every topic, empty means none. */
+const asksEveryTopic = (req: Request, version: number) => req.topics === null || (version === 0 && req.topics.length === 0);
 
 export const metadata = defineApi({
-  key: 3,
-  name: 'Metadata',
+  request: MetadataRequest,
+  response: MetadataResponse,
   versions: '0-6',
-  request,
-  response,
   handle(req, { cluster, topics, broker, version, authorize }) {
-    // v0: an empty list means every topic; v1+: null means every topic, empty means none.
-    const everyTopic = req.topics === null || (version === 0 && req.topics.length === 0);
+    const everyTopic = asksEveryTopic(req, version);
     const described = (name: string) => authorize('DESCRIBE', 'TOPIC', name);
-    const names = everyTopic ? [...topics.keys()].filter(described) : req.topics!.map((t) => t.name);
     const autoCreate = cluster.options.autoCreateTopics && (version < 4 || req.allowAutoTopicCreation);
     const mayCreate = (name: string) => authorize('CREATE', 'CLUSTER') || authorize('CREATE', 'TOPIC', name);
+    const answer = (name: string) =>
+      described(name) ? describeTopic({ cluster, topics }, broker.id, name, !everyTopic && autoCreate, mayCreate) : unavailable(name, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
     return {
-      throttleTimeMs: 0,
-      brokers: cluster.liveBrokers.map((b) => ({ nodeId: b.id, host: b.host, port: b.port, rack: null })),
-      clusterId: cluster.id,
-      controllerId: cluster.controllerId,
-      topics: names.map((name) =>
-        described(name) ? describeTopic({ cluster, topics }, broker.id, name, !everyTopic && autoCreate, mayCreate) : unavailable(name, ErrorCode.TOPIC_AUTHORIZATION_FAILED),
-      ),
+      ...header(cluster),
+      topics: everyTopic
+        ? [...topics.keys()].filter(described).map(answer)
+        : req.topics!.map(({ name, topicId }) => {
+            if (name !== null) return answer(name);
+            // v12+ may ask by topic id alone; ids are not secret, so a refusal names the id.
+            const topic = topics.byId(topicId);
+            if (!topic) return { ...unavailable(null, ErrorCode.UNKNOWN_TOPIC_ID), topicId };
+            return described(topic.name) ? topicMetadataOf(cluster, topic, broker.id) : { ...unavailable(null, ErrorCode.TOPIC_AUTHORIZATION_FAILED), topicId };
+          }),
     };
   },
-  describe: (req) => (req.topics === null ? 'all topics' : req.topics.map((t) => t.name).join(',')),
+  describe: (req) => (req.topics === null ? 'all topics' : req.topics.map((t) => t.name ?? t.topicId).join(',')),
   // An all-topics request names none: rules matching a topic only see requests that name it.
-  names: (req) => ({ topics: (req.topics ?? []).map((t) => ({ topic: t.name })) }),
-  narrow: (req, keep) => ({ ...req, topics: req.topics && req.topics.filter((t) => keep(t.name)) }),
-  errorResponse: (req, errorCode, { cluster, topics, version }) => {
-    const everyTopic = req.topics === null || (version === 0 && req.topics.length === 0);
-    const names = everyTopic ? [...topics.keys()] : req.topics!.map((t) => t.name);
-    return {
-      throttleTimeMs: 0,
-      brokers: cluster.liveBrokers.map((b) => ({ nodeId: b.id, host: b.host, port: b.port, rack: null })),
-      clusterId: cluster.id,
-      controllerId: cluster.controllerId,
-      topics: names.map((name) => unavailable(name, errorCode)),
-    };
-  },
+  names: (req) => ({ topics: (req.topics ?? []).flatMap((t) => (t.name === null ? [] : [{ topic: t.name }])) }),
+  narrow: (req, keep) => ({ ...req, topics: req.topics && req.topics.filter((t) => t.name === null || keep(t.name)) }),
+  errorResponse: (req, errorCode, { cluster, topics, version }) => ({
+    ...header(cluster),
+    topics: asksEveryTopic(req, version)
+      ? [...topics.keys()].map((name) => unavailable(name, errorCode))
+      : req.topics!.map((t) => ({ ...unavailable(t.name, errorCode), topicId: t.topicId })),
+  }),
 });
 
-const unavailable = (name: string, errorCode: number): TopicMetadata => ({ errorCode, name, isInternal: false, partitions: [] });
+const header = (cluster: ClusterView) => ({
+  throttleTimeMs: 0,
+  brokers: cluster.liveBrokers.map((b) => ({ nodeId: b.id, host: b.host, port: b.port, rack: null })),
+  clusterId: cluster.id,
+  controllerId: cluster.controllerId,
+});
+
+const unavailable = (name: string | null, errorCode: number): TopicMetadata => ({ errorCode, name, isInternal: false, partitions: [] });
 
 function describeTopic({ cluster, topics }: Pick<RequestServices, 'cluster' | 'topics'>, brokerId: number, name: string, autoCreate: boolean, mayCreate: (name: string) => boolean): TopicMetadata {
   const topic = topics.get(name);
@@ -107,6 +86,7 @@ function topicMetadataOf(cluster: ClusterView, topic: Topic, brokerId: number): 
   return {
     errorCode: ErrorCode.NONE,
     name: topic.name,
+    topicId: topic.id,
     isInternal: topic.internal,
     partitions: topic.partitions.map((p) => {
       const offline = p.replicas.filter((id) => !live.has(id));

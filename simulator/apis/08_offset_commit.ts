@@ -2,44 +2,17 @@
 // offsets it has consumed up to. Refused during a rebalance and from stale generations.
 
 import { ErrorCode, KafkaError } from '../protocol/errors.ts';
-import { array, int16, int32, int64, nullableString, since, string, struct } from '../protocol/schema.ts';
+import { OffsetCommitRequest } from '../protocol/messages/OffsetCommitRequest.ts';
+import { OffsetCommitResponse } from '../protocol/messages/OffsetCommitResponse.ts';
 import { defineApi } from './api.ts';
 
 /** Kafka's offset.metadata.max.bytes. */
 const MAX_METADATA_BYTES = 4096;
 
-const request = struct({
-  groupId: string,
-  generationId: since('1+', int32, -1),
-  memberId: since('1+', string),
-  groupInstanceId: since('7+', nullableString),
-  retentionTimeMs: since('2-4', int64, -1),
-  topics: array(
-    struct({
-      name: string,
-      partitions: array(
-        struct({
-          partitionIndex: int32,
-          committedOffset: int64,
-          committedLeaderEpoch: since('6+', int32, -1),
-          committedMetadata: nullableString,
-        }),
-      ),
-    }),
-  ),
-});
-
-const response = struct({
-  throttleTimeMs: since('3+', int32),
-  topics: array(struct({ name: string, partitions: array(struct({ partitionIndex: int32, errorCode: int16 })) })),
-});
-
 export const offsetCommit = defineApi({
-  key: 8,
-  name: 'OffsetCommit',
+  request: OffsetCommitRequest,
+  response: OffsetCommitResponse,
   versions: '2-7',
-  request,
-  response,
   handle(req, { groups, topics, broker, authorize }) {
     // Kafka checks READ on the group first, then READ on each topic, before the group's own state.
     const readable = (topic: string) => authorize('READ', 'TOPIC', topic);
@@ -53,7 +26,7 @@ export const offsetCommit = defineApi({
     if (!authorize('READ', 'GROUP', req.groupId)) return answerAll(ErrorCode.GROUP_AUTHORIZATION_FAILED, false);
     try {
       const group = groups.group(req.groupId, broker.id, true);
-      const groupError = group.commitError(req.memberId, req.generationId);
+      const groupError = group.commitError(req.memberId, req.generationIdOrMemberEpoch);
       if (groupError !== 'NONE') return answerAll(ErrorCode[groupError]);
     } catch (error) {
       if (error instanceof KafkaError) return answerAll(error.code);

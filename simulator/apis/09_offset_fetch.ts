@@ -2,34 +2,14 @@
 // topic list asks for every partition the group has committed.
 
 import { ErrorCode, KafkaError } from '../protocol/errors.ts';
-import { array, int16, int32, int64, nullableArray, nullableString, since, string, struct } from '../protocol/schema.ts';
+import { OffsetFetchRequest } from '../protocol/messages/OffsetFetchRequest.ts';
+import { OffsetFetchResponse } from '../protocol/messages/OffsetFetchResponse.ts';
 import { defineApi } from './api.ts';
 
-const request = struct({
-  groupId: string,
-  topics: nullableArray(struct({ name: string, partitionIndexes: array(int32) })),
-});
-
-const partitionResponse = struct({
-  partitionIndex: int32,
-  committedOffset: int64,
-  committedLeaderEpoch: since('5+', int32, -1),
-  metadata: nullableString,
-  errorCode: int16,
-});
-
-const response = struct({
-  throttleTimeMs: since('3+', int32),
-  topics: array(struct({ name: string, partitions: array(partitionResponse) })),
-  errorCode: since('2+', int16),
-});
-
 export const offsetFetch = defineApi({
-  key: 9,
-  name: 'OffsetFetch',
+  request: OffsetFetchRequest,
+  response: OffsetFetchResponse,
   versions: '1-5',
-  request,
-  response,
   handle(req, { groups, broker, version, authorize }) {
     const failAll = (errorCode: number) => {
       // v1 has no top-level error: the error goes in every partition.

@@ -2,32 +2,17 @@
 // transactional id (key type 1).
 
 import { ErrorCode, KafkaError } from '../protocol/errors.ts';
-import { int16, int32, int8, nullableString, since, string, struct } from '../protocol/schema.ts';
+import { FindCoordinatorRequest } from '../protocol/messages/FindCoordinatorRequest.ts';
+import { FindCoordinatorResponse } from '../protocol/messages/FindCoordinatorResponse.ts';
 import { DENIED_MESSAGE } from '../security/authorizer.ts';
 import { defineApi } from './api.ts';
 
 const GROUP = 0;
 
-const request = struct({
-  key: string,
-  keyType: since('1+', int8),
-});
-
-const response = struct({
-  throttleTimeMs: since('1+', int32),
-  errorCode: int16,
-  errorMessage: since('1+', nullableString),
-  nodeId: int32,
-  host: string,
-  port: int32,
-});
-
 export const findCoordinator = defineApi({
-  key: 10,
-  name: 'FindCoordinator',
+  request: FindCoordinatorRequest,
+  response: FindCoordinatorResponse,
   versions: '0-2',
-  request,
-  response,
   handle(req, { groups, transactions, cluster, authorize }) {
     const failed = (errorCode: number, errorMessage: string) => ({ throttleTimeMs: 0, errorCode, errorMessage, nodeId: -1, host: '', port: -1 });
     const denied = req.keyType === GROUP ? !authorize('DESCRIBE', 'GROUP', req.key) && 'GROUP_AUTHORIZATION_FAILED' : !authorize('DESCRIBE', 'TRANSACTIONAL_ID', req.key) && 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED';

@@ -2,35 +2,14 @@
 // From v4 a new member first gets MEMBER_ID_REQUIRED with its id and joins again with it (KIP-394).
 
 import { ErrorCode, KafkaError } from '../protocol/errors.ts';
-import { array, bytes, int16, int32, nullableString, since, string, struct } from '../protocol/schema.ts';
+import { JoinGroupRequest } from '../protocol/messages/JoinGroupRequest.ts';
+import { JoinGroupResponse } from '../protocol/messages/JoinGroupResponse.ts';
 import { defineApi } from './api.ts';
 
-const request = struct({
-  groupId: string,
-  sessionTimeoutMs: int32,
-  rebalanceTimeoutMs: since('1+', int32, -1),
-  memberId: string,
-  groupInstanceId: since('5+', nullableString),
-  protocolType: string,
-  protocols: array(struct({ name: string, metadata: bytes })),
-});
-
-const response = struct({
-  throttleTimeMs: since('2+', int32),
-  errorCode: int16,
-  generationId: int32,
-  protocolName: string,
-  leader: string,
-  memberId: string,
-  members: array(struct({ memberId: string, groupInstanceId: since('5+', nullableString), metadata: bytes })),
-});
-
 export const joinGroup = defineApi({
-  key: 11,
-  name: 'JoinGroup',
+  request: JoinGroupRequest,
+  response: JoinGroupResponse,
   versions: '0-5',
-  request,
-  response,
   async handle(req, { groups, broker, connection, header, version, authorize }) {
     const failed = (errorCode: number) => ({ throttleTimeMs: 0, errorCode, generationId: -1, protocolName: '', leader: '', memberId: req.memberId, members: [] });
     if (!authorize('READ', 'GROUP', req.groupId)) return failed(ErrorCode.GROUP_AUTHORIZATION_FAILED);

@@ -2,27 +2,14 @@
 // v3 (KIP-345) leaves several members in one request and answers each.
 
 import { ErrorCode, KafkaError } from '../protocol/errors.ts';
-import { array, int16, int32, nullableString, since, string, struct } from '../protocol/schema.ts';
+import { LeaveGroupRequest } from '../protocol/messages/LeaveGroupRequest.ts';
+import { LeaveGroupResponse } from '../protocol/messages/LeaveGroupResponse.ts';
 import { defineApi } from './api.ts';
 
-const request = struct({
-  groupId: string,
-  memberId: since('0-2', string),
-  members: since('3+', array(struct({ memberId: string, groupInstanceId: nullableString }))),
-});
-
-const response = struct({
-  throttleTimeMs: since('1+', int32),
-  errorCode: int16,
-  members: since('3+', array(struct({ memberId: string, groupInstanceId: nullableString, errorCode: int16 }))),
-});
-
 export const leaveGroup = defineApi({
-  key: 13,
-  name: 'LeaveGroup',
+  request: LeaveGroupRequest,
+  response: LeaveGroupResponse,
   versions: '0-3',
-  request,
-  response,
   handle(req, { groups, broker, version, authorize }) {
     if (!authorize('READ', 'GROUP', req.groupId)) return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, members: [] };
     const leaving = version >= 3 ? req.members : [{ memberId: req.memberId, groupInstanceId: null }];

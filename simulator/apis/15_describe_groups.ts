@@ -3,31 +3,14 @@
 
 import type { Group } from '../groups/group.ts';
 import { ErrorCode, KafkaError } from '../protocol/errors.ts';
-import { array, bytes, int16, int32, since, string, struct } from '../protocol/schema.ts';
+import { DescribeGroupsRequest } from '../protocol/messages/DescribeGroupsRequest.ts';
+import { DescribeGroupsResponse } from '../protocol/messages/DescribeGroupsResponse.ts';
 import { defineApi } from './api.ts';
 
-const request = struct({ groups: array(string) });
-
-const response = struct({
-  throttleTimeMs: since('1+', int32),
-  groups: array(
-    struct({
-      errorCode: int16,
-      groupId: string,
-      groupState: string,
-      protocolType: string,
-      protocolData: string,
-      members: array(struct({ memberId: string, clientId: string, clientHost: string, memberMetadata: bytes, memberAssignment: bytes })),
-    }),
-  ),
-});
-
 export const describeGroups = defineApi({
-  key: 15,
-  name: 'DescribeGroups',
+  request: DescribeGroupsRequest,
+  response: DescribeGroupsResponse,
   versions: '0-2',
-  request,
-  response,
   handle(req, { groups, broker, authorize }) {
     const failed = (groupId: string, errorCode: number) => ({ errorCode, groupId, groupState: '', protocolType: '', protocolData: '', members: [] });
     return {

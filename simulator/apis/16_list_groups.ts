@@ -2,23 +2,14 @@
 // Without DESCRIBE on the cluster, only the groups the client may DESCRIBE are listed.
 
 import { ErrorCode } from '../protocol/errors.ts';
-import { array, int16, int32, since, string, struct } from '../protocol/schema.ts';
+import { ListGroupsRequest } from '../protocol/messages/ListGroupsRequest.ts';
+import { ListGroupsResponse } from '../protocol/messages/ListGroupsResponse.ts';
 import { defineApi } from './api.ts';
 
-const request = struct({});
-
-const response = struct({
-  throttleTimeMs: since('1+', int32),
-  errorCode: int16,
-  groups: array(struct({ groupId: string, protocolType: string })),
-});
-
 export const listGroups = defineApi({
-  key: 16,
-  name: 'ListGroups',
+  request: ListGroupsRequest,
+  response: ListGroupsResponse,
   versions: '0-2',
-  request,
-  response,
   handle(_req, { groups, broker, authorize }) {
     const everyGroup = authorize('DESCRIBE', 'CLUSTER');
     const coordinated = [...groups.groups.values()].filter(

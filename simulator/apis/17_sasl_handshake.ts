@@ -4,22 +4,14 @@
 // On a PLAINTEXT listener, or once authenticated, Kafka answers ILLEGAL_SASL_STATE.
 
 import { ErrorCode } from '../protocol/errors.ts';
-import { array, int16, string, struct } from '../protocol/schema.ts';
+import { SaslHandshakeRequest } from '../protocol/messages/SaslHandshakeRequest.ts';
+import { SaslHandshakeResponse } from '../protocol/messages/SaslHandshakeResponse.ts';
 import { defineApi } from './api.ts';
 
-const request = struct({ mechanism: string });
-
-const response = struct({
-  errorCode: int16,
-  mechanisms: array(string),
-});
-
 export const saslHandshake = defineApi({
-  key: 17,
-  name: 'SaslHandshake',
+  request: SaslHandshakeRequest,
+  response: SaslHandshakeResponse,
   versions: '0-1',
-  request,
-  response,
   handle(req, { session, connection, version }) {
     const outcome = session.handshake(req.mechanism, version >= 1);
     if (outcome === 'ILLEGAL_SASL_STATE') return { errorCode: ErrorCode.ILLEGAL_SASL_STATE, mechanisms: [] };

@@ -3,22 +3,11 @@
 
 import { ErrorCode } from '../protocol/errors.ts';
 import { writeResponseHeader } from '../protocol/headers.ts';
-import { array, int16, int32, since, string, struct, tagged } from '../protocol/schema.ts';
+import { ApiVersionsRequest } from '../protocol/messages/ApiVersionsRequest.ts';
+import { ApiVersionsResponse } from '../protocol/messages/ApiVersionsResponse.ts';
 import { Writer } from '../protocol/wire.ts';
 import { defineApi, type Api } from './api.ts';
 import { ALL_APIS } from './index.ts';
-
-const request = struct({
-  clientSoftwareName: since('3+', string),
-  clientSoftwareVersion: since('3+', string),
-});
-
-const response = struct({
-  errorCode: int16,
-  apiKeys: array(struct({ apiKey: int16, minVersion: int16, maxVersion: int16 })),
-  throttleTimeMs: since('1+', int32),
-  finalizedFeaturesEpoch: tagged(1, '3+', int32, -1),
-});
 
 const PRODUCE_KEY = 0;
 
@@ -32,12 +21,9 @@ const advertised = () =>
   );
 
 export const apiVersions = defineApi({
-  key: 18,
-  name: 'ApiVersions',
+  request: ApiVersionsRequest,
+  response: ApiVersionsResponse,
   versions: '0-3',
-  flexible: '3+',
-  request,
-  response,
   handle: () => ({ errorCode: ErrorCode.NONE, apiKeys: advertised(), throttleTimeMs: 0 }),
   describe: (req) => (req.clientSoftwareName ? `${req.clientSoftwareName} ${req.clientSoftwareVersion}` : ''),
 });
@@ -46,6 +32,6 @@ export const apiVersions = defineApi({
 export function unsupportedVersionResponse(correlationId: number): Buffer {
   const w = new Writer();
   writeResponseHeader(w, correlationId, false);
-  response.write(w, { errorCode: ErrorCode.UNSUPPORTED_VERSION, apiKeys: advertised() }, { version: 0, flexible: false });
+  ApiVersionsResponse.write(w, { errorCode: ErrorCode.UNSUPPORTED_VERSION, apiKeys: advertised() }, { version: 0, flexible: false });
   return w.toBuffer();
 }

@@ -5,44 +5,19 @@
 
 import type { NewTopic } from '../cluster/options.ts';
 import { ErrorCode, KafkaError } from '../protocol/errors.ts';
-import { array, bool, int16, int32, nullableString, since, string, struct, type DecodedType, type EncodableType } from '../protocol/schema.ts';
+import { CreatableTopic, CreateTopicsRequest } from '../protocol/messages/CreateTopicsRequest.ts';
+import { CreatableTopicResult, CreateTopicsResponse } from '../protocol/messages/CreateTopicsResponse.ts';
+import type { DecodedType, EncodableType } from '../protocol/schema.ts';
 import { MAX_RECORDS_PER_REQUEST, namesGivenTwice, outcomeOf, TOO_LARGE } from './admin.ts';
 import { defineApi } from './api.ts';
 
-const creatableTopic = struct({
-  name: string,
-  numPartitions: int32,
-  replicationFactor: int16,
-  assignments: array(struct({ partitionIndex: int32, brokerIds: array(int32) })),
-  configs: array(struct({ name: string, value: nullableString })),
-});
-
-const request = struct({
-  topics: array(creatableTopic),
-  timeoutMs: int32,
-  validateOnly: since('1+', bool),
-});
-
-const topicResult = struct({
-  name: string,
-  errorCode: int16,
-  errorMessage: since('1+', nullableString),
-});
-
-const response = struct({
-  throttleTimeMs: since('2+', int32),
-  topics: array(topicResult),
-});
-
-type CreatableTopic = DecodedType<typeof creatableTopic>;
-type TopicResult = EncodableType<typeof topicResult>;
+type RequestedTopic = DecodedType<typeof CreatableTopic>;
+type TopicResult = EncodableType<typeof CreatableTopicResult>;
 
 export const createTopics = defineApi({
-  key: 19,
-  name: 'CreateTopics',
-  versions: '0-4',
-  request,
-  response,
+  request: CreateTopicsRequest,
+  response: CreateTopicsResponse,
+  versions: '2-4',
   handle(req, { cluster, topics, authorize }) {
     if (metadataRecords(req.topics, cluster.options.numPartitions) > MAX_RECORDS_PER_REQUEST) {
       return { throttleTimeMs: 0, topics: req.topics.map((t) => ({ name: t.name, ...TOO_LARGE })) };
@@ -68,13 +43,13 @@ export const createTopics = defineApi({
 });
 
 /** The records creating these topics would write: each topic, each of its partitions, each config. */
-function metadataRecords(topics: CreatableTopic[], defaultPartitions: number): number {
-  const partitions = (t: CreatableTopic) => t.assignments.length || (t.numPartitions === -1 ? defaultPartitions : Math.max(0, t.numPartitions));
+function metadataRecords(topics: RequestedTopic[], defaultPartitions: number): number {
+  const partitions = (t: RequestedTopic) => t.assignments.length || (t.numPartitions === -1 ? defaultPartitions : Math.max(0, t.numPartitions));
   return topics.reduce((sum, t) => sum + 1 + partitions(t) + t.configs.length, 0);
 }
 
 /** The request's topic as the cluster takes it; refuses what only a request can get wrong. */
-function newTopic(topic: CreatableTopic): NewTopic {
+function newTopic(topic: RequestedTopic): NewTopic {
   const nullConfigs = topic.configs.filter((c) => c.value === null).map((c) => c.name);
   if (nullConfigs.length > 0) throw new KafkaError('INVALID_CONFIG', `Null value not supported for topic configs: ${nullConfigs.join(',')}`);
   const configs = Object.fromEntries(topic.configs.map((c) => [c.name, c.value as string]));
@@ -90,7 +65,7 @@ function newTopic(topic: CreatableTopic): NewTopic {
   return { name: topic.name, assignments: assignmentsInOrder(topic.assignments), configs };
 }
 
-function assignmentsInOrder(assignments: CreatableTopic['assignments']): number[][] {
+function assignmentsInOrder(assignments: RequestedTopic['assignments']): number[][] {
   const byPartition = new Map<number, number[]>();
   for (const { partitionIndex, brokerIds } of assignments) {
     if (byPartition.has(partitionIndex)) {

@@ -2,30 +2,18 @@
 // listed twice is refused with INVALID_REQUEST and an unknown one gets UNKNOWN_TOPIC_OR_PARTITION.
 
 import { ErrorCode } from '../protocol/errors.ts';
-import { array, int16, int32, since, string, struct, type EncodableType } from '../protocol/schema.ts';
+import { DeleteTopicsRequest } from '../protocol/messages/DeleteTopicsRequest.ts';
+import { DeletableTopicResult, DeleteTopicsResponse } from '../protocol/messages/DeleteTopicsResponse.ts';
+import type { EncodableType } from '../protocol/schema.ts';
 import { namesGivenTwice, outcomeOf } from './admin.ts';
 import { defineApi } from './api.ts';
 
-const request = struct({
-  topicNames: array(string),
-  timeoutMs: int32,
-});
-
-const topicResult = struct({ name: string, errorCode: int16 });
-
-const response = struct({
-  throttleTimeMs: since('1+', int32),
-  responses: array(topicResult),
-});
-
-type TopicResult = EncodableType<typeof topicResult>;
+type TopicResult = EncodableType<typeof DeletableTopicResult>;
 
 export const deleteTopics = defineApi({
-  key: 20,
-  name: 'DeleteTopics',
-  versions: '0-3',
-  request,
-  response,
+  request: DeleteTopicsRequest,
+  response: DeleteTopicsResponse,
+  versions: '1-3',
   handle(req, { topics, authorize }) {
     const twice = namesGivenTwice(req.topicNames);
     const responses: TopicResult[] = [...twice].map((name) => ({ name, errorCode: ErrorCode.INVALID_REQUEST }));

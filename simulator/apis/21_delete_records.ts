@@ -4,29 +4,17 @@
 
 import type { RequestServices } from './api.ts';
 import { ErrorCode, KafkaError } from '../protocol/errors.ts';
-import { array, int16, int32, int64, string, struct, type EncodableType } from '../protocol/schema.ts';
+import { DeleteRecordsRequest } from '../protocol/messages/DeleteRecordsRequest.ts';
+import { DeleteRecordsPartitionResult, DeleteRecordsResponse } from '../protocol/messages/DeleteRecordsResponse.ts';
+import type { EncodableType } from '../protocol/schema.ts';
 import { defineApi } from './api.ts';
 
-const request = struct({
-  topics: array(struct({ name: string, partitions: array(struct({ partitionIndex: int32, offset: int64 })) })),
-  timeoutMs: int32,
-});
-
-const partitionResult = struct({ partitionIndex: int32, lowWatermark: int64, errorCode: int16 });
-
-const response = struct({
-  throttleTimeMs: int32,
-  topics: array(struct({ name: string, partitions: array(partitionResult) })),
-});
-
-type PartitionResult = EncodableType<typeof partitionResult>;
+type PartitionResult = EncodableType<typeof DeleteRecordsPartitionResult>;
 
 export const deleteRecords = defineApi({
-  key: 21,
-  name: 'DeleteRecords',
+  request: DeleteRecordsRequest,
+  response: DeleteRecordsResponse,
   versions: '0-1',
-  request,
-  response,
   handle(req, { topics, records, broker, authorize }) {
     return {
       throttleTimeMs: 0,

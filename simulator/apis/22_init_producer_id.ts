@@ -4,27 +4,14 @@
 // they left open.
 
 import { ErrorCode, KafkaError } from '../protocol/errors.ts';
-import { int16, int32, int64, nullableString, struct } from '../protocol/schema.ts';
+import { InitProducerIdRequest } from '../protocol/messages/InitProducerIdRequest.ts';
+import { InitProducerIdResponse } from '../protocol/messages/InitProducerIdResponse.ts';
 import { defineApi } from './api.ts';
 
-const request = struct({
-  transactionalId: nullableString,
-  transactionTimeoutMs: int32,
-});
-
-const response = struct({
-  throttleTimeMs: int32,
-  errorCode: int16,
-  producerId: int64,
-  producerEpoch: int16,
-});
-
 export const initProducerId = defineApi({
-  key: 22,
-  name: 'InitProducerId',
+  request: InitProducerIdRequest,
+  response: InitProducerIdResponse,
   versions: '0-1',
-  request,
-  response,
   handle(req, { transactions, broker, authorize, authorizeAny }) {
     const failed = (errorCode: number) => ({ throttleTimeMs: 0, errorCode, producerId: -1, producerEpoch: -1 });
     if (req.transactionalId !== null) {

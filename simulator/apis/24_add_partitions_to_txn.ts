@@ -1,56 +1,45 @@
 // AddPartitionsToTxn (24): a transactional producer names the partitions it is about to write.
+// Clients use v0-3, whose fields Kafka's spec names v3AndBelow*; v4+ batches transactions for
+// brokers verifying them (KIP-890), which no client sends.
 
 import { ErrorCode, KafkaError } from '../protocol/errors.ts';
-import { array, int16, int32, int64, string, struct } from '../protocol/schema.ts';
+import { AddPartitionsToTxnRequest } from '../protocol/messages/AddPartitionsToTxnRequest.ts';
+import { AddPartitionsToTxnResponse } from '../protocol/messages/AddPartitionsToTxnResponse.ts';
 import { defineApi } from './api.ts';
 
-const request = struct({
-  transactionalId: string,
-  producerId: int64,
-  producerEpoch: int16,
-  topics: array(struct({ name: string, partitions: array(int32) })),
-});
-
-const response = struct({
-  throttleTimeMs: int32,
-  results: array(struct({ name: string, results: array(struct({ partitionIndex: int32, errorCode: int16 })) })),
-});
-
 export const addPartitionsToTxn = defineApi({
-  key: 24,
-  name: 'AddPartitionsToTxn',
+  request: AddPartitionsToTxnRequest,
+  response: AddPartitionsToTxnResponse,
   versions: '0-1',
-  request,
-  response,
   handle(req, { transactions, topics, broker, authorize }) {
     const answer = (errorFor: (topic: string, partition: number) => number) => ({
       throttleTimeMs: 0,
-      results: req.topics.map((t) => ({ name: t.name, results: t.partitions.map((p) => ({ partitionIndex: p, errorCode: errorFor(t.name, p) })) })),
+      resultsByTopicV3AndBelow: req.v3AndBelowTopics.map((t) => ({ name: t.name, resultsByPartition: t.partitions.map((p) => ({ partitionIndex: p, partitionErrorCode: errorFor(t.name, p) })) })),
     });
-    if (!authorize('WRITE', 'TRANSACTIONAL_ID', req.transactionalId)) return answer(() => ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+    if (!authorize('WRITE', 'TRANSACTIONAL_ID', req.v3AndBelowTransactionalId)) return answer(() => ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
     // Kafka answers per partition: unwritable and unknown ones get their error and the rest OPERATION_NOT_ATTEMPTED.
     const problem = (topic: string, partition: number) =>
       !authorize('WRITE', 'TOPIC', topic) ? ErrorCode.TOPIC_AUTHORIZATION_FAILED : !topics.partition(topic, partition) ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : null;
-    if (req.topics.some((t) => t.partitions.some((p) => problem(t.name, p) !== null))) {
+    if (req.v3AndBelowTopics.some((t) => t.partitions.some((p) => problem(t.name, p) !== null))) {
       return answer((topic, partition) => problem(topic, partition) ?? ErrorCode.OPERATION_NOT_ATTEMPTED);
     }
     try {
-      const partitions = req.topics.flatMap((t) => t.partitions.map((partition) => ({ topic: t.name, partition })));
-      transactions.addPartitions(req.transactionalId, req.producerId, req.producerEpoch, partitions, broker.id);
+      const partitions = req.v3AndBelowTopics.flatMap((t) => t.partitions.map((partition) => ({ topic: t.name, partition })));
+      transactions.addPartitions(req.v3AndBelowTransactionalId, req.v3AndBelowProducerId, req.v3AndBelowProducerEpoch, partitions, broker.id);
       return answer(() => ErrorCode.NONE);
     } catch (error) {
       if (error instanceof KafkaError) return answer(() => error.code);
       throw error;
     }
   },
-  describe: (req) => `transactional.id=${req.transactionalId} ${req.topics.map((t) => `${t.name}[${t.partitions.join(',')}]`).join(' ')}`,
-  names: (req) => ({ transactionalId: req.transactionalId, topics: req.topics.map((t) => ({ topic: t.name, partitions: t.partitions })) }),
+  describe: (req) => `transactional.id=${req.v3AndBelowTransactionalId} ${req.v3AndBelowTopics.map((t) => `${t.name}[${t.partitions.join(',')}]`).join(' ')}`,
+  names: (req) => ({ transactionalId: req.v3AndBelowTransactionalId, topics: req.v3AndBelowTopics.map((t) => ({ topic: t.name, partitions: t.partitions })) }),
   narrow: (req, keep) => ({
     ...req,
-    topics: req.topics.map((t) => ({ ...t, partitions: t.partitions.filter((p) => keep(t.name, p)) })).filter((t) => t.partitions.length > 0),
+    v3AndBelowTopics: req.v3AndBelowTopics.map((t) => ({ ...t, partitions: t.partitions.filter((p) => keep(t.name, p)) })).filter((t) => t.partitions.length > 0),
   }),
   errorResponse: (req, errorCode) => ({
     throttleTimeMs: 0,
-    results: req.topics.map((t) => ({ name: t.name, results: t.partitions.map((partitionIndex) => ({ partitionIndex, errorCode })) })),
+    resultsByTopicV3AndBelow: req.v3AndBelowTopics.map((t) => ({ name: t.name, resultsByPartition: t.partitions.map((partitionIndex) => ({ partitionIndex, partitionErrorCode: errorCode })) })),
   }),
 });

@@ -2,24 +2,14 @@
 // transaction before answering (Kafka answers first and writes the markers just after).
 
 import { ErrorCode, KafkaError } from '../protocol/errors.ts';
-import { bool, int16, int32, int64, string, struct } from '../protocol/schema.ts';
+import { EndTxnRequest } from '../protocol/messages/EndTxnRequest.ts';
+import { EndTxnResponse } from '../protocol/messages/EndTxnResponse.ts';
 import { defineApi } from './api.ts';
 
-const request = struct({
-  transactionalId: string,
-  producerId: int64,
-  producerEpoch: int16,
-  committed: bool,
-});
-
-const response = struct({ throttleTimeMs: int32, errorCode: int16 });
-
 export const endTxn = defineApi({
-  key: 26,
-  name: 'EndTxn',
+  request: EndTxnRequest,
+  response: EndTxnResponse,
   versions: '0-1',
-  request,
-  response,
   handle(req, { transactions, broker, authorize }) {
     if (!authorize('WRITE', 'TRANSACTIONAL_ID', req.transactionalId)) return { throttleTimeMs: 0, errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED };
     try {

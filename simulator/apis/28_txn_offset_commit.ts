@@ -2,33 +2,14 @@
 // they become the group's committed offsets only if the transaction commits.
 
 import { ErrorCode, KafkaError } from '../protocol/errors.ts';
-import { array, int16, int32, int64, nullableString, since, string, struct } from '../protocol/schema.ts';
+import { TxnOffsetCommitRequest } from '../protocol/messages/TxnOffsetCommitRequest.ts';
+import { TxnOffsetCommitResponse } from '../protocol/messages/TxnOffsetCommitResponse.ts';
 import { defineApi } from './api.ts';
 
-const request = struct({
-  transactionalId: string,
-  groupId: string,
-  producerId: int64,
-  producerEpoch: int16,
-  topics: array(
-    struct({
-      name: string,
-      partitions: array(struct({ partitionIndex: int32, committedOffset: int64, committedLeaderEpoch: since('2+', int32, -1), committedMetadata: nullableString })),
-    }),
-  ),
-});
-
-const response = struct({
-  throttleTimeMs: int32,
-  topics: array(struct({ name: string, partitions: array(struct({ partitionIndex: int32, errorCode: int16 })) })),
-});
-
 export const txnOffsetCommit = defineApi({
-  key: 28,
-  name: 'TxnOffsetCommit',
+  request: TxnOffsetCommitRequest,
+  response: TxnOffsetCommitResponse,
   versions: '0-2',
-  request,
-  response,
   handle(req, { groups, topics, broker, authorize }) {
     const answerAll = (errorFor: (topic: string, partition: number) => number) => ({
       throttleTimeMs: 0,

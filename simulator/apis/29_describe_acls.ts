@@ -2,31 +2,16 @@
 // cluster; without an authorizer Kafka answers SECURITY_DISABLED.
 
 import { ErrorCode } from '../protocol/errors.ts';
-import { array, int16, int32, int8, nullableString, since, string, struct } from '../protocol/schema.ts';
+import { DescribeAclsRequest } from '../protocol/messages/DescribeAclsRequest.ts';
+import { DescribeAclsResponse } from '../protocol/messages/DescribeAclsResponse.ts';
 import { OPERATIONS, PATTERN_TYPES, PERMISSIONS, RESOURCE_TYPES, type AclBinding } from '../security/acl.ts';
-import { aclFilter, filterFromWire, filterLabel, refusal } from './acls.ts';
+import { filterFromWire, filterLabel, refusal } from './acls.ts';
 import { defineApi } from './api.ts';
 
-const response = struct({
-  throttleTimeMs: int32,
-  errorCode: int16,
-  errorMessage: nullableString,
-  resources: array(
-    struct({
-      resourceType: int8,
-      resourceName: string,
-      patternType: since('1+', int8, PATTERN_TYPES.LITERAL),
-      acls: array(struct({ principal: string, host: string, operation: int8, permissionType: int8 })),
-    }),
-  ),
-});
-
 export const describeAcls = defineApi({
-  key: 29,
-  name: 'DescribeAcls',
-  versions: '0-1',
-  request: aclFilter,
-  response,
+  request: DescribeAclsRequest,
+  response: DescribeAclsResponse,
+  versions: '1',
   handle(req, context) {
     const filter = filterFromWire(req);
     const refused = refusal(context, 'DescribeAcls', 'DESCRIBE', 'No Authorizer is configured on the broker');

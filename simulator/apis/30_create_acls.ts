@@ -1,39 +1,19 @@
 // CreateAcls (30): adds ACL bindings, each with its own outcome, validated as Kafka's controller
 // does. Needs ALTER on the cluster; without an authorizer Kafka answers SECURITY_DISABLED.
 
-import { array, int16, int32, int8, nullableString, since, string, struct } from '../protocol/schema.ts';
+import { CreateAclsRequest } from '../protocol/messages/CreateAclsRequest.ts';
+import { CreateAclsResponse } from '../protocol/messages/CreateAclsResponse.ts';
 import { MalformedFrameError } from '../protocol/wire.ts';
-import { InvalidAclError, operationName, PATTERN_TYPES, patternTypeName, permissionName, resourceTypeName, validAcl } from '../security/acl.ts';
+import { InvalidAclError, operationName, patternTypeName, permissionName, resourceTypeName, validAcl } from '../security/acl.ts';
 import { ErrorCode } from '../protocol/errors.ts';
 import { SUCCESS, type Outcome } from './admin.ts';
 import { aclLabel, refusal } from './acls.ts';
 import { defineApi } from './api.ts';
 
-const request = struct({
-  creations: array(
-    struct({
-      resourceType: int8,
-      resourceName: string,
-      resourcePatternType: since('1+', int8, PATTERN_TYPES.LITERAL),
-      principal: string,
-      host: string,
-      operation: int8,
-      permissionType: int8,
-    }),
-  ),
-});
-
-const response = struct({
-  throttleTimeMs: int32,
-  results: array(struct({ errorCode: int16, errorMessage: nullableString })),
-});
-
 export const createAcls = defineApi({
-  key: 30,
-  name: 'CreateAcls',
-  versions: '0-1',
-  request,
-  response,
+  request: CreateAclsRequest,
+  response: CreateAclsResponse,
+  versions: '1',
   handle(req, context) {
     const creations = req.creations.map((c) => ({
       resourceType: resourceTypeName(c.resourceType),

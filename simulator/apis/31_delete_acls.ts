@@ -2,36 +2,16 @@
 // the cluster; without an authorizer Kafka answers SECURITY_DISABLED.
 
 import { ErrorCode } from '../protocol/errors.ts';
-import { array, int16, int32, int8, nullableString, since, string, struct } from '../protocol/schema.ts';
+import { DeleteAclsRequest } from '../protocol/messages/DeleteAclsRequest.ts';
+import { DeleteAclsResponse } from '../protocol/messages/DeleteAclsResponse.ts';
 import { OPERATIONS, PATTERN_TYPES, PERMISSIONS, RESOURCE_TYPES } from '../security/acl.ts';
-import { aclFilter, filterFromWire, filterLabel, refusal } from './acls.ts';
+import { filterFromWire, filterLabel, refusal } from './acls.ts';
 import { defineApi } from './api.ts';
 
-const request = struct({ filters: array(aclFilter) });
-
-const matchingAcl = struct({
-  errorCode: int16,
-  errorMessage: nullableString,
-  resourceType: int8,
-  resourceName: string,
-  patternType: since('1+', int8, PATTERN_TYPES.LITERAL),
-  principal: string,
-  host: string,
-  operation: int8,
-  permissionType: int8,
-});
-
-const response = struct({
-  throttleTimeMs: int32,
-  filterResults: array(struct({ errorCode: int16, errorMessage: nullableString, matchingAcls: array(matchingAcl) })),
-});
-
 export const deleteAcls = defineApi({
-  key: 31,
-  name: 'DeleteAcls',
-  versions: '0-1',
-  request,
-  response,
+  request: DeleteAclsRequest,
+  response: DeleteAclsResponse,
+  versions: '1',
   handle(req, context) {
     const filters = req.filters.map(filterFromWire);
     const refused = refusal(context, 'DeleteAcls', 'ALTER', 'No Authorizer is configured.');

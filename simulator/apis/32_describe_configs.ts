@@ -8,49 +8,19 @@ import type { Broker } from '../cluster/broker.ts';
 import { TOPIC_CONFIGS } from '../cluster/configs.ts';
 import { invalidTopicName, type Topic } from '../cluster/topic.ts';
 import { ErrorCode, KafkaError } from '../protocol/errors.ts';
-import { array, bool, int16, int32, int8, nullableArray, nullableString, since, string, struct, type EncodableType } from '../protocol/schema.ts';
+import { DescribeConfigsRequest } from '../protocol/messages/DescribeConfigsRequest.ts';
+import { DescribeConfigsResourceResult, DescribeConfigsResponse, DescribeConfigsSynonym } from '../protocol/messages/DescribeConfigsResponse.ts';
+import type { EncodableType } from '../protocol/schema.ts';
 import { configsDenied, outcomeOf, type Outcome } from './admin.ts';
 import { defineApi, type RequestServices } from './api.ts';
 
-const request = struct({
-  resources: array(struct({ resourceType: int8, resourceName: string, configurationKeys: nullableArray(string) })),
-  includeSynonyms: since('1+', bool),
-});
-
-const synonym = struct({ name: string, value: nullableString, source: int8 });
-
-const configEntry = struct({
-  name: string,
-  value: nullableString,
-  readOnly: bool,
-  isDefault: since('0', bool),
-  configSource: since('1+', int8, -1),
-  isSensitive: bool,
-  synonyms: since('1+', array(synonym)),
-});
-
-const response = struct({
-  throttleTimeMs: int32,
-  results: array(
-    struct({
-      errorCode: int16,
-      errorMessage: nullableString,
-      resourceType: int8,
-      resourceName: string,
-      configs: array(configEntry),
-    }),
-  ),
-});
-
-type ConfigEntry = EncodableType<typeof configEntry>;
-type Synonym = EncodableType<typeof synonym>;
+type ConfigEntry = EncodableType<typeof DescribeConfigsResourceResult>;
+type Synonym = EncodableType<typeof DescribeConfigsSynonym>;
 
 export const describeConfigs = defineApi({
-  key: 32,
-  name: 'DescribeConfigs',
-  versions: '0-2',
-  request,
-  response,
+  request: DescribeConfigsRequest,
+  response: DescribeConfigsResponse,
+  versions: '1-2',
   handle(req, { cluster, topics, broker, authorize }) {
     return {
       throttleTimeMs: 0,
@@ -130,7 +100,6 @@ function entry(name: string, value: string, readOnly: boolean, synonyms: Synonym
     name,
     value,
     readOnly,
-    isDefault: configSource === ConfigSource.DEFAULT_CONFIG,
     configSource,
     isSensitive: false,
     synonyms: includeSynonyms ? synonyms : [],

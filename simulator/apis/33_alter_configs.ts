@@ -9,34 +9,18 @@ import type { Broker } from '../cluster/broker.ts';
 import { validateTopicConfigs } from '../cluster/configs.ts';
 import { invalidTopicName } from '../cluster/topic.ts';
 import { ErrorCode, KafkaError } from '../protocol/errors.ts';
-import { array, bool, int16, int32, int8, nullableString, string, struct, type DecodedType } from '../protocol/schema.ts';
+import { AlterConfigsRequest, AlterConfigsResource } from '../protocol/messages/AlterConfigsRequest.ts';
+import { AlterConfigsResponse } from '../protocol/messages/AlterConfigsResponse.ts';
+import type { DecodedType } from '../protocol/schema.ts';
 import { configsDenied, namesGivenTwice, outcomeOf } from './admin.ts';
 import { defineApi, type RequestServices } from './api.ts';
 
-const resource = struct({
-  resourceType: int8,
-  resourceName: string,
-  configs: array(struct({ name: string, value: nullableString })),
-});
-
-const request = struct({
-  resources: array(resource),
-  validateOnly: bool,
-});
-
-const response = struct({
-  throttleTimeMs: int32,
-  responses: array(struct({ errorCode: int16, errorMessage: nullableString, resourceType: int8, resourceName: string })),
-});
-
-type Resource = DecodedType<typeof resource>;
+type Resource = DecodedType<typeof AlterConfigsResource>;
 
 export const alterConfigs = defineApi({
-  key: 33,
-  name: 'AlterConfigs',
+  request: AlterConfigsRequest,
+  response: AlterConfigsResponse,
   versions: '0-1',
-  request,
-  response,
   handle(req, { cluster, topics, broker, authorize }) {
     const twice = namesGivenTwice(req.resources.map((r) => `${r.resourceType}:${r.resourceName}`));
     return {

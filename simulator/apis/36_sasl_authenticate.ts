@@ -4,25 +4,15 @@
 // Once authenticated (or on a PLAINTEXT listener) Kafka answers ILLEGAL_SASL_STATE.
 
 import { ErrorCode } from '../protocol/errors.ts';
-import { bytes, int16, int64, nullableString, since, struct } from '../protocol/schema.ts';
+import { SaslAuthenticateRequest } from '../protocol/messages/SaslAuthenticateRequest.ts';
+import { SaslAuthenticateResponse } from '../protocol/messages/SaslAuthenticateResponse.ts';
 import { SaslRejection } from '../security/sasl-exchange.ts';
 import { defineApi } from './api.ts';
 
-const request = struct({ authBytes: bytes });
-
-const response = struct({
-  errorCode: int16,
-  errorMessage: nullableString,
-  authBytes: bytes,
-  sessionLifetimeMs: since('1+', int64),
-});
-
 export const saslAuthenticate = defineApi({
-  key: 36,
-  name: 'SaslAuthenticate',
+  request: SaslAuthenticateRequest,
+  response: SaslAuthenticateResponse,
   versions: '0-1',
-  request,
-  response,
   async handle(req, { session, connection }) {
     const failed = (errorCode: number, errorMessage: string) => ({ errorCode, errorMessage, authBytes: Buffer.alloc(0), sessionLifetimeMs: 0 });
     if (!session.expectsAuthenticate) return failed(ErrorCode.ILLEGAL_SASL_STATE, 'SaslAuthenticate request received after successful authentication');

@@ -2,31 +2,18 @@
 // replicas as topic creation does, or as the request assigns them. A topic can never shrink.
 
 import { ErrorCode } from '../protocol/errors.ts';
-import { array, bool, int16, int32, nullableArray, nullableString, string, struct, type EncodableType } from '../protocol/schema.ts';
+import { CreatePartitionsRequest } from '../protocol/messages/CreatePartitionsRequest.ts';
+import { CreatePartitionsResponse, CreatePartitionsTopicResult } from '../protocol/messages/CreatePartitionsResponse.ts';
+import type { EncodableType } from '../protocol/schema.ts';
 import { MAX_RECORDS_PER_REQUEST, namesGivenTwice, outcomeOf, TOO_LARGE } from './admin.ts';
 import { defineApi } from './api.ts';
 
-const request = struct({
-  topics: array(struct({ name: string, count: int32, assignments: nullableArray(struct({ brokerIds: array(int32) })) })),
-  timeoutMs: int32,
-  validateOnly: bool,
-});
-
-const topicResult = struct({ name: string, errorCode: int16, errorMessage: nullableString });
-
-const response = struct({
-  throttleTimeMs: int32,
-  results: array(topicResult),
-});
-
-type TopicResult = EncodableType<typeof topicResult>;
+type TopicResult = EncodableType<typeof CreatePartitionsTopicResult>;
 
 export const createPartitions = defineApi({
-  key: 37,
-  name: 'CreatePartitions',
+  request: CreatePartitionsRequest,
+  response: CreatePartitionsResponse,
   versions: '0-1',
-  request,
-  response,
   handle(req, { topics, authorize }) {
     const added = req.topics.reduce((sum, t) => sum + Math.max(0, t.count - (topics.get(t.name)?.partitions.length ?? t.count)), 0);
     if (added > MAX_RECORDS_PER_REQUEST) return { throttleTimeMs: 0, results: req.topics.map((t) => ({ name: t.name, ...TOO_LARGE })) };

@@ -1,22 +1,14 @@
 // DeleteGroups (42): removes empty groups and their committed offsets.
 
 import { ErrorCode, KafkaError } from '../protocol/errors.ts';
-import { array, int16, int32, string, struct } from '../protocol/schema.ts';
+import { DeleteGroupsRequest } from '../protocol/messages/DeleteGroupsRequest.ts';
+import { DeleteGroupsResponse } from '../protocol/messages/DeleteGroupsResponse.ts';
 import { defineApi } from './api.ts';
 
-const request = struct({ groupsNames: array(string) });
-
-const response = struct({
-  throttleTimeMs: int32,
-  results: array(struct({ groupId: string, errorCode: int16 })),
-});
-
 export const deleteGroups = defineApi({
-  key: 42,
-  name: 'DeleteGroups',
+  request: DeleteGroupsRequest,
+  response: DeleteGroupsResponse,
   versions: '0-1',
-  request,
-  response,
   handle(req, { groups, broker, authorize }) {
     return {
       throttleTimeMs: 0,

@@ -4,32 +4,29 @@
 // connection; asking without an authorizer gets SECURITY_DISABLED.
 
 import { ErrorCode } from '../protocol/errors.ts';
-import { int8, nullableString, since, struct, type DecodedType } from '../protocol/schema.ts';
 import { MalformedFrameError } from '../protocol/wire.ts';
 import { operationName, patternTypeName, permissionName, resourceTypeName, type AclFilter } from '../security/acl.ts';
 import type { Outcome } from './admin.ts';
 import type { RequestContext } from './api.ts';
 
-const LITERAL = 3;
+/** An ACL filter as DescribeAcls' request and each DeleteAcls filter carry it. */
+export interface WireAclFilter {
+  resourceTypeFilter: number;
+  resourceNameFilter: string | null;
+  patternTypeFilter: number;
+  principalFilter: string | null;
+  hostFilter: string | null;
+  operation: number;
+  permissionType: number;
+}
 
-/** DescribeAcls' request and each DeleteAcls filter: v0 has no pattern type and means LITERAL. */
-export const aclFilter = struct({
-  resourceTypeFilter: int8,
-  resourceNameFilter: nullableString,
-  patternTypeFilter: since('1+', int8, LITERAL),
-  principalFilter: nullableString,
-  hostFilter: nullableString,
-  operation: int8,
-  permissionType: int8,
-});
-
-export function filterFromWire(wire: DecodedType<typeof aclFilter>): AclFilter {
+export function filterFromWire(wire: WireAclFilter): AclFilter {
   const filter = readFilter(wire);
   if (Object.values(filter).includes('UNKNOWN')) throw new MalformedFrameError(`ACL filter contains UNKNOWN elements: ${aclLabel(filter)}`);
   return filter;
 }
 
-function readFilter(wire: DecodedType<typeof aclFilter>): AclFilter {
+function readFilter(wire: WireAclFilter): AclFilter {
   return {
     resourceType: resourceTypeName(wire.resourceTypeFilter),
     resourceName: wire.resourceNameFilter,
@@ -47,7 +44,7 @@ export function aclLabel(acl: AclFilter): string {
   return `${any(acl.resourceType)}:${any(acl.patternType)}:${any(acl.resourceName)} ${any(acl.principal)}@${any(acl.host)} ${any(acl.operation)} ${any(acl.permission)}`;
 }
 
-export const filterLabel = (wire: DecodedType<typeof aclFilter>) => aclLabel(readFilter(wire));
+export const filterLabel = (wire: WireAclFilter) => aclLabel(readFilter(wire));
 
 /**
  * Why an ACL request cannot be served at all, or null when it can: the client must be allowed the

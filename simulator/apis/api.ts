@@ -15,7 +15,7 @@ import type { RequestHeader } from '../protocol/headers.ts';
 import type { Security } from '../security/security.ts';
 import type { AuthSession } from '../security/session.ts';
 import type { TransactionCoordinator } from '../txn/coordinator.ts';
-import { versions, type Decoded, type Encodable, type Spec, type StructType, type VersionRange } from '../protocol/schema.ts';
+import { versions, type Decoded, type Encodable, type MessageType, type Spec, type StructType, type VersionRange } from '../protocol/schema.ts';
 
 /** Returned by a handler when Kafka sends no response (Produce with acks=0). */
 export const NO_RESPONSE = Symbol('no response');
@@ -74,6 +74,7 @@ export type KeepNamed = (topic: string, partition?: number) => boolean;
 export interface Api<Req = any, Res = any> {
   readonly key: number;
   readonly name: string;
+  /** The versions this broker serves (within the versions Kafka's message specs define). */
   readonly versions: VersionRange;
   /** Versions that use compact encodings, tagged fields and header v2 / v1. */
   readonly flexible: VersionRange;
@@ -90,22 +91,29 @@ export interface Api<Req = any, Res = any> {
   errorResponse?(request: Req, errorCode: number, context: RequestContext): Result<Res>;
 }
 
+/**
+ * An API module: the request and response messages (generated from Kafka's JSON specs, which give
+ * the key, the name and the flexible versions), the versions served, and the handler.
+ */
 export function defineApi<Q extends Spec, S extends Spec>(definition: {
-  key: number;
-  name: string;
+  request: MessageType<Q>;
+  response: MessageType<S>;
+  /** The versions served, e.g. "3-11": within the versions both messages define. */
   versions: string;
-  flexible?: string;
-  request: StructType<Q>;
-  response: StructType<S>;
   handle(request: Decoded<Q>, context: RequestContext): Result<Encodable<S>> | Promise<Result<Encodable<S>>>;
   describe?(request: Decoded<Q>): string;
   names?(request: Decoded<Q>): RequestNames;
   narrow?(request: Decoded<Q>, keep: KeepNamed): Decoded<Q>;
   errorResponse?(request: Decoded<Q>, errorCode: number, context: RequestContext): Result<Encodable<S>>;
 }): Api<Decoded<Q>, Encodable<S>> {
-  return {
-    ...definition,
-    versions: versions(definition.versions),
-    flexible: definition.flexible ? versions(definition.flexible) : { min: Infinity, max: Infinity },
-  };
+  const { request, response } = definition;
+  const name = request.name.replace(/Request$/, '');
+  const served = versions(definition.versions);
+  if (response.apiKey !== request.apiKey) throw new Error(`${name}: ${response.name} is not the response of ${request.name}`);
+  for (const message of [request, response]) {
+    if (served.min < message.validVersions.min || served.max > message.validVersions.max) {
+      throw new Error(`${name} serves v${definition.versions}, but ${message.name} defines v${message.validVersions.min}-${message.validVersions.max} only`);
+    }
+  }
+  return { ...definition, key: request.apiKey, name, versions: served, flexible: request.flexibleVersions };
 }

@@ -62,6 +62,12 @@ export class Topics {
     return this.byName.size;
   }
 
+  /** The topic with this id (32 hex digits), as requests by topic id name it. */
+  byId(id: string): Topic | undefined {
+    for (const topic of this.byName.values()) if (topic.id === id) return topic;
+    return undefined;
+  }
+
   partition(topic: string, index: number): Partition | undefined {
     return this.byName.get(topic)?.partitions[index];
   }

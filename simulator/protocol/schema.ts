@@ -1,11 +1,13 @@
 // The one codec mechanism for every API and every version.
 //
 // A message is described once, as Kafka's JSON message specs describe it: fields in wire order,
-// each present in a range of versions ("3+", "1-4"), optionally tagged. The same description
-// decodes a request and encodes a response for any version; "flexible" versions switch strings,
-// bytes and arrays to their compact forms and add tagged-field sections, as in KIP-482.
+// each present in a range of versions ("3+", "1-4"), optionally nullable in some of them, optionally
+// tagged. The same description decodes a request and encodes a response for any version;
+// "flexible" versions switch strings, bytes and arrays to their compact forms and add tagged-field
+// sections, as in KIP-482. The descriptions of Kafka's APIs are generated from Kafka's own JSON
+// message specs (protocol/codegen, into protocol/messages); internal formats are written here by hand.
 
-import { MalformedFrameError, type Reader, Writer } from './wire.ts';
+import { MalformedFrameError, Reader, Writer } from './wire.ts';
 
 export interface Ctx {
   version: number;
@@ -18,6 +20,8 @@ export interface Type<D, E = D> {
   write(w: Writer, v: E, c: Ctx): void;
   /** The value of a field in versions where it does not exist. */
   readonly zero: D;
+  /** What a list, a nullable struct or a partly nullable field holds: for tools that walk a description. */
+  readonly inner?: Type<any, any>;
 }
 
 export interface VersionRange {
@@ -25,7 +29,10 @@ export interface VersionRange {
   max: number;
 }
 
+export const NO_VERSIONS: VersionRange = { min: Infinity, max: -Infinity };
+
 export function versions(spec: string): VersionRange {
+  if (spec === 'none') return NO_VERSIONS;
   const plus = /^(\d+)\+$/.exec(spec);
   if (plus) return { min: Number(plus[1]), max: Infinity };
   const range = /^(\d+)(?:-(\d+))?$/.exec(spec);
@@ -44,7 +51,13 @@ function primitive<T>(zero: T, read: (r: Reader) => T, write: (w: Writer, v: T) 
 export const int8 = primitive(0, (r) => r.int8(), (w, v) => w.int8(v));
 export const int16 = primitive(0, (r) => r.int16(), (w, v) => w.int16(v));
 export const int32 = primitive(0, (r) => r.int32(), (w, v) => w.int32(v));
+/**
+ * int64 as a JS number: offsets, timestamps, producer ids and epochs stay far below 2^53. Fields
+ * that carry values beyond that (Long.MAX_VALUE sentinels) are `bigint64`.
+ */
 export const int64 = primitive(0, (r) => r.int64(), (w, v) => w.int64(v));
+export const bigint64 = primitive(0n, (r) => r.bigint64(), (w, v) => w.bigint64(v));
+export const uint16 = primitive(0, (r) => r.uint16(), (w, v) => w.uint16(v));
 export const float64 = primitive(0, (r) => r.float64(), (w, v) => w.float64(v));
 export const bool = primitive(false, (r) => r.bool(), (w, v) => w.bool(v));
 export const uuid = primitive('0'.repeat(32), (r) => r.uuid(), (w, v) => w.uuid(v));
@@ -86,6 +99,24 @@ export const bytes: Type<Buffer> = {
 };
 
 
+/**
+ * A field nullable in some of its versions only (Kafka's nullableVersions narrower than versions):
+ * `nullable` in those, `plain` in the rest, where a null cannot be written and is not accepted.
+ */
+export function nullableIn<D, E>(spec: string, nullable: Type<D | null, E | null>, plain: Type<D, E>): Type<D | null, E | null> {
+  const range = versions(spec);
+  return {
+    zero: plain.zero,
+    inner: plain,
+    read: (r, c) => (inRange(range, c.version) ? nullable.read(r, c) : plain.read(r, c)),
+    write(w, v, c) {
+      if (inRange(range, c.version)) return nullable.write(w, v, c);
+      if (v === null) throw new Error(`null written in version ${c.version}, where the field is not nullable (only in ${spec})`);
+      plain.write(w, v, c);
+    },
+  };
+}
+
 // ---------------------------------------------------------------- arrays
 
 function readCount(r: Reader, c: Ctx): number {
@@ -104,6 +135,7 @@ function writeCount(w: Writer, count: number, c: Ctx) {
 export function nullableArray<D, E>(of: Type<D, E>): Type<D[] | null, readonly E[] | null> {
   return {
     zero: null,
+    inner: of,
     read(r, c) {
       const count = readCount(r, c);
       if (count === -1) return null;
@@ -123,6 +155,7 @@ export function array<D, E>(of: Type<D, E>): Type<D[], readonly E[]> {
   const inner = nullableArray(of);
   return {
     zero: [],
+    inner: of,
     read(r, c) {
       return inner.read(r, c) ?? [];
     },
@@ -187,7 +220,8 @@ function compile(spec: Spec): CompiledField[] {
 export function struct<S extends Spec>(spec: S): StructType<S> {
   const fields = compile(spec);
   const untagged = fields.filter((f) => f.tag === undefined);
-  const taggedFields = fields.filter((f) => f.tag !== undefined);
+  // Tagged fields go on the wire in tag order (KIP-482), whatever their order in the description.
+  const taggedFields = fields.filter((f) => f.tag !== undefined).sort((a, b) => a.tag! - b.tag!);
 
   return {
     spec,
@@ -202,9 +236,10 @@ export function struct<S extends Spec>(spec: S): StructType<S> {
         for (let i = 0; i < count; i++) {
           const tag = r.unsignedVarint();
           const size = r.unsignedVarint();
+          const data = r.bytesOf(size);
           const known = taggedFields.find((f) => f.tag === tag && inRange(f.range, c.version));
-          if (known) out[known.name] = known.type.read(r, c);
-          else r.bytesOf(size); // unknown tags are skipped, as the spec requires
+          // Unknown tags are skipped, as the spec requires; a known one must fill its size exactly.
+          if (known) out[known.name] = readWhole(known.type, data, c, `tagged field ${known.name} (tag ${tag})`);
         }
       }
       return out as Decoded<S>;
@@ -213,12 +248,10 @@ export function struct<S extends Spec>(spec: S): StructType<S> {
     write(w, value, c) {
       const v = value as Record<string, unknown>;
       for (const f of untagged) {
-        if (inRange(f.range, c.version)) f.type.write(w, v[f.name] ?? f.zero, c);
+        if (inRange(f.range, c.version)) f.type.write(w, v[f.name] === undefined ? f.zero : v[f.name], c);
       }
       if (c.flexible) {
-        const present = taggedFields.filter(
-          (f) => inRange(f.range, c.version) && v[f.name] !== undefined && v[f.name] !== f.zero,
-        );
+        const present = taggedFields.filter((f) => inRange(f.range, c.version) && !isZero(v[f.name], f.zero));
         w.unsignedVarint(present.length);
         for (const f of present) {
           w.unsignedVarint(f.tag!);
@@ -230,6 +263,54 @@ export function struct<S extends Spec>(spec: S): StructType<S> {
       }
     },
   };
+}
+
+/** A tagged field holding this is left out: absent, its default, or an empty list where the default is one. */
+const isZero = (value: unknown, zero: unknown) =>
+  value === undefined || value === zero || (Array.isArray(value) && Array.isArray(zero) && value.length === 0 && zero.length === 0);
+
+/** Reads `data` as one value of `type`, refusing bytes left over. */
+export function readWhole<D>(type: Type<D, any>, data: Buffer, c: Ctx, what: string): D {
+  const inner = new Reader(data);
+  const value = type.read(inner, c);
+  if (inner.remaining > 0) throw new MalformedFrameError(`${inner.remaining} bytes left over after ${what}`);
+  return value;
+}
+
+/** A struct that may be null (Kafka's nullable struct fields): an int8 marker, -1 for null, 1 before the struct. */
+export function nullableStruct<D, E>(of: Type<D, E>): Type<D | null, E | null> {
+  return {
+    zero: null,
+    inner: of,
+    read(r, c) {
+      const marker = r.int8();
+      if (marker === -1) return null;
+      if (marker !== 1) throw new MalformedFrameError(`nullable struct marker ${marker} is neither -1 nor 1`);
+      return of.read(r, c);
+    },
+    write(w, v, c) {
+      if (v === null) return void w.int8(-1);
+      w.int8(1);
+      of.write(w, v, c);
+    },
+  };
+}
+
+// ---------------------------------------------------------------- messages
+
+/** What a Kafka JSON message spec says of a request or response besides its fields. */
+export interface MessageInfo {
+  readonly apiKey: number;
+  /** "ProduceRequest", as in Kafka's JSON. */
+  readonly name: string;
+  readonly validVersions: VersionRange;
+  readonly flexibleVersions: VersionRange;
+}
+
+export type MessageType<S extends Spec> = StructType<S> & MessageInfo;
+
+export function message<S extends Spec>(info: { apiKey: number; name: string; validVersions: string; flexibleVersions: string }, spec: S): MessageType<S> {
+  return { ...struct(spec), apiKey: info.apiKey, name: info.name, validVersions: versions(info.validVersions), flexibleVersions: versions(info.flexibleVersions) };
 }
 
 /**

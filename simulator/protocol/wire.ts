@@ -32,6 +32,7 @@ export class Reader {
   uint32(): number { return this.buffer.readUInt32BE(this.need(4)); }
   /** int64 as a JS number: offsets, timestamps and producer ids stay far below 2^53. */
   int64(): number { return Number(this.buffer.readBigInt64BE(this.need(8))); }
+  bigint64(): bigint { return this.buffer.readBigInt64BE(this.need(8)); }
   float64(): number { return this.buffer.readDoubleBE(this.need(8)); }
   bool(): boolean { return this.int8() !== 0; }
 
@@ -111,6 +112,7 @@ export class Writer {
   int32(v: number): this { const at = this.ensure(4); this.buffer.writeInt32BE(v, at); return this; }
   uint32(v: number): this { const at = this.ensure(4); this.buffer.writeUInt32BE(v, at); return this; }
   int64(v: number): this { const at = this.ensure(8); this.buffer.writeBigInt64BE(BigInt(v), at); return this; }
+  bigint64(v: bigint): this { const at = this.ensure(8); this.buffer.writeBigInt64BE(v, at); return this; }
   float64(v: number): this { const at = this.ensure(8); this.buffer.writeDoubleBE(v, at); return this; }
   bool(v: boolean): this { return this.int8(v ? 1 : 0); }
 
