@@ -28,7 +28,7 @@ async function load(spec: MessageSpec): Promise<Record<string, MessageType<any>>
 }
 
 const ctx = (version: number, flexible = version >= 2): Ctx => ({ version, flexible });
-const encode = (type: MessageType<any>, value: object, c: Ctx) => {
+const encode = (type: MessageType<any>, value: Record<string, unknown>, c: Ctx) => {
   const w = new Writer();
   type.write(w, value, c);
   return w.toBuffer();
