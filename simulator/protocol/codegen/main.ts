@@ -12,7 +12,8 @@ import { ensureSpecs } from './kafka-specs.ts';
 const MESSAGES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'messages');
 
 function main(): void {
-  const log = (line: string) => console.log(`codegen: ${line}`);
+  // To stderr: npm pack --json and other tools read stdout.
+  const log = (line: string) => console.error(`codegen: ${line}`);
   const { folder, origin } = ensureSpecs(path.join(MESSAGES, 'json'), log);
   const specs = fs
     .readdirSync(folder)
