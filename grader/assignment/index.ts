@@ -17,7 +17,7 @@ export { startAssignmentServer, type AssignmentServer, type ServeOptions } from 
 export { scoreboard, ranked, refusedCount, serverRunning, type Scoreboard, type GroupScore, type ServerStatus } from './scoreboard.ts';
 export { exportAssignment, EXPORT_FORMATS, type ExportFormat } from './export.ts';
 export { verifyProof, type ProofCheck } from './verify.ts';
-export { AssignmentStore } from './store.ts';
+export { AssignmentStore, type StoredVerdict, type StoredTransaction } from './store.ts';
 export { decodeResult, encodeSubmission, transactionType, submitType, resultType, type Result, type Submission } from './schemas.ts';
 
 /** The dir's store for reading (status, export, verify), or undefined before any server ran. */

@@ -2,6 +2,8 @@
 // one built with defineCheck, listed here, documented in README.md ("Writing a lab").
 
 import type { AnyCheckKind } from './check-kind.ts';
+import { assignmentFile } from './assignment-file.ts';
+import { assignmentVerdicts } from './assignment-verdicts.ts';
 import { avroFile } from './avro-file.ts';
 import { avroRecords } from './avro-records.ts';
 import { clientConnected } from './client-connected.ts';
@@ -17,7 +19,7 @@ import { records } from './records.ts';
 import { topicExists } from './topic-exists.ts';
 
 export const CHECK_KINDS: ReadonlyMap<string, AnyCheckKind> = new Map(
-  [topicExists, records, avroRecords, groupCommitted, fileLines, avroFile, filesBySize, clientConnected, logHistory, keysInOrder, groupMembers, groupLeft, faultsDone].map((kind) => [kind.type, kind as AnyCheckKind]),
+  [topicExists, records, avroRecords, groupCommitted, fileLines, avroFile, filesBySize, clientConnected, logHistory, keysInOrder, groupMembers, groupLeft, faultsDone, assignmentFile, assignmentVerdicts].map((kind) => [kind.type, kind as AnyCheckKind]),
 );
 
 export type { CheckContext, CheckOutcome, CheckStatus, CheckNeed } from './check-kind.ts';

@@ -4,6 +4,7 @@
 
 import type { Scenario } from '../../simulator/index.ts';
 import type { ParsedCheck } from './check-runner.ts';
+import type { AnyServiceKind } from '../services/service-kind.ts';
 
 export type Language = 'typescript' | 'python';
 export const LANGUAGES: readonly Language[] = ['typescript', 'python'];
@@ -74,6 +75,14 @@ export interface GeneratedFile {
   module: string;
 }
 
+/** A service lab.json names: its kind, checked parameters, and a line saying what it is. */
+export interface ParsedService {
+  type: string;
+  kind: AnyServiceKind;
+  params: unknown;
+  description: string;
+}
+
 export interface LabDefinition {
   id: string;
   title: string;
@@ -83,6 +92,8 @@ export interface LabDefinition {
   dir: string;
   cluster: ClusterSettings;
   generated: GeneratedFile[];
+  /** What runs beside the cluster while the lab is open. */
+  services: ParsedService[];
   steps: StepDefinition[];
 }
 

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CHECK_KINDS } from '../checks/index.ts';
+import { SERVICE_KINDS } from '../services/index.ts';
 import { ALWAYS, fields, flag, integer, list, patterned, regex, strings, text, z } from './lab-fields.ts';
 import { fileFor, LANGUAGES } from './lab-definition.ts';
 import { packagePath } from '../../simulator/package-root.ts';
@@ -33,6 +34,21 @@ export function checkSchema() {
   const kinds = [...CHECK_KINDS.values()].map((kind) => kind.schema) as unknown as [z.ZodObject, ...z.ZodObject[]];
   return z.discriminatedUnion('type', kinds, {
     error: (issue) => (issue.code === 'invalid_union' ? unknownCheckType(issue.input) : `expected an object, got ${JSON.stringify(issue.input) ?? 'nothing'}`),
+  });
+}
+
+/** A service: its `type` picks the kind, whose schema judges the rest. */
+function serviceSchema() {
+  const kinds = [...SERVICE_KINDS.values()].map((kind) => kind.schema) as unknown as [z.ZodObject, ...z.ZodObject[]];
+  const known = [...SERVICE_KINDS.keys()];
+  return z.discriminatedUnion('type', kinds, {
+    error: (issue) => {
+      if (issue.code !== 'invalid_union') return `expected an object, got ${JSON.stringify(issue.input) ?? 'nothing'}`;
+      const type = (issue.input as { type?: unknown } | undefined)?.type;
+      if (type === undefined) return 'is required';
+      const close = known.find((k) => typeof type === 'string' && nearlyEqual(k, type));
+      return `unknown service type ${JSON.stringify(type)}${close ? ` (did you mean "${close}"?)` : ''}; known: ${known.join(', ')}`;
+    },
   });
 }
 
@@ -139,6 +155,7 @@ export function labSchema(dir?: string) {
       .describe('the cluster `kafka-lab lab` starts')
       .optional(),
     generated: list(generated, {}, 'files made at `kafka-lab init` by a module of the lab').optional(),
+    services: list(serviceSchema(), {}, 'programs that run beside the cluster while the lab is open (a practice assignment server)').optional(),
     steps: list(step, { minLength: 1 }, 'the steps, in order'),
   })
     .describe('A kafka-lab lab: labs/content/<id>/lab.json')

@@ -29,6 +29,8 @@ export interface SessionState {
   language: Language;
   /** A passing moment worth saying: "Step 2 passed". */
   notice?: string;
+  /** What the lab's services say (lab.json `services`): a practice server's vid, why one did not start. */
+  serviceNotes: string[];
   picture?: LivePicture;
 }
 
@@ -78,6 +80,7 @@ export class LabSession {
       showingSolution: false,
       solutionShown: lab.steps.map((s) => progress.step(lab.id, s.id).solutionShownAt !== undefined),
       language: progress.language,
+      serviceNotes: [],
     };
   }
 
@@ -126,6 +129,10 @@ export class LabSession {
 
   get viewedStep(): StepDefinition {
     return this.state.lab.steps[this.state.viewed];
+  }
+
+  showServiceNotes(serviceNotes: string[]): void {
+    if (!this.stopped) this.set({ serviceNotes });
   }
 
   /** Runs the current step's checks now (or once more after the run under way). */

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CHECK_KINDS } from '../checks/index.ts';
+import { SERVICE_KINDS } from '../services/index.ts';
 import { packagePath } from '../../simulator/package-root.ts';
 import { dotted, nearlyEqual, validate } from '../../simulator/validation.ts';
 import type { ParsedCheck } from './check-runner.ts';
@@ -79,6 +80,11 @@ function toDefinition(lab: LabJson, dir: string): LabDefinition {
       ...(groupMaxSessionTimeoutMs !== undefined && { groupMaxSessionTimeoutMs }),
     },
     generated: lab.generated ?? [],
+    services: (lab.services ?? []).map((service) => {
+      const { type, ...params } = service as { type: string };
+      const kind = SERVICE_KINDS.get(type)!;
+      return { type, kind, params, description: kind.describe(params) };
+    }),
     steps: lab.steps.map((step, index) => ({
       id: step.id,
       title: step.title,

@@ -1,6 +1,6 @@
 // Wiring a lab session to a cluster: the check context on its bootstrap servers (with introspection
-// when kafka-lab runs the cluster itself), and the live picture from introspection events or, for
-// any other cluster, from polling the admin API.
+// when kafka-lab runs the cluster itself), the live picture from introspection events or, for any
+// other cluster, from polling the admin API, and the lab's services, running while it is open.
 
 import path from 'node:path';
 import { openCheckContext } from './check-runner.ts';
@@ -9,6 +9,7 @@ import type { LabDefinition, StepDefinition } from './lab-definition.ts';
 import { StepRun } from './step-run.ts';
 import type { ClusterHandle } from '../../simulator/index.ts';
 import { LabSession } from './lab-session.ts';
+import { startLabServices } from './lab-services.ts';
 import { adminSource, introspectionSource } from './live.ts';
 import type { ProgressStore } from './progress.ts';
 
@@ -22,7 +23,19 @@ export function openLabSession(lab: LabDefinition, { cluster, progress, workspac
   const live = cluster.embedded ? introspectionSource(cluster.embedded) : adminSource(context.kafka);
   const embedded = cluster.embedded;
   const watch = embedded ? (step: StepDefinition, onChange: () => void) => watchStep(embedded, lab, step, onChange) : undefined;
-  const session = new LabSession({ lab, progress, context, live, watch, onStop: () => context.close() });
+  const services = startLabServices(lab, { bootstrapServers: cluster.bootstrapServers, workspaceDir });
+  const session = new LabSession({
+    lab,
+    progress,
+    context,
+    live,
+    watch,
+    onStop: async () => {
+      await (await services).stop();
+      await context.close();
+    },
+  });
+  void services.then((started) => session.showServiceNotes(started.notes));
   session.start();
   return session;
 }

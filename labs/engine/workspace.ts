@@ -57,7 +57,7 @@ export async function initWorkspace(dir: string, labs: LabDefinition[], { bootst
   write(WORKSPACE_CONFIG, `${JSON.stringify({ bootstrap }, null, 2)}\n`);
   write('package.json', `${JSON.stringify(PACKAGE_JSON, null, 2)}\n`);
   copy(path.join(TEMPLATE_DIR, 'requirements.txt'), 'requirements.txt');
-  write('.gitignore', 'node_modules/\n.venv/\n__pycache__/\ndata/\n*.avro\n*.log\n');
+  write('.gitignore', 'node_modules/\n.venv/\n__pycache__/\ndata/\n*.avro\n*.log\n.kafka-lab/\nverifier.json\n');
   write('README.md', studentReadme(labs, bootstrap));
   for (const schema of fs.readdirSync(COURSE_SCHEMAS_DIR).filter((f) => f.endsWith('.avsc'))) {
     copy(path.join(COURSE_SCHEMAS_DIR, schema), `schemas/${schema}`);

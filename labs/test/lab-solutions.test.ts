@@ -12,6 +12,7 @@ import { openCheckContext, runStep, type OpenContext, type StepResult } from '..
 import type { Language, LabDefinition, StepDefinition } from '../engine/lab-definition.ts';
 import { clusterOptions } from '../engine/lab-cluster.ts';
 import { watchStep } from '../engine/open-session.ts';
+import { startLabServices, type LabServices } from '../engine/lab-services.ts';
 import { loadLabs } from '../engine/load.ts';
 import { findPython } from '../../simulator/testkit/external-clients.ts';
 import { runStepSolution, workspaceFor, type Student } from './support/student.ts';
@@ -27,17 +28,22 @@ const failures = (result: StepResult) =>
 
 /** A lab's cluster (as its lab.json asks, on a free port), a workspace and the checks' context. */
 function labRun(lab: LabDefinition, language: Language, { solved }: { solved: boolean }) {
-  const state = {} as { cluster: ClusterHandle; student: Student; context: OpenContext };
+  const state = {} as { cluster: ClusterHandle; student: Student; context: OpenContext; services: LabServices };
   beforeAll(async () => {
     const cluster = await startCluster({ ...clusterOptions(lab.cluster), port: 0 });
     const bootstrap = cluster.bootstrapServers.join(',');
     const workspaceDir = await workspaceFor([lab], { bootstrap, solved });
     state.cluster = cluster;
+    // The lab's services (a practice assignment server), as `kafka-lab lab` runs them; one that
+    // does not start fails the run.
+    state.services = await startLabServices(lab, { bootstrapServers: cluster.bootstrapServers, workspaceDir });
+    expect(state.services.notes.filter((n) => /did not start/.test(n))).toEqual([]);
     state.student = { workspaceDir, language, bootstrap, python: python.command };
     state.context = openCheckContext({ bootstrapServers: cluster.bootstrapServers, workspaceDir, schemaDirs: [path.join(lab.dir, 'schemas')], introspection: cluster });
   });
   afterAll(async () => {
     await state.context?.close();
+    await state.services?.stop();
     await state.cluster?.stop();
   });
   return state;

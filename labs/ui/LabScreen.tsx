@@ -30,8 +30,9 @@ const STEPS_WIDTH = 24;
 /** The live panel's share of the screen: at least 3 lines, at most about 40% of it. */
 const liveRoom = (height: number) => Math.max(3, Math.floor(height * 0.4));
 
-export function LabScreen({ session, bootstrap, notes = [], width, height, onBack }: LabScreenProps) {
+export function LabScreen({ session, bootstrap, notes: given = [], width, height, onBack }: LabScreenProps) {
   const state = useSession(session);
+  const notes = [...given, ...state.serviceNotes];
   const theme = useTheme();
   const [scroll, setScroll] = useState(0);
   const step = state.lab.steps[state.viewed];

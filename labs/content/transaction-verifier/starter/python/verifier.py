@@ -1,0 +1,49 @@
+"""Step 4: the verifier. In the consumer group of your handout, read transactions as they come, sign
+each and submit it, exactly once: every batch's submissions and the consumer's next offsets go in
+one Kafka transaction, committed together or not at all.
+
+    python3 transaction-verifier/python/verifier.py [count] [crash]
+
+count: stop after this many transactions (without it: until Ctrl-C).
+crash: then submit five more in a transaction and exit at once, committing nothing and closing
+       nothing, as a verifier killed at the worst moment would.
+"""
+
+import io
+import os
+import sys
+
+import fastavro
+from kafka import KafkaConsumer
+
+from gen_signature import gen_signature
+from handout import consumer_group, kafka_config, submit_schema, token, topics, transaction_schema, transactional_id, vid
+
+count = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else None
+crash = 'crash' in sys.argv[1:]
+
+# A short session: started again after a crash, the group does not wait long for the dead member.
+consumer = KafkaConsumer(topics['transaction'], group_id=consumer_group, enable_auto_commit=False,
+                         isolation_level='read_committed', auto_offset_reset='latest',
+                         session_timeout_ms=6000, heartbeat_interval_ms=1000, **kafka_config('verifier'))
+# TODO: a KafkaProducer with transactional_id=transactional_id (and **kafka_config('verifier')),
+#       then producer.init_transactions().
+
+
+def submission(value):
+    tx = fastavro.schemaless_reader(io.BytesIO(value), transaction_schema)
+    signature = gen_signature(tx['txid'], tx['payer'], tx['payee'], tx['amount'], token)
+    buffer = io.BytesIO()
+    fastavro.schemaless_writer(buffer, submit_schema, {'vid': vid, 'txid': tx['txid'], 'signature': signature})
+    return buffer.getvalue()
+
+
+verified = 0
+# TODO: until `count` transactions are verified: poll a batch (at most count - verified records);
+#       begin a transaction; send submission(record.value) of each to topics['submit']; send the
+#       offsets after the last records (kafka.structs.OffsetAndMetadata(offset + 1, '', -1) per
+#       TopicPartition) to the transaction with consumer_group; commit.
+#       With `crash`, then: poll a few more, begin a transaction, send their submissions, flush,
+#       and os._exit(0) — committing nothing.
+print(f'verified {verified}', os.name, submission.__name__, transactional_id)
+consumer.close()
