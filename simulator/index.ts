@@ -22,7 +22,7 @@ export { FaultRuleError } from './faults/rules.ts';
 export { checkScenario, parseScenario, planScenario, rolesIn, runScenario, scenarioFrom, scenarioSchema, ScenarioError } from './faults/scenario/index.ts';
 export type { BrokerTarget, PlannedStep, RoleResolver, ScenarioJson, RunOptions, Scenario, ScenarioAction, ScenarioRun, ScenarioStep, TimelineEntry } from './faults/scenario/index.ts';
 export type { SecurityOptions } from './security/security.ts';
-export type { SaslUser, SaslMechanism } from './security/users.ts';
+export type { SaslUser, SaslMechanism, ScramCredentialInput, ScramMechanism } from './security/users.ts';
 export type { AclBinding, AclBindingInput, AclFilter, AclOperation, AclResourceType } from './security/acl.ts';
 export type { CleanLogsOptions, PartitionCleaning } from './log/cleaner.ts';
 export type { ClusterEvent, ClusterEventType, TimedEvent } from './introspection/events.ts';

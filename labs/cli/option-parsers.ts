@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import { InvalidArgumentError } from 'commander';
+import { invalidUser, type SaslUser } from '../../simulator/security/users.ts';
 
 /** A whole number in min..max, written in decimal ("8", not "8.0", "0x8" or "8k"). */
 export function integerIn(min: number, max: number): (value: string) => number {
@@ -18,17 +19,11 @@ export function integerIn(min: number, max: number): (value: string) => number {
 }
 
 /** A user for `--users`, as the cluster takes it. */
-export interface UserEntry {
-  name: string;
-  password: string;
-  mechanisms?: ('PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512')[];
-}
-
-const MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'];
+export type UserEntry = SaslUser;
 
 /**
- * `--users FILE`: either a JSON array of {"name", "password", "mechanisms"?} objects, or one
- * `name:password` per line (the password is everything after the first colon; blank lines and
+ * `--users FILE`: either a JSON array of {"name", "password"?, "mechanisms"?, "scram"?} objects, or
+ * one `name:password` per line (the password is everything after the first colon; blank lines and
  * lines starting with # are skipped).
  */
 export function usersFile(path: string): UserEntry[] {
@@ -68,14 +63,12 @@ function usersFromJson(text: string, path: string): UserEntry[] {
     throw new InvalidArgumentError(`${path} is not valid JSON: ${(error as Error).message}.`);
   }
   return (parsed as unknown[]).map((entry, i) => {
-    const user = entry as Partial<UserEntry> | null;
-    const where = `${path} entry ${i + 1}`;
-    if (typeof user?.name !== 'string' || user.name === '') throw new InvalidArgumentError(`${where}: "name" must be a non-empty string.`);
-    if (typeof user.password !== 'string' || user.password === '') throw new InvalidArgumentError(`${where}: "password" must be a non-empty string.`);
-    if (user.mechanisms !== undefined && (!Array.isArray(user.mechanisms) || user.mechanisms.length === 0 || user.mechanisms.some((m) => !MECHANISMS.includes(m)))) {
-      throw new InvalidArgumentError(`${where}: "mechanisms" must list some of ${MECHANISMS.join(', ')}.`);
-    }
-    return { name: user.name, password: user.password, ...(user.mechanisms ? { mechanisms: user.mechanisms } : {}) };
+    const user = entry as SaslUser | null;
+    // The cluster's own check, so the file and startCluster's users agree on what a user is.
+    const problem = user === null || typeof user !== 'object' || Array.isArray(user) ? 'expected an object like {"name": "…", "password": "…"}' : invalidUser(user);
+    if (problem) throw new InvalidArgumentError(`${path} entry ${i + 1}: ${problem}.`);
+    const { name, password, mechanisms, scram } = user!;
+    return { name, ...(password !== undefined && { password }), ...(mechanisms && { mechanisms }), ...(scram && { scram }) };
   });
 }
 

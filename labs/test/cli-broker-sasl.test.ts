@@ -70,6 +70,37 @@ describe('kafka-lab broker --users', () => {
     await expect(plain.connect()).rejects.toThrow('The broker does not support the requested SASL mechanism');
   });
 
+  it('takes SCRAM credentials per mechanism: a password and iterations of their own, or none for a mechanism', async () => {
+    const file = usersFile(
+      JSON.stringify([
+        { name: 'ta', password: 'pw' },
+        { name: 'carol', scram: { 'SCRAM-SHA-256': { password: 'carol-256', iterations: 8192 }, 'SCRAM-SHA-512': { password: 'carol-512' } } },
+        { name: 'dave', scram: { 'SCRAM-SHA-512': { password: 'dave-512' } } },
+      ]),
+    );
+    const cli = runCli(['broker', '--brokers', '1', '--port', '0', '--users', file, '--super-users', 'ta,carol,dave']);
+    const brokers = await cli.bootstrap();
+    const login = async (mechanism: string, username: string, password: string) => {
+      const admin = kafkaAt(brokers, { mechanism, username, password }).admin();
+      try {
+        await admin.connect();
+        await admin.listTopics();
+        return 'logged in';
+      } catch (error) {
+        return (error as Error).message;
+      } finally {
+        await admin.disconnect();
+      }
+    };
+    expect(await login('scram-sha-256', 'carol', 'carol-256')).toBe('logged in');
+    expect(await login('scram-sha-512', 'carol', 'carol-512')).toBe('logged in');
+    expect(await login('scram-sha-512', 'carol', 'carol-256')).toMatch(/SASL SCRAM SHA512 authentication failed/);
+    expect(await login('scram-sha-512', 'dave', 'dave-512')).toBe('logged in');
+    expect(await login('scram-sha-256', 'dave', 'dave-512')).toMatch(/SASL SCRAM SHA256 authentication failed/);
+    // Neither has a PLAIN password.
+    expect(await login('plain', 'carol', 'carol-256')).toMatch(/SASL PLAIN authentication failed/);
+  });
+
   it.each([
     ['a missing file', () => path.join(dir, 'no-such-file'), /Cannot read .*no-such-file: ENOENT/],
     ['a line without a colon', () => usersFile('alice\n'), /line 1: expected name:password/],
@@ -77,7 +108,9 @@ describe('kafka-lab broker --users', () => {
     ['no users at all', () => usersFile('# nobody yet\n'), /lists no users/],
     ['a user listed twice', () => usersFile('bob:1\nbob:2\n'), /lists user "bob" twice/],
     ['broken JSON', () => usersFile('[{"name": "bob",'), /is not valid JSON/],
-    ['an unknown mechanism', () => usersFile('[{"name": "bob", "password": "pw", "mechanisms": ["GSSAPI"]}]'), /"mechanisms" must list some of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512/],
+    ['an unknown mechanism', () => usersFile('[{"name": "bob", "password": "pw", "mechanisms": ["GSSAPI"]}]'), /entry 1: user "bob": unknown SASL mechanism GSSAPI \(known: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512\)/],
+    ['too few SCRAM iterations', () => usersFile('[{"name": "bob", "scram": {"SCRAM-SHA-256": {"password": "pw", "iterations": 1000}}}]'), /SCRAM-SHA-256 iterations must be a whole number from 4096 to 16384/],
+    ['a user with no credential', () => usersFile('[{"name": "bob"}]'), /user "bob" needs a password, or a SCRAM credential in scram/],
   ])('rejects %s with a one-line error naming --users and exit code 1', async (_what, file, message) => {
     const cli = runCli(['broker', '--port', '0', '--users', file()]);
     expect((await cli.exit()).code).toBe(1);

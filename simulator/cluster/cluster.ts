@@ -17,6 +17,7 @@ import type { LogRecord } from '../protocol/records.ts';
 import { GroupCoordinator, OFFSETS_TOPIC } from '../groups/coordinator.ts';
 import { validAcl, type AclBinding, type AclBindingInput, type AclFilter } from '../security/acl.ts';
 import { Security } from '../security/security.ts';
+import type { SavedScramCredential } from '../security/users.ts';
 import { TransactionCoordinator } from '../txn/coordinator.ts';
 import { Faults, faultControls, type FaultControls } from '../faults/index.ts';
 import { connectionLimits, RequestMemory } from '../net/limits.ts';
@@ -40,6 +41,8 @@ interface SavedMetadata {
   producerIdBlockEnd?: number;
   topics: SavedTopic[];
   acls?: AclBinding[];
+  /** SCRAM credentials added, changed or deleted at run time (AlterUserScramCredentials). */
+  scram?: SavedScramCredential[];
 }
 
 // The handle's fault methods (killBroker, partition, addFaultRule, ...) are Faults' own, bound in
@@ -83,8 +86,8 @@ export class Cluster {
     Object.assign(this, faultControls(this.faults));
     this.controller = new Controller(this, this.options.brokerSessionTimeoutMs);
     this.replication = new Replication(this, { replicationLagMs: this.options.replicationLagMs, replicaLagTimeMaxMs: this.options.replicaLagTimeMaxMs });
-    // ACLs live in the cluster metadata, as in KRaft: those created at run time survive a restart.
-    this.security = new Security({ ...options, acls: [...(saved?.acls ?? []), ...(options.acls ?? [])] }, save);
+    // ACLs and SCRAM credentials live in the cluster metadata, as in KRaft: what changed at run time survives a restart.
+    this.security = new Security({ ...options, acls: [...(saved?.acls ?? []), ...(options.acls ?? [])] }, save, saved?.scram);
     this.listeners = { limits, memory: new RequestMemory(limits.queuedMaxRequestBytes), session: (address) => this.security.session(address) };
     this.topics = new Topics({
       options: this.options,
@@ -242,6 +245,7 @@ export class Cluster {
       clusterId: this.id,
       producerIdBlockEnd: this.producerIds.blockEnd,
       acls: this.security.acls.all.length > 0 ? [...this.security.acls.all] : undefined,
+      scram: this.security.users.savedChanges().length > 0 ? this.security.users.savedChanges() : undefined,
       topics: this.topics.saved(),
     } satisfies SavedMetadata);
   }

@@ -68,6 +68,11 @@ Examples:
       a JSON array like [{"name": "ta", "password": "…"}]; ACLs decide what
       each user may do, and the super user ta may do anything, including
       granting ACLs (kafka-acls, or an admin client's createAcls)
+  $ kafka-lab broker --users users.json
+      with users.json like [{"name": "ta", "password": "…"}, {"name": "bob",
+      "scram": {"SCRAM-SHA-512": {"password": "…", "iterations": 8192}}}]:
+      bob logs in with SCRAM-SHA-512 only, as Kafka stores a credential per
+      mechanism, each with its own salt and iterations
   $ kafka-lab broker --users users.txt --super-users ta --listen-host 0.0.0.0 \\
       --advertised-host kafka.course.example --max-connections-per-ip 50 \\
       --connections-max-idle-ms 300000
@@ -131,7 +136,7 @@ export function addBrokerCommand(program: Command): void {
     .option('--partitions <count>', "partitions of an auto-created topic (Kafka's num.partitions)", integerIn(1, 100_000), 1)
     .option(
       '--users <file>',
-      'require SASL login (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) as one of these users and enforce ACLs; the file has name:password lines, or is a JSON array of {"name", "password", "mechanisms"?}',
+      'require SASL login (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) as one of these users and enforce ACLs; the file has name:password lines, or is a JSON array of {"name", "password"?, "mechanisms"?, "scram"?}, where scram gives a SCRAM mechanism its own password and iterations: {"SCRAM-SHA-256": {"password": "…", "iterations": 8192}}',
       usersFile,
     )
     .option('--super-users <names>', "comma-separated users (alice or User:alice) that ACLs do not restrict (Kafka's super.users); needs --users", nameList)
