@@ -2,26 +2,23 @@
 each and submit it, exactly once: every batch's submissions and the consumer's next offsets go in
 one Kafka transaction, committed together or not at all.
 
-    python3 transaction-verifier/python/verifier.py [count] [crash]
+    python3 transaction-verifier/python/verifier.py [count] [--crash-after N]
 
 count: stop after this many transactions (without it: until Ctrl-C).
-crash: then submit five more in a transaction and exit at once, committing nothing and closing
-       nothing, as a verifier killed at the worst moment would.
+--crash-after N: die at the N-th submission sent, mid-transaction, as kill -9 would (crash.py).
 """
 
 import io
-import os
-import sys
 
 import fastavro
 from kafka import KafkaConsumer, KafkaProducer
 from kafka.structs import OffsetAndMetadata
 
+from crash import args, crash_point
 from gen_signature import gen_signature
 from handout import consumer_group, kafka_config, submit_schema, token, topics, transaction_schema, transactional_id, vid
 
-count = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else None
-crash = 'crash' in sys.argv[1:]
+count = int(args[0]) if args else None
 
 # A short session: started again after a crash, the group does not wait long for the dead member.
 consumer = KafkaConsumer(topics['transaction'], group_id=consumer_group, enable_auto_commit=False,
@@ -43,34 +40,23 @@ verified = 0
 try:
     while count is None or verified < count:
         batch = [(tp, record) for tp, records in consumer.poll(timeout_ms=1000).items() for record in records]
-        if not batch:
-            continue
         if count is not None:
             batch = batch[:count - verified]
+        if not batch:
+            continue
         producer.begin_transaction()
         offsets = {}
         for tp, record in batch:
             producer.send(topics['submit'], key=vid.encode(), value=submission(record.value))
             offsets[tp] = OffsetAndMetadata(record.offset + 1, '', -1)
+        producer.flush()
+        for _ in batch:
+            crash_point()
         producer.send_offsets_to_transaction(offsets, consumer_group)
         producer.commit_transaction()
         verified += len(batch)
         print(f'{verified} transactions verified')
-        if count is not None and verified >= count:
-            # What was polled past the count is read again by the next run, from the committed offsets.
-            break
-    if crash:
-        # The simulated crash: five submissions sent in a transaction that is never committed.
-        batch = []
-        while not batch:
-            batch = [record for records in consumer.poll(timeout_ms=1000).values() for record in records][:5]
-        producer.begin_transaction()
-        for record in batch:
-            producer.send(topics['submit'], key=vid.encode(), value=submission(record.value))
-        producer.flush()
-        print(f'crash: {len(batch)} submissions sent, nothing committed')
-        sys.stdout.flush()
-        os._exit(0)
+        # What was polled past the count is read again by the next run, from the committed offsets.
 except KeyboardInterrupt:
     pass
 consumer.close()

@@ -1,16 +1,15 @@
 // Step 4: the verifier. In the consumer group of your handout, read transactions as they come, sign
 // each and submit it, exactly once: every batch's submissions and the consumer's next offsets go in
 // one Kafka transaction, committed together or not at all.
-//   node transaction-verifier/typescript/verifier.ts [count] [crash]
+//   node transaction-verifier/typescript/verifier.ts [count] [--crash-after N]
 // count: stop after this many transactions (without it: until Ctrl-C).
-// crash: then submit five more in a transaction and exit at once, committing nothing and closing
-//        nothing, as a verifier killed at the worst moment would.
+// --crash-after N: die at the N-th submission sent, mid-transaction, as kill -9 would (crash.ts).
 import { Partitioners } from 'kafkajs';
+import { args, crashPoint } from './crash.ts';
 import { genSignature } from './gen-signature.ts';
 import { handout, kafka, submitType, transactionType, type Transaction } from './handout.ts';
 
-const count = process.argv[2] ? Number(process.argv[2]) : Infinity;
-const crash = process.argv.includes('crash');
+const count = args[0] ? Number(args[0]) : Infinity;
 const client = kafka('verifier');
 // A short session: started again after a crash, the group does not wait long for the dead member.
 const consumer = client.consumer({ groupId: handout.consumerGroup, readUncommitted: false, sessionTimeout: 6000, heartbeatInterval: 1000 });
@@ -32,18 +31,12 @@ await consumer.run({
   autoCommit: false,
   eachBatchAutoResolve: false,
   eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
-    if (verified >= count) {
-      if (!crash) return;
-      // The simulated crash: five submissions sent in a transaction that is never committed.
-      const transaction = await producer.transaction();
-      await transaction.send({ topic: handout.topics.submit, messages: batch.messages.slice(0, 5).map((m) => submission(m.value!)) });
-      console.log(`crash: ${Math.min(5, batch.messages.length)} submissions sent, nothing committed`);
-      process.exit(0);
-    }
     const messages = batch.messages.slice(0, count - verified);
+    if (messages.length === 0) return;
     const transaction = await producer.transaction();
     try {
       await transaction.send({ topic: handout.topics.submit, messages: messages.map((m) => submission(m.value!)) });
+      for (const _ of messages) crashPoint();
       const next = String(Number(messages.at(-1)!.offset) + 1);
       await transaction.sendOffsets({ consumerGroupId: handout.consumerGroup, topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] });
       await transaction.commit();
@@ -55,7 +48,7 @@ await consumer.run({
     await heartbeat();
     verified += messages.length;
     console.log(`${verified} transactions verified (${batch.topic}[${batch.partition}] up to offset ${messages.at(-1)!.offset})`);
-    if (verified >= count && !crash) finish();
+    if (verified >= count) finish();
   },
 });
 

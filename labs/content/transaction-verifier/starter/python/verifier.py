@@ -2,25 +2,22 @@
 each and submit it, exactly once: every batch's submissions and the consumer's next offsets go in
 one Kafka transaction, committed together or not at all.
 
-    python3 transaction-verifier/python/verifier.py [count] [crash]
+    python3 transaction-verifier/python/verifier.py [count] [--crash-after N]
 
 count: stop after this many transactions (without it: until Ctrl-C).
-crash: then submit five more in a transaction and exit at once, committing nothing and closing
-       nothing, as a verifier killed at the worst moment would.
+--crash-after N: die at the N-th submission sent, mid-transaction, as kill -9 would (crash.py).
 """
 
 import io
-import os
-import sys
 
 import fastavro
 from kafka import KafkaConsumer
 
+from crash import args, crash_point
 from gen_signature import gen_signature
 from handout import consumer_group, kafka_config, submit_schema, token, topics, transaction_schema, transactional_id, vid
 
-count = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else None
-crash = 'crash' in sys.argv[1:]
+count = int(args[0]) if args else None
 
 # A short session: started again after a crash, the group does not wait long for the dead member.
 consumer = KafkaConsumer(topics['transaction'], group_id=consumer_group, enable_auto_commit=False,
@@ -40,10 +37,9 @@ def submission(value):
 
 verified = 0
 # TODO: until `count` transactions are verified: poll a batch (at most count - verified records);
-#       begin a transaction; send submission(record.value) of each to topics['submit']; send the
-#       offsets after the last records (kafka.structs.OffsetAndMetadata(offset + 1, '', -1) per
-#       TopicPartition) to the transaction with consumer_group; commit.
-#       With `crash`, then: poll a few more, begin a transaction, send their submissions, flush,
-#       and os._exit(0) — committing nothing.
-print(f'verified {verified}', os.name, submission.__name__, transactional_id)
+#       begin a transaction; send submission(record.value) of each to topics['submit']; flush;
+#       call crash_point() once per submission sent; send the offsets after the last records
+#       (kafka.structs.OffsetAndMetadata(offset + 1, '', -1) per TopicPartition) to the
+#       transaction with consumer_group; commit.
+print(f'verified {verified} of {count}', submission, crash_point, transactional_id)
 consumer.close()

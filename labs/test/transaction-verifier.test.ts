@@ -1,0 +1,107 @@
+// The transaction-verifier lab beyond its solutions: the gen_signature students are given (both
+// languages) signs as the server checks, byte for byte (the shared test vectors); the exactly-once
+// step fails a naive verifier that submits twice after its crash; and the practice server leaves a
+// TA's handout in verifier.json alone.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCluster, type ClusterHandle } from '../../simulator/index.ts';
+import { describeWithClient } from '../../simulator/test/support/external-clients.ts';
+import { findPython, run } from '../../simulator/testkit/external-clients.ts';
+import vectors from '../../grader/assignment/test/signature-vectors.json' with { type: 'json' };
+import { openCheckContext, runStep, type OpenContext } from '../engine/check-runner.ts';
+import { startLabServices, type LabServices } from '../engine/lab-services.ts';
+import { findLab } from '../engine/load.ts';
+import { genSignature } from '../content/transaction-verifier/starter/typescript/gen-signature.ts';
+import { runStepSolution, workspaceFor } from './support/student.ts';
+
+const lab = findLab('transaction-verifier');
+const python = findPython(['kafka', 'fastavro']);
+
+describe('the gen_signature students are given', () => {
+  it('in TypeScript, signs every shared test vector as the server does', () => {
+    for (const v of vectors) expect(genSignature(v.transaction, v.token)).toBe(v.signature);
+  });
+});
+
+describeWithClient(python, 'gen_signature in Python', (pythonCommand) => {
+  it('signs every shared test vector as the server does', async () => {
+    const script = [
+      'import json, sys',
+      `sys.path.insert(0, ${JSON.stringify(path.join(lab.dir, 'starter', 'python'))})`,
+      'from gen_signature import gen_signature',
+      'for v in json.load(sys.stdin):',
+      "    t = v['transaction']",
+      "    print(gen_signature(t['txid'], t['payer'], t['payee'], t['amount'], v['token']))",
+    ].join('\n');
+    const result = await run(pythonCommand, ['-c', script], { input: JSON.stringify(vectors) });
+    expect(result.stdout.trim().split('\n')).toEqual(vectors.map((v) => v.signature));
+  });
+});
+
+describe('the transaction-verifier lab', { timeout: 120_000 }, () => {
+  const state = {} as { cluster: ClusterHandle; services: LabServices; workspaceDir: string; context: OpenContext; bootstrap: string };
+  beforeAll(async () => {
+    state.cluster = await startCluster({ brokers: 1, groupInitialRebalanceDelayMs: 0 });
+    state.bootstrap = state.cluster.bootstrapServers.join(',');
+    state.workspaceDir = await workspaceFor([lab], { bootstrap: state.bootstrap, solved: true });
+    state.services = await startLabServices(lab, { bootstrapServers: state.cluster.bootstrapServers, workspaceDir: state.workspaceDir });
+    state.context = openCheckContext({ bootstrapServers: state.cluster.bootstrapServers, workspaceDir: state.workspaceDir });
+  });
+  afterAll(async () => {
+    await state.context?.close();
+    await state.services?.stop();
+    await state.cluster?.stop();
+  });
+
+  it('fails the exactly-once step for a verifier that commits after it submits: its crash makes it submit twice', async () => {
+    // The naive way: submit, then commit the consumer's offset; killed between the two.
+    const naive = `
+import { Partitioners } from 'kafkajs';
+import { args, crashPoint } from './crash.ts';
+import { genSignature } from './gen-signature.ts';
+import { handout, kafka, submitType, transactionType, type Transaction } from './handout.ts';
+const count = args[0] ? Number(args[0]) : Infinity;
+const client = kafka('naive-verifier');
+const consumer = client.consumer({ groupId: handout.consumerGroup, sessionTimeout: 6000, heartbeatInterval: 1000 });
+const producer = client.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+let verified = 0;
+const { promise: finished, resolve: finish } = Promise.withResolvers<void>();
+await producer.connect();
+await consumer.connect();
+await consumer.subscribe({ topics: [handout.topics.transaction], fromBeginning: false });
+await consumer.run({
+  autoCommit: false,
+  eachMessage: async ({ topic, partition, message }) => {
+    if (verified >= count) return;
+    const tx = transactionType.fromBuffer(message.value!) as Transaction;
+    await producer.send({ topic: handout.topics.submit, messages: [{ value: submitType.toBuffer({ vid: handout.vid, txid: tx.txid, signature: genSignature(tx, handout.token) }) }] });
+    crashPoint();
+    await consumer.commitOffsets([{ topic, partition, offset: String(Number(message.offset) + 1) }]);
+    if (++verified >= count) finish();
+  },
+});
+await finished;
+await consumer.disconnect();
+await producer.disconnect();
+`;
+    const [, , , verifier] = lab.steps;
+    fs.writeFileSync(path.join(state.workspaceDir, lab.id, 'typescript', 'verifier.ts'), naive);
+    await runStepSolution(lab, verifier, { workspaceDir: state.workspaceDir, language: 'typescript', bootstrap: state.bootstrap });
+    const result = await runStep(verifier, state.context);
+    expect(result.passed).toBe(false);
+    expect(result.results[0]).toMatchObject({ status: 'fail', summary: '1 transaction submitted again after being accepted' });
+    expect(result.results[0].saw).toMatch(/^409 for tx-[0-9a-f]{12}$/);
+  });
+
+  it('leaves a TA\'s handout in verifier.json alone, and says so', async () => {
+    const handout = path.join(state.workspaceDir, 'verifier.json');
+    const theTas = { assignment: 'class2026', vid: 'v017', token: 'the-tas-token' };
+    fs.writeFileSync(handout, JSON.stringify(theTas));
+    await state.services.stop();
+    state.services = await startLabServices(lab, { bootstrapServers: state.cluster.bootstrapServers, workspaceDir: state.workspaceDir });
+    expect(JSON.parse(fs.readFileSync(handout, 'utf8'))).toEqual(theTas);
+    expect(state.services.notes).toContain('verifier.json is the handout of assignment class2026: your programs talk to that server, not to this lab\'s practice one.');
+  });
+});
