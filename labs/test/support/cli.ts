@@ -31,11 +31,13 @@ export class CliProcess {
   private readonly child: ChildProcess;
   private readonly waiters = new Set<() => void>();
 
-  constructor(args: string[], env: NodeJS.ProcessEnv = {}) {
+  /** `input`, when given, is written to the program's stdin, which is then closed. */
+  constructor(args: string[], env: NodeJS.ProcessEnv = {}, input?: string) {
     this.child = spawn(CLI[0], [...CLI.slice(1), ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       env: { ...process.env, NO_COLOR: '1', ...env },
     });
+    if (input !== undefined) this.child.stdin!.end(input);
     this.collect(this.child.stdout!, this.stdout);
     this.collect(this.child.stderr!, this.stderr);
     this.child.once('close', (code, signal) => {
@@ -114,8 +116,8 @@ export class CliProcess {
 const started = new Set<CliProcess>();
 
 /** Starts `kafka-lab <args>`; whatever a test leaves running is killed after it. */
-export function runCli(args: string[], env?: NodeJS.ProcessEnv): CliProcess {
-  const cli = new CliProcess(args, env);
+export function runCli(args: string[], env?: NodeJS.ProcessEnv, input?: string): CliProcess {
+  const cli = new CliProcess(args, env, input);
   started.add(cli);
   return cli;
 }
