@@ -227,13 +227,8 @@ async function runServe(dir: string, flags: ServeFlags, command: Command): Promi
   const say = (line: string) => process.stderr.write(`kafka-lab: ${line}\n`);
   const { quietKafkajsTimerWarning } = await import('../quiet-warnings.ts');
   quietKafkajsTimerWarning();
-  const { startAssignmentServer, readConfig } = await import('../../../grader/assignment/index.ts');
-  let config;
-  try {
-    config = readConfig(dir);
-  } catch (error) {
-    return command.error(`error: ${oneLine(error)}`);
-  }
+  const { startAssignmentServer } = await import('../../../grader/assignment/index.ts');
+  const config = await configOf(dir, command);
   const login = flags.username !== undefined ? { username: flags.username, password: flags.password! } : config.sasl?.ta;
   const security = login ? { sasl: { mechanism: flags.mechanism ?? config.sasl?.mechanism ?? 'scram-sha-256', ...login } as SASLOptions } : undefined;
   const rateLimit = flags.rateLimit !== undefined || flags.burst !== undefined ? { perSecond: flags.rateLimit ?? config.rateLimit.perSecond, burst: flags.burst ?? config.rateLimit.burst } : undefined;
@@ -264,13 +259,8 @@ async function runServe(dir: string, flags: ServeFlags, command: Command): Promi
 }
 
 async function runStatus(dir: string, flags: { once?: boolean; json?: boolean }, command: Command): Promise<void> {
-  const { readConfig, openStoreForReading, scoreboard } = await import('../../../grader/assignment/index.ts');
-  let config;
-  try {
-    config = readConfig(dir);
-  } catch (error) {
-    return command.error(`error: ${oneLine(error)}`);
-  }
+  const { openStoreForReading, scoreboard } = await import('../../../grader/assignment/index.ts');
+  const config = await configOf(dir, command);
   const read = () => {
     const store = openStoreForReading(dir);
     try {
@@ -295,15 +285,10 @@ async function runStatus(dir: string, flags: { once?: boolean; json?: boolean },
 }
 
 async function runExport(dir: string, flags: { format: string; out?: string; target?: number }, command: Command): Promise<void> {
-  const { readConfig, openStoreForReading, exportAssignment, EXPORT_FORMATS } = await import('../../../grader/assignment/index.ts');
+  const { openStoreForReading, exportAssignment, EXPORT_FORMATS } = await import('../../../grader/assignment/index.ts');
   if (!(EXPORT_FORMATS as readonly string[]).includes(flags.format)) command.error(`error: --format must be one of ${EXPORT_FORMATS.join(', ')}, not ${flags.format}`);
   if (flags.target !== undefined && flags.format !== 'gradescope') command.error('error: --target caps Gradescope scores: use it with --format gradescope');
-  let config;
-  try {
-    config = readConfig(dir);
-  } catch (error) {
-    return command.error(`error: ${oneLine(error)}`);
-  }
+  const config = await configOf(dir, command);
   const store = openStoreForReading(dir);
   if (!store) return command.error(`error: ${path.resolve(dir)} has no store yet: run \`kafka-lab assignment serve ${dir}\` first`);
   try {
@@ -321,13 +306,8 @@ async function runExport(dir: string, flags: { format: string; out?: string; tar
 }
 
 async function runVerify(dir: string, lines: string[], command: Command): Promise<void> {
-  const { readConfig, openStoreForReading, verifyProof } = await import('../../../grader/assignment/index.ts');
-  let config;
-  try {
-    config = readConfig(dir);
-  } catch (error) {
-    return command.error(`error: ${oneLine(error)}`);
-  }
+  const { openStoreForReading, verifyProof } = await import('../../../grader/assignment/index.ts');
+  const config = await configOf(dir, command);
   const given = lines.length > 0 ? lines : (await readStdin()).split(/\r?\n/);
   const proofs = given.map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#') && !/^timestamp\s*[,\t]/i.test(l));
   if (proofs.length === 0) return command.error('error: no proof line given: pass timestamp,vid,txid,checksum as an argument, or one per line on stdin');
@@ -343,6 +323,16 @@ async function runVerify(dir: string, lines: string[], command: Command): Promis
     store?.close();
   }
   process.exitCode = allValid ? 0 : 1;
+}
+
+/** The dir's assignment.json, or a one-line error saying what is wrong with it. */
+async function configOf(dir: string, command: Command) {
+  const { readConfig } = await import('../../../grader/assignment/index.ts');
+  try {
+    return readConfig(dir);
+  } catch (error) {
+    return command.error(`error: ${oneLine(error)}`);
+  }
 }
 
 async function readStdin(): Promise<string> {

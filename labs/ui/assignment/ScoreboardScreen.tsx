@@ -5,11 +5,9 @@
 /** @jsxRuntime automatic @jsxImportSource react */
 
 import { useEffect, useRef, useState } from 'react';
-import { Box, Text, useInput } from 'ink';
+import { useInput } from 'ink';
 import type { AssignmentConfig, Scoreboard } from '../../../grader/assignment/index.ts';
-import type { Tone } from '../chaos/event-line.ts';
-import { lineText } from '../chaos/picture.ts';
-import { useTheme } from '../theme.ts';
+import { ToneLines } from '../full-screen.tsx';
 import { scoreboardLines, SORT_ORDERS, type SortOrder } from './scoreboard-lines.ts';
 
 export interface ScoreboardScreenProps {
@@ -24,7 +22,6 @@ export interface ScoreboardScreenProps {
 }
 
 export function ScoreboardScreen({ config, read, width, height, refreshMs = 1000, onQuit }: ScoreboardScreenProps) {
-  const theme = useTheme();
   const [board, setBoard] = useState(() => safely(read));
   const [now, setNow] = useState(() => Date.now());
   const [sort, setSort] = useState<SortOrder>('accepted');
@@ -57,22 +54,7 @@ export function ScoreboardScreen({ config, read, width, height, refreshMs = 1000
     setScroll(position.current);
   });
 
-  const colour = (tone?: Tone) => (tone ? theme[tone] : undefined);
-  return (
-    <Box flexDirection="column" width={width}>
-      {scoreboardLines({ config, board, now, sort, scroll }, width, height).map((line, index) => (
-        <Text key={index} wrap="truncate-end">
-          {lineText(line) === ''
-            ? ' '
-            : line.map((segment, n) => (
-                <Text key={n} color={colour(segment.tone)} bold={theme.color && segment.bold}>
-                  {segment.text}
-                </Text>
-              ))}
-        </Text>
-      ))}
-    </Box>
-  );
+  return <ToneLines lines={scoreboardLines({ config, board, now, sort, scroll }, width, height)} width={width} />;
 }
 
 /** A store being written may be busy for a moment: keep the last board rather than fail. */

@@ -8,11 +8,11 @@
 
 import fs from 'node:fs';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { Box, Text, useInput } from 'ink';
+import { useInput } from 'ink';
 import { parseScenario, runScenario, ScenarioError, type ClusterHandle, type NetworkNode, type TimedEvent } from '../../../simulator/index.ts';
-import { useTheme } from '../theme.ts';
 import { feedLine, type Tone } from './event-line.ts';
-import { chaosLines, lineText, type ChaosView } from './picture.ts';
+import { ToneLines } from '../full-screen.tsx';
+import { chaosLines, type ChaosView } from './picture.ts';
 
 export interface ChaosScreenProps {
   cluster: ClusterHandle;
@@ -31,7 +31,6 @@ const FEED_SIZE = 200;
 const oneLine = (error: unknown) => (error instanceof ScenarioError ? error.problems[0] : error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
 
 export function ChaosScreen({ cluster, bootstrap, width, height, refreshMs = 250, scenarioPath = '', onQuit }: ChaosScreenProps) {
-  const theme = useTheme();
   const [snapshot, setSnapshot] = useState(() => cluster.describe());
   // The feed keeps its own list: on a busy cluster, requests would push everything else out of events.recent().
   const feed = useRef<TimedEvent[] | null>(null);
@@ -164,20 +163,5 @@ export function ChaosScreen({ cluster, bootstrap, width, height, refreshMs = 250
   });
 
   const view: ChaosView = { snapshot, events, bootstrap, selected, status, prompt, scenarios: true };
-  const colour = (tone?: Tone) => (tone ? theme[tone] : undefined);
-  return (
-    <Box flexDirection="column" width={width}>
-      {chaosLines(view, width, height).map((line, index) => (
-        <Text key={index} wrap="truncate-end">
-          {lineText(line) === ''
-            ? ' '
-            : line.map((segment, n) => (
-                <Text key={n} color={colour(segment.tone)} bold={theme.color && segment.bold}>
-                  {segment.text}
-                </Text>
-              ))}
-        </Text>
-      ))}
-    </Box>
-  );
+  return <ToneLines lines={chaosLines(view, width, height)} width={width} />;
 }

@@ -2,11 +2,8 @@
 // known ways, each with its own kafkajs producer, over real sockets. What each behaviour sends is
 // fixed by the transactions it is given, so the scoreboard it must end with is known exactly.
 
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll } from 'vitest';
 import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
+import { temporaryDir } from '../../../../labs/test/support/tiny-lab.ts';
 import { readPartition } from '../../../../simulator/testkit/read-partition.ts';
 import { CODES } from '../../codes.ts';
 import { TransactionGenerator } from '../../generator.ts';
@@ -14,16 +11,8 @@ import { decodeResult, encodeSubmission, encodeTransaction, type Result } from '
 import { genSignature, type Transaction } from '../../signature.ts';
 import type { AssignmentConfig, GroupState } from '../../state.ts';
 
-const made: string[] = [];
-afterAll(() => {
-  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-export function tempDir(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `kafka-lab-${prefix}-`));
-  made.push(dir);
-  return dir;
-}
+/** A temporary folder, removed after the test file. */
+export const tempDir = temporaryDir;
 
 export type Behaviour =
   | { kind: 'correct'; count?: number }
