@@ -19,7 +19,8 @@ import { MalformedFrameError, Reader, Writer } from './protocol/wire.ts';
 
 const API_VERSIONS_KEY = 18;
 
-export async function handleFrame(services: RequestServices, faults: Faults, broker: Broker, frame: Buffer, connection: Connection): Promise<Buffer | null> {
+/** The response as the pieces to write back to back (stored record batches among them, uncopied), or null for none. */
+export async function handleFrame(services: RequestServices, faults: Faults, broker: Broker, frame: Buffer, connection: Connection): Promise<Buffer | Buffer[] | null> {
   const { events, security } = services;
   // A paused broker, or one cut off from its clients, holds every request until that ends.
   const held = faults.gate(broker.id);
@@ -72,7 +73,7 @@ export async function handleFrame(services: RequestServices, faults: Faults, bro
   // ApiVersions always answers with header v0, whatever its version, so any client can read it.
   writeResponseHeader(w, prefix.correlationId, flexible && api.key !== API_VERSIONS_KEY);
   api.response.write(w, response, { version, flexible });
-  return w.toBuffer();
+  return w.toChunks();
 }
 
 /** The distinct error names in a response (every `errorCode` field, at any depth). */

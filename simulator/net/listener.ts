@@ -29,8 +29,12 @@ export interface Connection {
   closeAfterResponse(): void;
 }
 
-/** Returns the response frame body, or null when the request gets no response (acks=0 Produce). */
-export type FrameHandler = (frame: Buffer, connection: Connection) => Promise<Buffer | null> | Buffer | null;
+/**
+ * Returns the response frame body — one buffer, or pieces written back to back (a fetch's stored
+ * batches, uncopied) — or null when the request gets no response (acks=0 Produce).
+ */
+export type FrameHandler = (frame: Buffer, connection: Connection) => Promise<FrameBody | null> | FrameBody | null;
+type FrameBody = Buffer | readonly Buffer[];
 
 export interface ListenerHooks {
   onConnect?(connection: Connection): void;
@@ -207,7 +211,7 @@ function serve(socket: net.Socket, handle: FrameHandler, { limits, memory, frame
     try {
       while (queue.length > 0 && !socket.destroyed && !closing) {
         const { frame, reserved } = queue.shift()!;
-        let response: Buffer | null;
+        let response: FrameBody | null;
         try {
           response = await handle(frame, connection);
         } catch (error) {
@@ -216,11 +220,13 @@ function serve(socket: net.Socket, handle: FrameHandler, { limits, memory, frame
           giveBack(reserved);
         }
         if (response !== null && !socket.destroyed) {
+          const pieces = Buffer.isBuffer(response) ? [response] : response;
           const size = Buffer.allocUnsafe(4);
-          size.writeInt32BE(response.length, 0);
+          size.writeInt32BE(pieces.reduce((sum, piece) => sum + piece.length, 0), 0);
+          // Corked, the pieces leave in one writev: stored batches are never copied into one buffer.
           socket.cork();
           socket.write(size);
-          socket.write(response);
+          for (const piece of pieces) socket.write(piece);
           socket.uncork();
         }
         if (closing) socket.end(() => socket.destroy());

@@ -334,7 +334,7 @@ function writeBatch(fields: BatchFields, records: PlacedRecord[]): Buffer {
     const bytes = encoded.toBuffer();
     body.varint(bytes.length).raw(bytes);
   }
-  const w = new Writer(BATCH_OVERHEAD + body.offset);
+  const w = new Writer(BATCH_OVERHEAD + body.length);
   w.int64(fields.baseOffset)
     .int32(0) // batch length, patched below
     .int32(fields.partitionLeaderEpoch)

@@ -315,17 +315,18 @@ export function message<S extends Spec>(info: { apiKey: number; name: string; va
 
 /**
  * A record set: decodes to the raw bytes (records.ts parses them); encodes from one buffer or a
- * list of stored batches, written back to back without copying them into one buffer first.
+ * list of stored batches, which the writer takes by reference (Writer.external): a fetch hands the
+ * log's own buffers to the socket without copying them.
  */
 export const records: Type<Buffer | null, Buffer | readonly Buffer[] | null> = {
   zero: null,
   read: (r, c) => r.sized(c.flexible, 32),
   write(w, v, c) {
-    if (v === null || Buffer.isBuffer(v)) return w.sized(v, c.flexible, 32);
-    const length = v.reduce((sum, b) => sum + b.length, 0);
+    if (v === null) return w.sized(null, c.flexible, 32);
+    const batches = Buffer.isBuffer(v) ? [v] : v;
+    const length = batches.reduce((sum, b) => sum + b.length, 0);
     if (c.flexible) w.unsignedVarint(length + 1);
     else w.int32(length);
-    w.reserve(length);
-    for (const batch of v) w.raw(batch);
+    for (const batch of batches) w.external(batch);
   },
 };

@@ -79,8 +79,16 @@ export class Reader {
   }
 }
 
+/** Below this size an external buffer is copied: handing the socket many tiny pieces costs more than copying them. */
+const EXTERNAL_MIN_BYTES = 1024;
+
 export class Writer {
   private buffer: Buffer;
+  /** Bytes of `buffer` before this are already in `chunks`. */
+  private start = 0;
+  /** Finished pieces of the output, in order: encoded bytes, and buffers added by reference. */
+  private readonly chunks: Buffer[] = [];
+  private chunkBytes = 0;
   offset = 0;
 
   constructor(initialSize = 256) {
@@ -97,9 +105,12 @@ export class Writer {
   /** Makes room for `n` more bytes at once, so a large write grows the buffer once, not by doubling. */
   reserve(n: number): this {
     if (this.offset + n > this.buffer.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.offset + n));
-      this.buffer.copy(grown, 0, 0, this.offset);
+      const pending = this.offset - this.start;
+      const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, pending + n));
+      this.buffer.copy(grown, 0, this.start, this.offset);
       this.buffer = grown;
+      this.start = 0;
+      this.offset = pending;
     }
     return this;
   }
@@ -162,13 +173,41 @@ export class Writer {
     return this.raw(Buffer.from(hex.padStart(32, '0'), 'hex'));
   }
 
-  /** Overwrites an int32 written earlier, e.g. a size prefix. */
-  patchInt32(at: number, v: number): this {
-    this.buffer.writeInt32BE(v, at);
+  /**
+   * Appends `data` by reference, without copying it: `toChunks()` hands it on as it is, so stored
+   * record batches go from the log to the socket untouched (one writev). The caller must not
+   * change `data` until the output is written.
+   */
+  external(data: Buffer): this {
+    if (data.length < EXTERNAL_MIN_BYTES) return this.raw(data);
+    this.cut();
+    this.chunks.push(data);
+    this.chunkBytes += data.length;
     return this;
   }
 
+  private cut(): void {
+    if (this.offset === this.start) return;
+    const piece = this.buffer.subarray(this.start, this.offset);
+    this.chunks.push(piece);
+    this.chunkBytes += piece.length;
+    this.start = this.offset;
+  }
+
+  /** Bytes written so far. */
+  get length(): number {
+    return this.chunkBytes + this.offset - this.start;
+  }
+
+  /** The output as the pieces it was written in: encoded bytes and the external buffers between them. */
+  toChunks(): Buffer[] {
+    this.cut();
+    return [...this.chunks];
+  }
+
+  /** The output as one buffer (copied together if external buffers were added). */
   toBuffer(): Buffer {
-    return this.buffer.subarray(0, this.offset);
+    if (this.chunks.length === 0) return this.buffer.subarray(this.start, this.offset);
+    return Buffer.concat(this.toChunks());
   }
 }
