@@ -130,11 +130,12 @@ describe('log cleaner lines', () => {
       type: 'log-cleaned',
       topic: 'sensors',
       partition: 2,
-      deleted: { batches: 1, records: 3, bytes: 200, reasons: ['retention.ms'] },
+      deleted: { segments: 1, records: 3, bytes: 200, reasons: ['retention.ms'] },
       compacted: { records: 4, bytes: 300, tombstones: 1 },
       logStartOffset: 3,
       logEndOffset: 20,
       sizeInBytes: 900,
+      segments: 2,
     });
     expect(line).toContain('sensors[2] -3 expired -4 compacted start=3');
   });

@@ -93,7 +93,7 @@ function readPartition(
   // read_committed stops at the last stable offset and lists the aborted transactions to skip.
   const upTo = readCommitted ? lastStableOffset : highWatermark;
   const batches = log.read(offset, upTo, maxBytes, firstWithData);
-  const abortedTransactions = readCommitted ? partition.producers.abortedBetween(offset, (batches.at(-1)?.lastOffset ?? offset - 1) + 1) : null;
+  const abortedTransactions = readCommitted ? log.producers.abortedBetween(offset, (batches.at(-1)?.lastOffset ?? offset - 1) + 1) : null;
   return { data: { ...data, abortedTransactions }, batches };
 }
 

@@ -12,7 +12,7 @@ import { EventStream } from '../introspection/events.ts';
 import { snapshotOf } from '../introspection/describe.ts';
 import type { ClusterSnapshot } from '../introspection/snapshot.ts';
 import { LogCleaner, type CleanLogsOptions, type PartitionCleaning } from '../log/cleaner.ts';
-import { memoryStore, diskStore, type Store } from '../log/store.ts';
+import { LogStorage } from '../log/storage.ts';
 import type { LogRecord } from '../protocol/records.ts';
 import { GroupCoordinator, OFFSETS_TOPIC } from '../groups/coordinator.ts';
 import { validAcl, type AclBinding, type AclBindingInput, type AclFilter } from '../security/acl.ts';
@@ -24,13 +24,14 @@ import { connectionLimits, RequestMemory } from '../net/limits.ts';
 import { Broker, type BrokerNetwork } from './broker.ts';
 import { layBrokers } from './broker-layout.ts';
 import { Controller } from './controller.ts';
+import { onReplicaDamaged, settleDamagedReplicasAtStart } from './damaged-replicas.ts';
 import { resolveOptions, type ClusterOptions, type NewTopic, type ResolvedOptions } from './options.ts';
 import { PartitionRecords, type ReadPartitionOptions } from './partition-records.ts';
 import { Inflater } from '../protocol/compression.ts';
 import { ProducerIds } from './producer-ids.ts';
 import { Random } from './random.ts';
 import { Replication } from './replication.ts';
-import type { Partition } from './topic.ts';
+import type { Partition, PartitionLogSetup } from './topic.ts';
 import { Topics, type SavedTopic } from './topics.ts';
 
 export type { ClusterOptions, NewTopic } from './options.ts';
@@ -69,7 +70,8 @@ export class Cluster {
   /** What the listeners let clients hold: the limits, and the request memory all brokers share. */
   readonly listeners: BrokerNetwork;
   private readonly cleaner: LogCleaner;
-  private readonly store: Store;
+  /** Where the logs are: a temporary folder, the data dir, or memory. */
+  readonly storage: LogStorage;
   private ticker: NodeJS.Timeout | null = null;
 
   constructor(options: ClusterOptions = {}) {
@@ -77,8 +79,8 @@ export class Cluster {
     const places = layBrokers(options);
     const limits = connectionLimits(options);
     this.random = new Random(options.seed);
-    this.store = options.dataDir ? diskStore(options.dataDir) : memoryStore;
-    const saved = this.store.loadMetadata<SavedMetadata>();
+    this.storage = LogStorage.open({ dataDir: options.dataDir, inMemory: options.inMemory, cacheBytes: this.options.logCacheBytes });
+    const saved = this.storage.loadMetadata<SavedMetadata>();
     this.id = saved?.clusterId ?? this.random.bytes(16).toString('base64url');
     for (const place of places) this.brokers.set(place.id, new Broker(place));
     const save = () => this.saveMetadata();
@@ -94,12 +96,13 @@ export class Cluster {
       brokers: this.brokers,
       liveBrokerIds: () => this.liveBrokers.map((b) => b.id),
       random: this.random,
-      store: this.store,
+      logs: (fresh) => this.logSetup(fresh),
       events: this.events,
       changed: save,
     });
     for (const topic of saved?.topics ?? []) this.topics.restore(topic);
     this.producerIds = new ProducerIds(saved?.producerIdBlockEnd ?? 0, save);
+    for (const topic of this.topics.values()) for (const partition of topic.partitions) settleDamagedReplicasAtStart(this, partition);
     this.groups = new GroupCoordinator(this, {
       offsetsTopicPartitions: this.options.offsetsTopicPartitions,
       initialRebalanceDelayMs: this.options.groupInitialRebalanceDelayMs,
@@ -127,6 +130,17 @@ export class Cluster {
       security: this.security,
       events: this.events,
     };
+    this.storage.loaded();
+  }
+
+  /** A warning for people: stderr, unless `onWarning` says otherwise. */
+  warn(line: string): void {
+    if (this.options.onWarning) this.options.onWarning(line);
+    else process.stderr.write(`kafka-lab: warning: ${line}\n`);
+  }
+
+  private logSetup(fresh: boolean): PartitionLogSetup {
+    return { storage: this.storage, fresh, onDamage: (partition, cut) => onReplicaDamaged(this, partition, cut) };
   }
 
   async start(): Promise<void> {
@@ -166,8 +180,13 @@ export class Cluster {
     this.transactions.shutdown();
     await Promise.all([...this.brokers.values()].map((b) => b.stop()));
     this.faults.release();
-    for (const topic of this.topics.values()) for (const partition of topic.partitions) partition.notifyAppend();
-    this.store.close();
+    for (const topic of this.topics.values()) {
+      for (const partition of topic.partitions) {
+        partition.notifyAppend();
+        for (const replica of partition.replicaLogs.values()) replica.log.close();
+      }
+    }
+    this.storage.close();
   }
 
   get bootstrapServers(): string[] {
@@ -241,7 +260,7 @@ export class Cluster {
   }
 
   private saveMetadata(): void {
-    this.store.saveMetadata({
+    this.storage.saveMetadata({
       clusterId: this.id,
       producerIdBlockEnd: this.producerIds.blockEnd,
       acls: this.security.acls.all.length > 0 ? [...this.security.acls.all] : undefined,

@@ -34,7 +34,7 @@ export const TOPIC_CONFIGS: Record<string, ConfigDefinition> = {
   preallocate: { type: 'boolean', default: 'false' },
   'retention.bytes': { type: 'long', default: '-1' },
   'retention.ms': { type: 'long', default: '604800000', min: -1 },
-  'segment.bytes': { type: 'int', default: '1073741824', min: 14 },
+  'segment.bytes': { type: 'int', default: '1073741824', min: 1_048_576 },
   'segment.index.bytes': { type: 'int', default: '10485760', min: 4 },
   'segment.jitter.ms': { type: 'long', default: '0', min: 0 },
   'segment.ms': { type: 'long', default: '604800000', min: 1 },

@@ -8,7 +8,7 @@
 import type { Cluster } from './cluster.ts';
 import type { Partition } from './topic.ts';
 
-export type ElectionReason = 'leader-failed' | 'controlled-shutdown' | 'replica-returned' | 'unclean';
+export type ElectionReason = 'leader-failed' | 'controlled-shutdown' | 'replica-returned' | 'unclean' | 'replica-damaged';
 
 export class Controller {
   /** Brokers the controller considers gone: stopped, or silent past the session timeout. */
@@ -117,7 +117,6 @@ export class Controller {
       replica.believesLeader = replica.brokerId === partition.leader;
       if (!replica.believesLeader) this.cluster.replication.needsTruncationCheck.add(`${partition.topic.name}\0${partition.index}\0${replica.brokerId}`);
     }
-    if (partition.leader >= 0) partition.rebuildProducerState();
     this.cluster.events.emit({
       type: 'leader-changed',
       topic: partition.topic.name,

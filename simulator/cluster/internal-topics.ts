@@ -77,7 +77,10 @@ export class InternalTopicPlacement {
   /** Every record of the topic up to each partition's high watermark: what a coordinator replays after a restart. */
   *records(): Generator<LogRecord> {
     for (const partition of this.cluster.topics.get(this.topic.name)?.partitions ?? []) {
-      for (const batch of partition.log.read(partition.log.startOffset, partition.highWatermark, Infinity)) yield* readRecords(batch.data);
+      for (const batch of partition.log.batchesFrom(partition.log.startOffset)) {
+        if (batch.lastOffset >= partition.highWatermark) break;
+        yield* readRecords(batch.data);
+      }
     }
   }
 }

@@ -6,14 +6,23 @@ import type { ConnectionLimitOptions } from '../net/limits.ts';
 import type { SecurityOptions } from '../security/security.ts';
 import type { BrokerLayoutOptions } from './broker-layout.ts';
 
+/** What each broker keeps of recent batches in memory, at most (Kafka leaves this to the page cache). */
+export const DEFAULT_LOG_CACHE_BYTES = 64 * 2 ** 20;
+
 /**
  * With `users`, every listener is SASL_PLAINTEXT and ACLs are enforced (see SecurityOptions).
  * Broker ids, hosts and ports: see BrokerLayoutOptions (ids 1..N on 127.0.0.1 by default); what
  * a client may make a listener hold: ConnectionLimitOptions.
  */
 export interface ClusterOptions extends SecurityOptions, BrokerLayoutOptions, ConnectionLimitOptions {
-  /** Keep logs, topics and configs here, so a restart loses nothing acknowledged. */
+  /** Keep logs, topics and configs here, so a restart loses nothing acknowledged. Without it, logs go to a temporary folder removed on stop. */
   dataDir?: string;
+  /** Keep every log in memory, nothing on disk (small tests and labs); excludes dataDir. */
+  inMemory?: boolean;
+  /** Bytes of recent batches each broker keeps in memory, so reads near the log end need no disk (default 64 MiB; disk logs only). */
+  logCacheBytes?: number;
+  /** Where warnings go (a damaged log cut at recovery, ...): one line each. Default: stderr. */
+  onWarning?: (line: string) => void;
   /** Kafka's auto.create.topics.enable (default true). */
   autoCreateTopics?: boolean;
   /** Kafka's num.partitions for auto-created topics (default 1). */
@@ -67,7 +76,7 @@ export interface NewTopic {
 }
 
 /** The options with every default filled in (those without a default stay optional; the broker layout has its own, in broker-layout.ts). */
-export type ResolvedOptions = Required<Omit<ClusterOptions, 'dataDir' | 'seed' | 'createTopicPolicy' | keyof SecurityOptions | keyof BrokerLayoutOptions | keyof ConnectionLimitOptions>> & ClusterOptions;
+export type ResolvedOptions = Required<Omit<ClusterOptions, 'dataDir' | 'inMemory' | 'onWarning' | 'seed' | 'createTopicPolicy' | keyof SecurityOptions | keyof BrokerLayoutOptions | keyof ConnectionLimitOptions>> & ClusterOptions;
 
 export function resolveOptions(options: ClusterOptions): ResolvedOptions {
   const resolved: ResolvedOptions = {
@@ -86,6 +95,7 @@ export function resolveOptions(options: ClusterOptions): ResolvedOptions {
     brokerSessionTimeoutMs: 9000,
     replicationTickMs: 100,
     maxDecompressedBatchBytes: DEFAULT_MAX_DECOMPRESSED_BYTES,
+    logCacheBytes: DEFAULT_LOG_CACHE_BYTES,
     ...options,
   };
   checkSessionTimeoutLimits(resolved.groupMinSessionTimeoutMs, resolved.groupMaxSessionTimeoutMs);

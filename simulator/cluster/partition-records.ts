@@ -85,7 +85,7 @@ export class PartitionRecords {
     const start = Math.max(from ?? 0, replica.log.startOffset);
     const end = to === 'log-end' ? replica.logEndOffset : Math.min(to ?? replica.highWatermark, replica.logEndOffset);
     const records: LogRecord[] = [];
-    for (const batch of replica.log.read(start, Infinity, Infinity)) {
+    for (const batch of replica.log.batchesFrom(start)) {
       if (batch.baseOffset >= end) break;
       const header = readBatchHeader(batch.data);
       if (header.control) continue;

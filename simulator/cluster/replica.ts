@@ -22,25 +22,15 @@ export class Replica {
   }
 }
 
-/** Epoch boundaries of a log: the leader epoch of each run of batches and the offset where it starts. */
-export function epochRanges(log: PartitionLog): { epoch: number; startOffset: number }[] {
-  const ranges: { epoch: number; startOffset: number }[] = [];
-  for (const batch of log.read(log.startOffset, Infinity, Infinity)) {
-    const epoch = batch.data.readInt32BE(12);
-    if (ranges.at(-1)?.epoch !== epoch) ranges.push({ epoch, startOffset: batch.baseOffset });
-  }
-  return ranges;
-}
-
 /**
  * Where a follower's log stops agreeing with its leader's (Kafka's truncation by leader epoch,
  * KIP-101/279): the first offset whose epoch differs, or the shorter log's end.
  */
 export function divergenceOffset(follower: PartitionLog, leader: PartitionLog): number {
-  const ours = epochRanges(follower);
-  const theirs = epochRanges(leader);
+  const ours = follower.leaderEpochs;
+  const theirs = leader.leaderEpochs;
   const end = Math.min(follower.endOffset, leader.endOffset);
-  const epochAt = (ranges: { epoch: number; startOffset: number }[], offset: number) => {
+  const epochAt = (ranges: readonly { epoch: number; startOffset: number }[], offset: number) => {
     let epoch = -1;
     for (const r of ranges) if (r.startOffset <= offset) epoch = r.epoch;
     return epoch;

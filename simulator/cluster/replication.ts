@@ -13,6 +13,9 @@ export function effectiveMinIsr(partition: Partition): number {
   return Math.min(partition.topic.config.number('min.insync.replicas'), partition.replicas.length);
 }
 
+/** Kafka's replica.fetch.response.max.bytes: what one follower fetch copies at most; a follower far behind catches up over several. */
+const REPLICA_FETCH_RESPONSE_MAX_BYTES = 10 * 2 ** 20;
+
 export interface ReplicationOptions {
   /** How long after a leader append followers copy it (0: at once). */
   replicationLagMs: number;
@@ -78,7 +81,7 @@ export class Replication {
       }
     }
     if (follower.log.startOffset < leader.log.startOffset) follower.log.advanceStartOffset(leader.log.startOffset);
-    for (const batch of leader.log.read(follower.logEndOffset, Infinity, Infinity)) {
+    for (const batch of leader.log.read(follower.logEndOffset, Infinity, REPLICA_FETCH_RESPONSE_MAX_BYTES)) {
       if (batch.baseOffset >= follower.logEndOffset) follower.log.appendCopy(batch.data);
     }
     const now = Date.now();

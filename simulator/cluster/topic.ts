@@ -2,12 +2,20 @@
 // leader epoch, like Kafka's, and one log per replica (replication.ts keeps the followers' logs
 // following the leader's).
 
-import { PartitionLog, type StoredBatch } from '../log/partition-log.ts';
-import { controlType, readBatchHeader, type BatchHeader } from '../protocol/records.ts';
-import { ProducerState } from '../txn/producer-state.ts';
+import { PartitionLog, type LogCut, type StoredBatch } from '../log/partition-log.ts';
+import type { LogStorage } from '../log/storage.ts';
+import type { BatchHeader } from '../protocol/records.ts';
+import type { ProducerState } from '../txn/producer-state.ts';
 import { Replica } from './replica.ts';
-import type { Store } from '../log/store.ts';
 import { TopicConfig } from './configs.ts';
+
+export interface PartitionLogSetup {
+  storage: LogStorage;
+  /** Created now, not restored: old files of the same name are discarded. */
+  fresh: boolean;
+  /** A replica's log met damaged bytes while running, and was cut before them. */
+  onDamage(partition: Partition, cut: LogCut): void;
+}
 
 export class Partition {
   leaderEpoch = 0;
@@ -15,7 +23,6 @@ export class Partition {
   isr: number[];
   private waiters = new Set<() => void>();
   readonly replicaLogs = new Map<number, Replica>();
-  producers = new ProducerState();
 
   constructor(
     readonly topic: Topic,
@@ -23,19 +30,33 @@ export class Partition {
     public replicas: number[],
     /** The leader as the controller knows it; -1 while the partition is offline. */
     public leader: number,
-    store: Store,
+    { storage, fresh, onDamage }: PartitionLogSetup,
   ) {
     this.isr = [...replicas];
-    for (const id of replicas) this.replicaLogs.set(id, new Replica(id, new PartitionLog(store.partition(topic.name, index, id))));
-    const leaderReplica = this.replica(leader);
-    if (leaderReplica) {
-      leaderReplica.believesLeader = true;
-      // After a restart every replica counts as caught up to what it holds; the high watermark is
-      // what all of them have, as a leader recovering its ISR would find.
-      const highWatermark = Math.min(...[...this.replicaLogs.values()].map((r) => r.logEndOffset));
-      for (const r of this.replicaLogs.values()) r.highWatermark = Math.min(highWatermark, r.logEndOffset);
+    for (const id of replicas) {
+      const log = new PartitionLog({ topic: topic.name, partition: index, storage: storage.broker(id), config: topic.config, fresh });
+      log.onDamage = (cut) => onDamage(this, cut);
+      this.replicaLogs.set(id, new Replica(id, log));
     }
-    this.rebuildProducerState();
+    const leaderReplica = this.replica(leader);
+    if (leaderReplica) leaderReplica.believesLeader = true;
+    this.settleHighWatermark();
+  }
+
+  /**
+   * After a restart every in-sync replica counts as caught up to what it holds: the high
+   * watermark is what all of them have, as a leader recovering its ISR would find.
+   */
+  settleHighWatermark(): void {
+    if (!this.replica(this.leader)) return;
+    const inSync = this.isr.map((id) => this.replica(id)).filter((r) => r !== undefined);
+    const highWatermark = Math.min(...inSync.map((r) => r.logEndOffset));
+    for (const r of this.replicaLogs.values()) r.highWatermark = Math.min(highWatermark, r.logEndOffset);
+  }
+
+  /** The leader's producer state (each replica's log keeps its own). */
+  get producers(): ProducerState {
+    return this.log.producers;
   }
 
   replica(brokerId: number): Replica | undefined {
@@ -74,7 +95,8 @@ export class Partition {
   }
 
   lastStableOffsetOn(brokerId: number): number {
-    return Math.max(this.logOn(brokerId).startOffset, this.producers.lastStableOffset(this.highWatermarkOn(brokerId)));
+    const log = this.logOn(brokerId);
+    return Math.max(log.startOffset, log.producers.lastStableOffset(this.highWatermarkOn(brokerId)));
   }
 
   /**
@@ -83,24 +105,11 @@ export class Partition {
    * appended again: its original offset is returned instead.
    */
   appendBatch(batch: Buffer, header: BatchHeader, brokerId = this.leader): { baseOffset: number; stored: StoredBatch | null } {
-    const duplicateOf = this.producers.check(header);
-    if (duplicateOf !== null) return { baseOffset: duplicateOf, stored: null };
     const replica = this.replica(brokerId) ?? this.replica(this.leader)!;
+    const duplicateOf = replica.log.producers.check(header);
+    if (duplicateOf !== null) return { baseOffset: duplicateOf, stored: null };
     const stored = replica.log.append(batch, replica.knownLeaderEpoch);
-    this.trackProducer(stored, header);
     return { baseOffset: stored.baseOffset, stored };
-  }
-
-  /** Producer state follows the leader's log: rebuilt when a new leader's log may differ. */
-  rebuildProducerState(): void {
-    this.producers = new ProducerState();
-    const log = this.log;
-    for (const stored of log.read(log.startOffset, Infinity, Infinity)) this.trackProducer(stored, readBatchHeader(stored.data));
-  }
-
-  private trackProducer(stored: StoredBatch, header: BatchHeader): void {
-    if (header.control) this.producers.recordMarker(header.producerId, header.producerEpoch, controlType(stored.data), stored.baseOffset);
-    else this.producers.recordBatch(header, stored.baseOffset);
   }
 
   /**

@@ -3,14 +3,13 @@
 // saved with the cluster metadata and told on the event stream.
 
 import type { EventStream } from '../introspection/events.ts';
-import type { Store } from '../log/store.ts';
 import { KafkaError } from '../protocol/errors.ts';
 import type { Broker } from './broker.ts';
 import { validateTopicConfigs } from './configs.ts';
 import type { NewTopic, ResolvedOptions } from './options.ts';
 import { assignReplicas } from './placement.ts';
 import type { Random } from './random.ts';
-import { collisionKey, invalidTopicName, Partition, Topic } from './topic.ts';
+import { collisionKey, invalidTopicName, Partition, Topic, type PartitionLogSetup } from './topic.ts';
 
 /** A topic as the cluster metadata keeps it across restarts. */
 export interface SavedTopic {
@@ -28,7 +27,8 @@ export interface TopicsDependencies {
   /** The brokers new replicas are placed on. */
   liveBrokerIds: () => number[];
   random: Random;
-  store: Store;
+  /** How partitions get their replica logs: created now (fresh) or restored. */
+  logs: (fresh: boolean) => PartitionLogSetup;
   events: EventStream;
   /** Called after every change, to save the cluster metadata. */
   changed: () => void;
@@ -97,7 +97,7 @@ export class Topics {
     if (validateOnly) return topic;
 
     this.byName.set(topic.name, topic);
-    assignments.forEach((replicas, index) => topic.partitions.push(new Partition(topic, index, replicas, replicas[0], this.deps.store)));
+    assignments.forEach((replicas, index) => topic.partitions.push(new Partition(topic, index, replicas, replicas[0], this.deps.logs(true))));
     this.deps.changed();
     this.deps.events.emit({ type: 'topic-created', topic: topic.name, partitions: assignments.length, replicationFactor: topic.replicationFactor });
     return topic;
@@ -107,7 +107,7 @@ export class Topics {
     const topic = this.require(name);
     this.byName.delete(name);
     for (const partition of topic.partitions) {
-      for (const brokerId of partition.replicas) this.deps.store.partition(name, partition.index, brokerId).delete();
+      for (const replica of partition.replicaLogs.values()) replica.log.delete();
       partition.notifyAppend();
     }
     this.deps.changed();
@@ -127,7 +127,7 @@ export class Topics {
     const added = assignments ?? this.placeReplicas(count - current, topic.replicationFactor, current);
     this.validateAssignments([topic.partitions[0].replicas, ...added]);
     if (validateOnly) return;
-    added.forEach((replicas, i) => topic.partitions.push(new Partition(topic, current + i, replicas, replicas[0], this.deps.store)));
+    added.forEach((replicas, i) => topic.partitions.push(new Partition(topic, current + i, replicas, replicas[0], this.deps.logs(true))));
     this.deps.changed();
     this.deps.events.emit({ type: 'partitions-created', topic: name, partitions: count });
   }
@@ -147,10 +147,11 @@ export class Topics {
     const topic = new Topic(saved.name, saved.id, saved.configs, saved.internal);
     this.byName.set(topic.name, topic);
     saved.partitions.forEach((p, index) => {
-      const partition = new Partition(topic, index, p.replicas, p.leader, this.deps.store);
+      const partition = new Partition(topic, index, p.replicas, p.leader, this.deps.logs(false));
       partition.leaderEpoch = p.leaderEpoch ?? 0;
       if (p.isr?.length) partition.isr = p.isr;
       for (const replica of partition.replicaLogs.values()) replica.knownLeaderEpoch = partition.leaderEpoch;
+      partition.settleHighWatermark();
       topic.partitions.push(partition);
     });
   }

@@ -28,6 +28,7 @@ export function snapshotOf(cluster: Cluster): ClusterSnapshot {
         logEndOffset: p.log.endOffset,
         highWatermark: p.highWatermark,
         sizeInBytes: p.log.sizeInBytes,
+        segments: p.log.segmentCount,
         replicaStates: [...p.replicaLogs.values()].map((r) => ({
           brokerId: r.brokerId,
           logEndOffset: r.logEndOffset,

@@ -53,6 +53,30 @@ export type ClusterEvent =
       recordCount: number;
     }
   | { type: 'records-deleted'; topic: string; partition: number; logStartOffset: number }
+  /**
+   * A replica's log held damaged bytes (found by recovery at start, or by a read) and was cut before
+   * them: where, why, how much, and whether a healthy replica holds what it lost (it copies it back).
+   */
+  | {
+      type: 'log-damaged';
+      brokerId: number;
+      topic: string;
+      partition: number;
+      /** The first offset the damaged replica no longer holds. */
+      offset: number;
+      bytesCut: number;
+      /** The segment file and the byte position in it where the damage begins. */
+      segment: string;
+      position: number;
+      reason: string;
+      found: 'recovery' | 'read';
+      /** The replica it copies the lost records back from, or null when none holds them. */
+      recoveringFrom: number | null;
+      /** Acknowledged records no replica holds any more (known for damage found while running). */
+      acknowledgedLost: number | null;
+      /** The warning, as printed. */
+      message: string;
+    }
   /** Retention or compaction removed records from a partition (what, and where the log now starts). */
   | ({ type: 'log-cleaned' } & PartitionCleaning)
   | ({ type: 'group-changed'; group: string; state: GroupState; generationId: number } & GroupChange)
@@ -93,7 +117,7 @@ export type ClusterEvent =
       previousLeader: number;
       leaderEpoch: number;
       isr: number[];
-      reason: 'leader-failed' | 'controlled-shutdown' | 'replica-returned' | 'unclean';
+      reason: 'leader-failed' | 'controlled-shutdown' | 'replica-returned' | 'unclean' | 'replica-damaged';
     }
   | { type: 'isr-changed'; topic: string; partition: number; isr: number[] }
   | { type: 'log-truncated'; topic: string; partition: number; brokerId: number; offset: number; records: number }

@@ -32,6 +32,8 @@ export interface PartitionSnapshot {
   logEndOffset: number;
   highWatermark: number;
   sizeInBytes: number;
+  /** Segments of the leader's log (retention deletes and compaction rewrites whole segments). */
+  segments: number;
   replicaStates: ReplicaSnapshot[];
 }
 

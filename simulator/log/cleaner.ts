@@ -1,31 +1,40 @@
 // The log cleaner: retention for cleanup.policy=delete (Kafka checks every
 // log.retention.check.interval.ms) and compaction for cleanup.policy=compact (Kafka's cleaner
 // threads look for a dirty enough log every log.cleaner.backoff.ms), on timers as Kafka runs them,
-// or at once on demand so a lab can show the effect without waiting.
+// or at once on demand so a lab can show the effect without waiting. Each broker cleans its own
+// replica of a partition, as each Kafka broker cleans its own logs; what is reported is the
+// leader's.
 
 import type { Cluster } from '../cluster/cluster.ts';
+import type { Replica } from '../cluster/replica.ts';
 import type { Partition } from '../cluster/topic.ts';
-import { readBatchHeader } from '../protocol/records.ts';
-import { cleanableRange, compact, type CompactionSettings } from './compaction.ts';
-import { expiredBatches, type RetentionReason } from './retention.ts';
+import { cleanableSegments, compact, firstUncleanableOffset, type CompactionSettings } from './compaction.ts';
+import type { PartitionLog } from './partition-log.ts';
+import { expiredSegments, type RetentionReason } from './retention.ts';
 
 export interface CleanLogsOptions {
   /** Only this topic's partitions (default: every topic, internal ones included). */
   topic?: string;
   /** The time to clean as of, instead of now: retention.ms, delete.retention.ms and min.compaction.lag.ms count from it. */
   now?: number;
+  /**
+   * Roll every log's active segment first, as the next append after segment.ms would: all that
+   * was written so far can then be cleaned (Kafka never cleans the active segment).
+   */
+  roll?: boolean;
 }
 
 export interface PartitionCleaning {
   topic: string;
   partition: number;
-  /** Whole batches retention deleted from the head of the log. */
-  deleted: { batches: number; records: number; bytes: number; reasons: RetentionReason[] };
+  /** Whole segments retention deleted from the head of the log, and the records (offsets) they held. */
+  deleted: { segments: number; records: number; bytes: number; reasons: RetentionReason[] };
   /** What compaction removed: superseded records, expired tombstones, aborted transactions' records, markers. */
   compacted: { records: number; bytes: number; tombstones: number };
   logStartOffset: number;
   logEndOffset: number;
   sizeInBytes: number;
+  segments: number;
 }
 
 export interface CleanerIntervals {
@@ -35,9 +44,13 @@ export interface CleanerIntervals {
   cleanerBackoffMs: number;
 }
 
+interface Work {
+  retention: boolean;
+  compaction: boolean;
+  roll: boolean;
+}
+
 export class LogCleaner {
-  /** Kafka's cleaner checkpoint: where each partition's uncleaned (dirty) records begin. */
-  private readonly firstDirty = new WeakMap<Partition, number>();
   private timers: NodeJS.Timeout[] = [];
 
   constructor(
@@ -61,11 +74,9 @@ export class LogCleaner {
   }
 
   /** Runs retention and compaction now on every partition (or one topic's), as the policies say. */
-  cleanLogs({ topic, now = Date.now() }: CleanLogsOptions = {}): PartitionCleaning[] {
+  cleanLogs({ topic, now = Date.now(), roll = false }: CleanLogsOptions = {}): PartitionCleaning[] {
     const topics = topic === undefined ? [...this.cluster.topics.values()] : [this.cluster.topics.require(topic)];
-    return topics.flatMap((t) =>
-      t.partitions.map((partition) => this.clean(partition, now, { retention: t.cleanupPolicy.delete, compaction: t.cleanupPolicy.compact })),
-    );
+    return topics.flatMap((t) => t.partitions.map((partition) => this.clean(partition, now, { retention: true, compaction: t.cleanupPolicy.compact, roll })));
   }
 
   private backgroundPass(kind: 'retention' | 'compaction'): void {
@@ -73,10 +84,8 @@ export class LogCleaner {
     for (const topic of this.cluster.topics.values()) {
       for (const partition of topic.partitions) {
         try {
-          if (kind === 'retention' && topic.cleanupPolicy.delete) this.clean(partition, now, { retention: true, compaction: false });
-          if (kind === 'compaction' && topic.cleanupPolicy.compact && this.dirtyEnough(partition, now)) {
-            this.clean(partition, now, { retention: false, compaction: true });
-          }
+          if (kind === 'retention') this.clean(partition, now, { retention: true, compaction: false, roll: false });
+          else if (topic.cleanupPolicy.compact) this.clean(partition, now, { retention: false, compaction: true, roll: false }, (replica) => this.dirtyEnough(partition, replica, now));
         } catch {
           // As Kafka marks such a partition uncleanable, leave it be; the broker carries on.
         }
@@ -84,80 +93,91 @@ export class LogCleaner {
     }
   }
 
-  private clean(partition: Partition, now: number, what: { retention: boolean; compaction: boolean }): PartitionCleaning {
-    const { log } = partition;
-    const result: PartitionCleaning = {
+  /** Cleans every replica on a running broker; reports the leader's. */
+  private clean(partition: Partition, now: number, work: Work, picked: (replica: Replica) => boolean = () => true): PartitionCleaning {
+    const leader = partition.replica(partition.leader) ?? partition.replicaLogs.get(partition.replicas[0])!;
+    let reported: PartitionCleaning | null = null;
+    for (const replica of partition.replicaLogs.values()) {
+      if (this.cluster.brokers.get(replica.brokerId)?.state !== 'up' || !picked(replica)) continue;
+      const result = this.cleanReplica(partition, replica, now, work);
+      if (replica === leader) reported = result;
+    }
+    reported ??= this.outcome(partition, leader.log);
+    if (reported.deleted.segments > 0 || reported.compacted.records > 0) this.cluster.events.emit({ type: 'log-cleaned', ...reported });
+    return reported;
+  }
+
+  private outcome(partition: Partition, log: PartitionLog): PartitionCleaning {
+    return {
       topic: partition.topic.name,
       partition: partition.index,
-      deleted: { batches: 0, records: 0, bytes: 0, reasons: [] },
+      deleted: { segments: 0, records: 0, bytes: 0, reasons: [] },
       compacted: { records: 0, bytes: 0, tombstones: 0 },
       logStartOffset: log.startOffset,
       logEndOffset: log.endOffset,
       sizeInBytes: log.sizeInBytes,
+      segments: log.segmentCount,
     };
-    if (what.retention) this.applyRetention(partition, now, result);
-    if (what.compaction) this.applyCompaction(partition, now, result);
-    Object.assign(result, { logStartOffset: log.startOffset, logEndOffset: log.endOffset, sizeInBytes: log.sizeInBytes });
-    if (result.deleted.batches > 0 || result.compacted.records > 0) this.cluster.events.emit({ type: 'log-cleaned', ...result });
+  }
+
+  private cleanReplica(partition: Partition, replica: Replica, now: number, work: Work): PartitionCleaning {
+    const { log } = replica;
+    if (work.roll && log.endOffset > (log.segmentList.at(-1)?.baseOffset ?? log.endOffset)) log.roll();
+    const deleted = work.retention ? this.applyRetention(partition, replica, now) : null;
+    const compacted = work.compaction ? this.applyCompaction(partition, replica, now) : null;
+    const result = this.outcome(partition, log);
+    if (deleted) result.deleted = deleted;
+    if (compacted) result.compacted = compacted;
     return result;
   }
 
-  private applyRetention(partition: Partition, now: number, result: PartitionCleaning): void {
-    const { log } = partition;
+  private applyRetention(partition: Partition, replica: Replica, now: number): PartitionCleaning['deleted'] | null {
+    const { log } = replica;
     const config = partition.topic.config;
-    const batches = log.read(log.startOffset, Infinity, Infinity);
-    const limits = { retentionMs: config.number('retention.ms'), retentionBytes: config.number('retention.bytes') };
-    const { count, reasons } = expiredBatches(batches, limits, now, partition.highWatermark, log.sizeInBytes);
-    if (count === 0) return;
-    const deleted = batches.slice(0, count);
-    log.replace(batches.slice(count).map((b) => b.data), batches[count]?.baseOffset ?? log.endOffset);
-    partition.producers.dropBefore(log.startOffset);
-    result.deleted = {
-      batches: count,
-      records: deleted.reduce((sum, b) => sum + readBatchHeader(b.data).recordCount, 0),
-      bytes: deleted.reduce((sum, b) => sum + b.data.length, 0),
-      reasons,
-    };
+    const limits = { deletePolicy: partition.topic.cleanupPolicy.delete, retentionMs: config.number('retention.ms'), retentionBytes: config.number('retention.bytes') };
+    const position = { logStartOffset: log.startOffset, logEndOffset: log.endOffset, highWatermark: partition.highWatermarkOn(replica.brokerId) };
+    const { count, reasons } = expiredSegments(log.segmentList, limits, now, position);
+    if (count === 0) return null;
+    const startBefore = log.startOffset;
+    const bytes = log.deleteOldestSegments(count);
+    return { segments: count, records: log.startOffset - startBefore, bytes, reasons };
   }
 
-  private applyCompaction(partition: Partition, now: number, result: PartitionCleaning): void {
-    const { log } = partition;
-    const batches = log.read(log.startOffset, Infinity, Infinity);
-    const outcome = compact(batches, this.settings(partition, now));
-    if (!outcome) return;
-    const before = log.sizeInBytes;
-    const changed = outcome.batches.length !== batches.length || outcome.batches.some((data, i) => data !== batches[i].data);
-    if (changed) log.replace(outcome.batches, log.startOffset);
-    this.firstDirty.set(partition, outcome.firstUncleanableOffset);
-    result.compacted = { records: outcome.recordsRemoved, bytes: before - log.sizeInBytes, tombstones: outcome.tombstonesRemoved };
+  private applyCompaction(partition: Partition, replica: Replica, now: number): PartitionCleaning['compacted'] | null {
+    const { log } = replica;
+    const outcome = compact(log, log.firstDirtyOffset, this.settings(partition, replica, now));
+    if (!outcome) return null;
+    log.firstDirtyOffset = outcome.firstUncleanableOffset;
+    return { records: outcome.recordsRemoved, bytes: outcome.bytesRemoved, tombstones: outcome.tombstonesRemoved };
   }
 
-  private settings(partition: Partition, now: number): CompactionSettings {
+  private settings(partition: Partition, replica: Replica, now: number): CompactionSettings {
     const config = partition.topic.config;
     return {
       now,
       deleteRetentionMs: config.number('delete.retention.ms'),
       minCompactionLagMs: config.number('min.compaction.lag.ms'),
-      lastStableOffset: partition.lastStableOffset,
+      lastStableOffset: partition.lastStableOffsetOn(replica.brokerId),
+      segmentBytes: config.number('segment.bytes'),
     };
   }
 
   /**
-   * Whether Kafka's cleaner would pick this log: its dirty share of the cleanable bytes is above
-   * min.cleanable.dirty.ratio, or a dirty record has waited longer than max.compaction.lag.ms.
+   * Whether Kafka's cleaner would pick this log: the dirty share of its cleanable bytes is above
+   * min.cleanable.dirty.ratio, or its oldest dirty segment began longer than max.compaction.lag.ms ago.
    */
-  private dirtyEnough(partition: Partition, now: number): boolean {
-    const { log } = partition;
-    const batches = log.read(log.startOffset, Infinity, Infinity);
-    const { count } = cleanableRange(batches, this.settings(partition, now));
-    const firstDirty = Math.max(this.firstDirty.get(partition) ?? 0, log.startOffset);
-    const cleanable = batches.slice(0, count);
-    const dirty = cleanable.filter((b) => b.lastOffset >= firstDirty);
-    const dirtyBytes = dirty.reduce((sum, b) => sum + b.data.length, 0);
-    const totalBytes = cleanable.reduce((sum, b) => sum + b.data.length, 0);
+  private dirtyEnough(partition: Partition, replica: Replica, now: number): boolean {
+    const { log } = replica;
+    const firstDirty = log.firstDirtyOffset;
+    const end = firstUncleanableOffset(log, firstDirty, this.settings(partition, replica, now));
+    const segments = cleanableSegments(log, end);
+    const dirty = segments.filter((s) => s.nextOffset > firstDirty);
+    const dirtyBytes = dirty.reduce((sum, s) => sum + s.sizeInBytes, 0);
+    const cleanBytes = segments.filter((s) => s.baseOffset < firstDirty).reduce((sum, s) => sum + s.sizeInBytes, 0);
     if (dirtyBytes === 0) return false;
     const config = partition.topic.config;
-    const overdue = dirty.some((b) => b.maxTimestamp > 0 && b.maxTimestamp < now - config.number('max.compaction.lag.ms'));
-    return overdue || dirtyBytes / totalBytes > config.number('min.cleanable.dirty.ratio');
+    const firstBatchTimestamp = dirty[0].rollingBasedTimestamp;
+    const overdue = firstBatchTimestamp > 0 && now - firstBatchTimestamp > config.number('max.compaction.lag.ms');
+    return overdue || dirtyBytes / (dirtyBytes + cleanBytes) > config.number('min.cleanable.dirty.ratio');
   }
 }

@@ -8,7 +8,8 @@ import { kafkaFor } from './support/cluster.ts';
 import { fetchMessages } from './support/kafkajs-fetch.ts';
 
 // Restart proofs for `dataDir`: everything acknowledged survives a stop and a start over the same
-// directory, and a log cut short by a crash mid-write loses only the batch that was being written.
+// directory, and a log cut short by a crash mid-write loses only the batch that was being written
+// (and says so).
 
 const running = new Set<Cluster>();
 const directories: string[] = [];
@@ -132,7 +133,7 @@ describe('a cluster with a data dir', () => {
     });
   });
 
-  // What a crash can leave after the last whole batch of a partition's `log` file.
+  // What a crash can leave after the last whole batch of a partition's active segment.
   const crashTails: [string, (log: Buffer) => Buffer][] = [
     ['the first 40 bytes of a batch', (log) => log.subarray(0, 40)],
     ['a batch missing its last byte', (log) => log.subarray(0, firstBatchLength(log) - 1)],
@@ -142,7 +143,7 @@ describe('a cluster with a data dir', () => {
     ['three stray bytes', () => Buffer.from([1, 2, 3])],
   ];
 
-  it.each(crashTails)('recovers a log ending in %s without losing a batch before it', async (_tail, tailOf) => {
+  it.each(crashTails)('recovers a log ending in %s without losing a batch before it, and says what it cut', async (_tail, tailOf) => {
     const dataDir = temporaryDataDir();
     const first = await start(dataDir, { brokers: 1 });
     first.createTopic({ name: 'crashy', partitions: 1 });
@@ -154,14 +155,20 @@ describe('a cluster with a data dir', () => {
     });
     await stop(first);
 
-    const logFile = path.join(dataDir, 'broker-1', 'crashy-0', 'log');
+    const logFile = path.join(dataDir, 'broker-1', 'crashy-0', '00000000000000000000.log');
     const intact = fs.readFileSync(logFile);
-    fs.appendFileSync(logFile, tailOf(intact));
+    const tail = tailOf(intact);
+    fs.appendFileSync(logFile, tail);
 
-    const second = await start(dataDir, { brokers: 1 });
+    const warnings: string[] = [];
+    const second = await start(dataDir, { brokers: 1, onWarning: (line) => warnings.push(line) });
     expect(second.topics.partition('crashy', 0)!.log.endOffset).toBe(15);
     expect(await readPartition(second, 'crashy', 0, 0, 15)).toEqual(values.map((value, offset) => ({ offset, value })));
     expect(fs.statSync(logFile).size).toBe(intact.length);
+    expect(warnings).toEqual([expect.stringMatching(new RegExp(`^broker 1: recovery cut crashy-0 at offset 15 \\(00000000000000000000\\.log byte ${intact.length.toLocaleString('en-US')}: .+\\); ${tail.length} bytes cut; `))]);
+    expect(second.events.recent().filter((e) => e.type === 'log-damaged')).toEqual([
+      expect.objectContaining({ brokerId: 1, topic: 'crashy', partition: 0, offset: 15, bytesCut: tail.length, position: intact.length, found: 'recovery', recoveringFrom: null }),
+    ]);
 
     await withProducer(second, async (producer) => expect(await send(producer, 'crashy', 0, ['after the crash'])).toBe(15));
     await stop(second);

@@ -19,6 +19,15 @@ interface BatchMeta {
 interface ProducerEntry {
   epoch: number;
   batches: BatchMeta[];
+  /** Last offset of its newest data batch, -1 before any: the compactor keeps that batch (Kafka's lastRecordsOfActiveProducers). */
+  lastDataOffset: number;
+}
+
+/** A partition's producer state as JSON, as a log snapshots it (Kafka's .snapshot files). */
+export interface ProducerStateSnapshot {
+  producers: [number, ProducerEntry][];
+  ongoing: [number, number][];
+  aborted: AbortedTransaction[];
 }
 
 export interface AbortedTransaction {
@@ -73,9 +82,10 @@ export class ProducerState {
     if (header.producerId < 0) return;
     let entry = this.producers.get(header.producerId);
     if (!entry || header.producerEpoch > entry.epoch) {
-      entry = { epoch: header.producerEpoch, batches: [] };
+      entry = { epoch: header.producerEpoch, batches: [], lastDataOffset: entry?.lastDataOffset ?? -1 };
       this.producers.set(header.producerId, entry);
     }
+    entry.lastDataOffset = baseOffset + header.lastOffsetDelta;
     if (header.baseSequence !== NO_SEQUENCE) {
       entry.batches.push({ firstSeq: header.baseSequence, lastSeq: (header.baseSequence + header.lastOffsetDelta) % 0x80000000, firstOffset: baseOffset });
       if (entry.batches.length > CACHED_BATCHES) entry.batches.shift();
@@ -88,8 +98,26 @@ export class ProducerState {
     const firstOffset = this.ongoing.get(producerId);
     this.ongoing.delete(producerId);
     const entry = this.producers.get(producerId);
-    if (!entry || producerEpoch > entry.epoch) this.producers.set(producerId, { epoch: producerEpoch, batches: entry?.batches ?? [] });
+    if (!entry || producerEpoch > entry.epoch) this.producers.set(producerId, { epoch: producerEpoch, batches: entry?.batches ?? [], lastDataOffset: entry?.lastDataOffset ?? -1 });
     if (type === 'abort' && firstOffset !== undefined) this.aborted.push({ producerId, firstOffset, lastOffset: markerOffset });
+  }
+
+  /** Each producer's last data offset (-1: none left) and epoch, for the compactor. */
+  lastRecords(): Map<number, { lastDataOffset: number; epoch: number }> {
+    return new Map([...this.producers].map(([id, entry]) => [id, { lastDataOffset: entry.lastDataOffset, epoch: entry.epoch }]));
+  }
+
+  snapshot(): ProducerStateSnapshot {
+    return structuredClone({ producers: [...this.producers], ongoing: [...this.ongoing], aborted: this.aborted });
+  }
+
+  static fromSnapshot(snapshot: ProducerStateSnapshot): ProducerState {
+    const state = new ProducerState();
+    const copy = structuredClone(snapshot);
+    for (const [id, entry] of copy.producers) state.producers.set(id, { ...entry, lastDataOffset: entry.lastDataOffset ?? -1 });
+    for (const [id, offset] of copy.ongoing) state.ongoing.set(id, offset);
+    state.aborted.push(...copy.aborted);
+    return state;
   }
 
   hasOpenTransaction(producerId: number): boolean {
