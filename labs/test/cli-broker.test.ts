@@ -182,7 +182,7 @@ describe('kafka-lab broker', () => {
     const cli = runCli(['broker', '--help']);
     expect((await cli.exit()).code).toBe(0);
     const help = cli.stdout.join('\n');
-    for (const flag of ['--brokers', '--port', '--ports', '--first-node-id', '--listen-host', '--advertised-host', '--group-initial-rebalance-delay-ms', '--group-min-session-timeout-ms', '--group-max-session-timeout-ms', '--max-connections-per-ip', '--max-connections', '--connections-max-idle-ms', '--queued-max-request-bytes', '--data-dir', '--trace', '--seed', '--no-auto-create-topics', '--partitions', '--help']) {
+    for (const flag of ['--brokers', '--port', '--ports', '--first-node-id', '--listen-host', '--advertised-host', '--group-initial-rebalance-delay-ms', '--group-min-session-timeout-ms', '--group-max-session-timeout-ms', '--max-connections-per-ip', '--max-connections', '--connections-max-idle-ms', '--queued-max-request-bytes', '--data-dir', '--in-memory', '--log-cache-mb', '--trace', '--seed', '--no-auto-create-topics', '--partitions', '--help']) {
       expect(help).toContain(flag);
     }
     expect(help).toContain('Examples:');
@@ -248,6 +248,26 @@ describe('kafka-lab broker', () => {
     await produce(brokers, 'durable', ['after-restart']);
     const all = await fetchMessages(kafkaAt(brokers), 'durable', 0, { count: 11 });
     expect(all.map((m) => [Number(m.offset), m.value?.toString()]).at(-1)).toEqual([10, 'after-restart']);
+  });
+
+  it('says where the data lives: a temporary folder by default, memory with --in-memory; both with --data-dir is refused', async () => {
+    const temporary = runCli(['broker', '--brokers', '1', '--port', '0']);
+    await temporary.bootstrap();
+    temporary.kill('SIGINT');
+    expect((await temporary.exit()).code).toBe(0);
+    expect(temporary.stderr.join('\n')).toContain('data in a temporary folder removed at exit (use --data-dir to keep it)');
+
+    const memory = runCli(['broker', '--brokers', '1', '--port', '0', '--in-memory']);
+    const brokers = await memory.bootstrap();
+    await produce(brokers, 'fleeting', ['only in memory']);
+    expect(await readValues(brokers, 'fleeting', 1)).toEqual(['only in memory']);
+    memory.kill('SIGINT');
+    expect((await memory.exit()).code).toBe(0);
+    expect(memory.stderr.join('\n')).toContain('data in memory (use --data-dir to keep it)');
+
+    const both = runCli(['broker', '--in-memory', '--data-dir', path.join(os.tmpdir(), 'kafka-lab-never-made')]);
+    expect((await both.exit()).code).toBe(1);
+    expect(stderrLines(both.stderr)).toEqual(['error: --in-memory and --data-dir exclude each other: a data dir is on disk']);
   });
 });
 

@@ -25,6 +25,8 @@ interface BrokerOptions {
   groupMinSessionTimeoutMs: number;
   groupMaxSessionTimeoutMs: number;
   dataDir?: string;
+  inMemory?: boolean;
+  logCacheMb: number;
   trace?: boolean;
   seed?: number;
   autoCreateTopics: boolean;
@@ -41,7 +43,8 @@ interface BrokerOptions {
 const EXAMPLES = `
 Examples:
   $ kafka-lab broker
-      3 brokers on 127.0.0.1:9092, 9093 and 9094, records kept in memory
+      3 brokers on 127.0.0.1:9092, 9093 and 9094, logs in a temporary folder
+      removed at exit
   $ kafka-lab broker --brokers 1 --port 0
       one broker on a free port; read the port from the bootstrap= line
   $ kafka-lab broker --first-node-id 0 --advertised-host localhost \\
@@ -129,7 +132,9 @@ export function addBrokerCommand(program: Command): void {
       integerIn(1, 2 ** 31 - 1),
       1_800_000,
     )
-    .option('-d, --data-dir <dir>', 'keep topics, configs and records in this directory (created if missing), so a restart loses nothing acknowledged; without it everything lives in memory')
+    .option('-d, --data-dir <dir>', 'keep topics, configs and records in this directory (created if missing), so a restart loses nothing acknowledged; without it the logs go to a temporary folder removed at exit')
+    .option('--in-memory', 'keep every record in memory and write nothing to disk (small labs; memory grows with the data)')
+    .option('--log-cache-mb <MiB>', 'recent records each broker keeps in memory so consumers near the end read no disk', integerIn(0, 65_536), 64)
     .option('-t, --trace', 'print a line per request (broker, client, API and version, topics, errors, time) and per connect and disconnect')
     .option('--seed <number>', 'make the cluster id, topic ids and replica placement repeatable', integerIn(0, 2 ** 32 - 1))
     .option('--no-auto-create-topics', "refuse to create a topic when a client first names it (Kafka's auto.create.topics.enable=false)")
@@ -160,6 +165,7 @@ async function runBroker(options: BrokerOptions, command: Command): Promise<void
     command.error(`error: --group-min-session-timeout-ms ${options.groupMinSessionTimeoutMs} is above --group-max-session-timeout-ms ${options.groupMaxSessionTimeoutMs}: no consumer could join a group`);
   }
   if (options.superUsers && !options.users) command.error('error: --super-users needs --users: without users there is no login and no ACLs');
+  if (options.inMemory && options.dataDir !== undefined) command.error('error: --in-memory and --data-dir exclude each other: a data dir is on disk');
   const dataDir = options.dataDir === undefined ? undefined : prepareDataDir(options.dataDir, command);
   // Listening from here on, so Ctrl-C during start-up also stops the cluster cleanly.
   const stopSignal = nextStopSignal();
@@ -180,6 +186,8 @@ async function runBroker(options: BrokerOptions, command: Command): Promise<void
       groupMinSessionTimeoutMs: options.groupMinSessionTimeoutMs,
       groupMaxSessionTimeoutMs: options.groupMaxSessionTimeoutMs,
       dataDir,
+      inMemory: options.inMemory,
+      logCacheBytes: options.logCacheMb * 2 ** 20,
       seed: options.seed,
       autoCreateTopics: options.autoCreateTopics,
       numPartitions: options.partitions,
@@ -196,7 +204,7 @@ async function runBroker(options: BrokerOptions, command: Command): Promise<void
 
   process.stdout.write(`bootstrap=${cluster.bootstrapServers.join(',')}\n`);
   const stopTracing = options.trace ? traceTo(process.stdout, cluster) : () => {};
-  const kept = dataDir ? `data in ${dataDir}` : 'data in memory (use --data-dir to keep it)';
+  const kept = dataDir ? `data in ${dataDir}` : options.inMemory ? 'data in memory (use --data-dir to keep it)' : 'data in a temporary folder removed at exit (use --data-dir to keep it)';
   const ids = brokerCount === 1 ? `id ${options.firstNodeId}` : `ids ${options.firstNodeId}-${options.firstNodeId + brokerCount - 1}`;
   const brokers = `${brokerCount === 1 ? '1 broker' : `${brokerCount} brokers`} (${ids})`;
   const security = options.users ? `SASL_PLAINTEXT with ${options.users.length === 1 ? '1 user' : `${options.users.length} users`} and ACLs, ` : '';
