@@ -12,9 +12,9 @@ interface Entry {
   live: boolean;
 }
 
-/** A FIFO on an array, with a moving head instead of shifting. */
+/** A FIFO on an array, with a moving head instead of shifting (a taken slot is cleared, so its item can be collected). */
 class Queue<T> {
-  private items: T[] = [];
+  private items: (T | undefined)[] = [];
   private head = 0;
 
   get length(): number {
@@ -22,7 +22,7 @@ class Queue<T> {
   }
 
   at(i: number): T {
-    return this.items[this.head + i];
+    return this.items[this.head + i]!;
   }
 
   push(item: T): void {
@@ -31,8 +31,9 @@ class Queue<T> {
 
   shift(): T | undefined {
     if (this.head >= this.items.length) return undefined;
-    const item = this.items[this.head++];
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
+    const item = this.items[this.head];
+    this.items[this.head++] = undefined;
+    if (this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);
       this.head = 0;
     }
@@ -45,7 +46,7 @@ class Queue<T> {
 
   /** Keeps only the items `keep` accepts. */
   retain(keep: (item: T) => boolean): void {
-    this.items = this.items.slice(this.head).filter(keep);
+    this.items = this.items.slice(this.head).filter((item) => keep(item!));
     this.head = 0;
   }
 }

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Partitioners, type Kafka } from 'kafkajs';
 import { Cluster, type ClusterOptions } from '../index.ts';
@@ -89,6 +91,26 @@ describe('segments', () => {
 
     expect(await readAll(kafka, 'rolling', 3000)).toEqual(Array.from({ length: 3000 }, (_, i) => value(i)));
     expect(await readAll(kafka, 'rolling', 10, 1234)).toEqual(Array.from({ length: 10 }, (_, i) => value(1234 + i)));
+  });
+
+  it('the broker cache lets go of the batches it evicts: what it holds stays within its budget', async () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const cluster = await start({ logCacheBytes: 256 * 1024 });
+    const kafka = kafkaFor(cluster);
+    cluster.createTopic({ name: 'evicting', partitions: 1 });
+    await produce(kafka, 'evicting', 0, 100);
+    const log = cluster.topics.partition('evicting', 0)!.log;
+    // The first batches, as the cache holds them now: only weakly referenced from here.
+    const first = log.read(0, Infinity, 100 * 1024).map((b) => new WeakRef(b.data));
+    expect(first.length).toBeGreaterThan(0);
+    await produce(kafka, 'evicting', 100, 2100);
+    expect(cluster.storage.broker(1).cache!.bytes).toBeLessThanOrEqual(256 * 1024);
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    expect(first.filter((ref) => ref.deref() !== undefined)).toEqual([]);
+    // Still readable, from the segment file.
+    expect(await readAll(kafka, 'evicting', 5)).toEqual([0, 1, 2, 3, 4].map(value));
   });
 
   it('roll at segment.ms, counted from the first batch timestamp of the segment, as Kafka counts it', async () => {
