@@ -190,9 +190,9 @@ export class PartitionLog {
 
   // ---------------------------------------------------------------- appending
 
-  /** Appends a validated batch as the leader: copies it, assigns its offsets and leader epoch. */
+  /** Appends a validated batch as the leader, assigning its offsets and leader epoch. */
   append(received: Buffer, leaderEpoch: number): StoredBatch {
-    const data = Buffer.from(received);
+    const data = keepable(received);
     stampBatch(data, this.endOffset, leaderEpoch);
     return this.add(data);
   }
@@ -253,7 +253,8 @@ export class PartitionLog {
       this.segments.pop();
       previous.delete();
     }
-    this.saveProducerSnapshot(this.endOffset);
+    // The producer state as of the new segment's base: a truncation into it replays from here.
+    if (this.segments.length > 0) this.saveProducerSnapshot(this.endOffset);
     const segment = this.newSegment(this.endOffset);
     this.segments.push(segment);
     const sealed = this.segments.at(-2);
@@ -580,6 +581,15 @@ export class PartitionLog {
     if (this.dir !== null) fs.rmSync(this.dir, { recursive: true, force: true });
     this.options.storage.forget(this.options.topic, this.options.partition);
   }
+}
+
+/**
+ * The bytes of a received batch as the log keeps them: the request's own when the batch fills most
+ * of the buffer it arrived in (a large produce is not copied), a copy otherwise, so that a small
+ * batch in the cache does not hold on to the whole socket chunk it came in.
+ */
+function keepable(received: Buffer): Buffer {
+  return received.byteLength * 2 >= received.buffer.byteLength ? received : Buffer.from(received);
 }
 
 /**
