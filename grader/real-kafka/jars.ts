@@ -78,6 +78,34 @@ export async function ensureKafkaJars(version: string, log: (line: string) => vo
   return libs;
 }
 
+/** Where Kafka's tools jar goes (kafka-dump-log's DumpLogSegments, ProducerPerformance), beside the broker's jars. */
+export function toolsJar(version: string): string {
+  return path.join(cacheRoot(), `kafka-${version}`, 'tools', `kafka-tools-${version}.jar`);
+}
+
+/**
+ * Makes sure Kafka `version`'s tools jar is cached (it runs on the broker's jars) and returns the
+ * classpath that runs its tools: `java -cp <classpath> org.apache.kafka.tools.DumpLogSegments ...`.
+ */
+export async function ensureKafkaTools(version: string, log: (line: string) => void = () => {}): Promise<string> {
+  const libs = await ensureKafkaJars(version, log);
+  const jar = toolsJar(version);
+  if (!fs.existsSync(jar)) {
+    const maven = findMaven();
+    if (!maven.command) throw new Error(`Kafka ${version}'s tools jar is not at ${jar}, and ${maven.detail}`);
+    fs.mkdirSync(path.dirname(jar), { recursive: true });
+    const staging = fs.mkdtempSync(path.join(path.dirname(jar), 'download-'));
+    try {
+      log(`downloading Apache Kafka ${version}'s tools with Maven into ${path.dirname(jar)}`);
+      await runMaven(maven.command, ['-B', '-q', 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy', `-Dartifact=org.apache.kafka:kafka-tools:${version}`, `-DoutputDirectory=${staging}`], log);
+      fs.renameSync(path.join(staging, path.basename(jar)), jar);
+    } finally {
+      fs.rmSync(staging, { recursive: true, force: true });
+    }
+  }
+  return `${path.join(libs, '*')}${path.delimiter}${jar}`;
+}
+
 function runMaven(command: string, args: string[], log: (line: string) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
