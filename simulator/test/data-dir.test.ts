@@ -1,44 +1,20 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CompressionTypes, Partitioners, type Producer } from 'kafkajs';
-import { Cluster, type ClusterOptions } from '../index.ts';
+import type { Cluster, ClusterOptions } from '../index.ts';
 import { kafkaFor } from './support/cluster.ts';
 import { fetchMessages } from './support/kafkajs-fetch.ts';
+import { ownClusters } from './support/own-clusters.ts';
 
 // Restart proofs for `dataDir`: everything acknowledged survives a stop and a start over the same
 // directory, and a log cut short by a crash mid-write loses only the batch that was being written
 // (and says so).
 
-const running = new Set<Cluster>();
-const directories: string[] = [];
-
-afterEach(async () => {
-  for (const cluster of running) await cluster.stop();
-  running.clear();
-});
-afterAll(() => {
-  for (const dir of directories) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function temporaryDataDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-lab-data-'));
-  directories.push(dir);
-  return dir;
-}
-
-async function start(dataDir: string, options: ClusterOptions = {}): Promise<Cluster> {
-  const cluster = new Cluster({ brokers: 3, dataDir, ...options });
-  await cluster.start();
-  running.add(cluster);
-  return cluster;
-}
-
-async function stop(cluster: Cluster): Promise<void> {
-  running.delete(cluster);
-  await cluster.stop();
-}
+const clusters = ownClusters('data', { brokers: 3 });
+const temporaryDataDir = clusters.dataDir;
+const start = (dataDir: string, options: ClusterOptions = {}) => clusters.start({ dataDir, ...options });
+const stop = clusters.stop;
 
 async function withProducer<T>(cluster: Cluster, use: (producer: Producer) => Promise<T>): Promise<T> {
   const producer = kafkaFor(cluster).producer({ createPartitioner: Partitioners.DefaultPartitioner });

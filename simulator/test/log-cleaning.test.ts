@@ -1,11 +1,9 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { CompressionTypes, Partitioners, type Consumer, type Kafka } from 'kafkajs';
-import { Cluster, type ClusterHandle, type ClusterOptions } from '../index.ts';
+import type { ClusterHandle, ClusterOptions } from '../index.ts';
 import { eventually, kafkaFor, uniqueTopic, useCluster } from './support/cluster.ts';
 import { fetchMessages } from './support/kafkajs-fetch.ts';
+import { ownClusters } from './support/own-clusters.ts';
 import { commitOffset } from '../testkit/kafkajs-internal.ts';
 
 // Retention and compaction, run on demand through cluster.cleanLogs() (the background cleaner is
@@ -27,16 +25,10 @@ function hourly(batches: Message[][], now = Date.now()): Message[][] {
 }
 
 const consumers: Consumer[] = [];
-const running = new Set<Cluster>();
-const directories: string[] = [];
 afterEach(async () => {
   await Promise.all(consumers.splice(0).map((c) => c.disconnect().catch(() => {})));
-  for (const c of running) await c.stop();
-  running.clear();
 });
-afterAll(() => {
-  for (const dir of directories) fs.rmSync(dir, { recursive: true, force: true });
-});
+const clusters = ownClusters('cleaning');
 
 interface Message {
   key?: string | null;
@@ -104,23 +96,9 @@ const cleanedPartition = (handle: ClusterHandle, topic: string, now?: number) =>
   return result;
 };
 
-async function startOn(dataDir: string): Promise<Cluster> {
-  const c = new Cluster({ ...QUIET, dataDir, offsetsTopicPartitions: 1 });
-  await c.start();
-  running.add(c);
-  return c;
-}
-
-async function stopCluster(c: Cluster): Promise<void> {
-  running.delete(c);
-  await c.stop();
-}
-
-function temporaryDataDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-lab-cleaning-'));
-  directories.push(dir);
-  return dir;
-}
+const startOn = (dataDir: string) => clusters.start({ ...QUIET, dataDir, offsetsTopicPartitions: 1 });
+const stopCluster = clusters.stop;
+const temporaryDataDir = clusters.dataDir;
 
 describe('retention', () => {
   it('retention.ms deletes batches whose newest record is older than the limit, and a group reading from the beginning starts at the new log start', async () => {
@@ -339,9 +317,7 @@ describe('cleaning with a data dir', () => {
 
 describe('the background cleaner', () => {
   it('applies retention and compaction on its own timers', async () => {
-    const background = new Cluster({ logRetentionCheckIntervalMs: 50, logCleanerBackoffMs: 50 });
-    await background.start();
-    running.add(background);
+    const background = await clusters.start({ logRetentionCheckIntervalMs: 50, logCleanerBackoffMs: 50 });
     const kafka = kafkaFor(background);
     background.createTopic({ name: 'expiring', partitions: 1, configs: { ...SEGMENT_PER_BATCH, 'retention.ms': String(HOUR) } });
     // Kafka's cleaner only picks a log whose dirty share is above min.cleanable.dirty.ratio (0.5 by default).

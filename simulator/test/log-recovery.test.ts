@@ -1,12 +1,12 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { Cluster, type ClusterOptions } from '../index.ts';
+import type { Cluster, ClusterOptions } from '../index.ts';
 import { eventually, kafkaFor } from './support/cluster.ts';
 import { killChildren, LineChild } from './support/child-lines.ts';
 import { watchForCrashes } from './support/crash-watch.ts';
+import { ownClusters } from './support/own-clusters.ts';
 
 // Recovery, through real clients and real processes: a broker process killed with SIGKILL comes
 // back with every acknowledged record (its active segment recovered, a torn last write cut); and a
@@ -15,34 +15,8 @@ import { watchForCrashes } from './support/crash-watch.ts';
 // instead of being elected with the damage (issue 15, item 3).
 
 watchForCrashes();
-const running = new Set<Cluster>();
-const directories: string[] = [];
-afterEach(async () => {
-  for (const cluster of running) await cluster.stop();
-  running.clear();
-  await killChildren();
-});
-afterAll(() => {
-  for (const dir of directories) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function temporaryDataDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-lab-recovery-'));
-  directories.push(dir);
-  return dir;
-}
-
-async function start(options: ClusterOptions): Promise<Cluster> {
-  const cluster = new Cluster(options);
-  await cluster.start();
-  running.add(cluster);
-  return cluster;
-}
-
-async function stop(cluster: Cluster): Promise<void> {
-  running.delete(cluster);
-  await cluster.stop();
-}
+const { dataDir: temporaryDataDir, start, stop } = ownClusters('recovery');
+afterEach(killChildren);
 
 const value = (i: number) => `record ${i} `.padEnd(100, '.');
 

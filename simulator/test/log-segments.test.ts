@@ -3,44 +3,19 @@ import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Partitioners, type Kafka } from 'kafkajs';
-import { Cluster, type ClusterOptions } from '../index.ts';
+import { Cluster } from '../index.ts';
 import { kafkaFor } from './support/cluster.ts';
 import { fetchMessages } from './support/kafkajs-fetch.ts';
+import { ownClusters } from './support/own-clusters.ts';
 
 // The segmented log through real clients: segments roll at segment.bytes and segment.ms as Kafka
 // rolls them, the files are Kafka's (.log, .index, .timeindex, checkpoints), reads older than the
 // broker's cache come from the files, and the default, temporary and in-memory storages behave as
 // the README says.
 
-const running = new Set<Cluster>();
-const directories: string[] = [];
-afterEach(async () => {
-  for (const cluster of running) await cluster.stop();
-  running.clear();
-});
-afterAll(() => {
-  for (const dir of directories) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function temporaryDataDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-lab-segments-'));
-  directories.push(dir);
-  return dir;
-}
-
-async function start(options: ClusterOptions = {}): Promise<Cluster> {
-  const cluster = new Cluster({ brokers: 1, ...options });
-  await cluster.start();
-  running.add(cluster);
-  return cluster;
-}
-
-async function stop(cluster: Cluster): Promise<void> {
-  running.delete(cluster);
-  await cluster.stop();
-}
+const { dataDir: temporaryDataDir, start, stop } = ownClusters('segments', { brokers: 1 });
 
 const KIB = Buffer.alloc(1000, 'x');
 const value = (i: number) => `${String(i).padStart(6, '0')}:${KIB.toString()}`;
