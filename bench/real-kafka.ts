@@ -10,18 +10,18 @@
 // median of BENCH_REAL_STARTS runs (default 3) and the embedded one of 9. BENCH_MESSAGES sets the
 // message count (default 50,000). Progress goes to stderr, the table to stdout.
 
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import os from 'node:os';
-import { startRealKafka, KAFKA_VERSION, type RealKafkaCluster } from '../grader/real-kafka/index.ts';
+import { startRealKafka, KAFKA_VERSION } from '../grader/real-kafka/index.ts';
 import { realKafkaUnavailable } from '../grader/providers/index.ts';
 import { startCluster } from '../simulator/index.ts';
 import {
   assertMovedAll,
   done,
   embeddedIdleRss,
+  jvmPids,
   kafkaFor,
   median,
+  memoryOf,
   messageCount,
   PARTITIONS,
   progress,
@@ -74,23 +74,9 @@ async function realCluster(): Promise<Cluster> {
       }
       await admin.disconnect();
     },
-    rss: () => jvmPids(cluster).reduce((sum, pid) => sum + rssOf(pid), 0),
+    rss: () => jvmPids(cluster).reduce((sum, pid) => sum + memoryOf(pid).rss, 0),
     stop: () => cluster.stop(),
   };
-}
-
-/** The broker JVMs of a cluster: processes whose command line names its folder and kafka.Kafka. */
-function jvmPids(cluster: RealKafkaCluster): number[] {
-  return execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
-    .split('\n')
-    .map((line) => /^\s*(\d+)\s+(.*)$/.exec(line))
-    .filter((m): m is RegExpExecArray => !!m && m[2].includes(cluster.dir) && m[2].includes('kafka.Kafka') && !m[2].startsWith('sh '))
-    .map((m) => Number(m[1]));
-}
-
-function rssOf(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
 }
 
 // ------------------------------------------------------------------ measuring one cluster

@@ -2,7 +2,8 @@
 // a group-less reader over 1 KiB values, the ready-time and idle-memory measurements, and the child
 // process the clients run in. Run as a script (by runInChild), this module is that child.
 
-import { execFile, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import { promisify } from 'node:util';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { internalCluster } from '../simulator/testkit/kafkajs-internal.ts';
@@ -109,7 +110,23 @@ async function processReadyOnce(command: readonly string[]): Promise<number> {
 /** `runs` ready times of `kafka-lab broker` processes that `command` starts. */
 export const processReadyTimes = (label: string, command: readonly string[], runs: number) => measureRuns(label, runs, () => processReadyOnce(command));
 
-// ------------------------------------------------------------------ idle memory
+// ------------------------------------------------------------------ memory
+
+/** A process's resident memory now and at its peak (VmHWM), in bytes. */
+export function memoryOf(pid: number): { rss: number; peak: number } {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
+  return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+}
+
+/** The broker JVMs of a real Kafka cluster: processes whose command line names its folder and kafka.Kafka. */
+export function jvmPids(cluster: { dir: string }): number[] {
+  return execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => /^\s*(\d+)\s+(.*)$/.exec(line))
+    .filter((m): m is RegExpExecArray => !!m && m[2].includes(cluster.dir) && m[2].includes('kafka.Kafka') && !m[2].startsWith('sh '))
+    .map((m) => Number(m[1]));
+}
 
 /**
  * Runs in a fresh `node --import tsx` process that loads nothing but the simulator: RSS before the
