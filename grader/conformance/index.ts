@@ -12,6 +12,7 @@ import { produceScenarios } from './scenarios/produce.ts';
 import { securityScenarios } from './scenarios/security.ts';
 import { topicScenarios } from './scenarios/topics.ts';
 import { transactionScenarios } from './scenarios/transactions.ts';
+import { userScenarios } from './scenarios/users.ts';
 
 /**
  * The broker settings both sides run with: one broker, Kafka's defaults, except that groups form
@@ -35,6 +36,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...transactionScenarios,
   ...cleaningScenarios,
   ...clientScenarios,
+  ...userScenarios,
 ];
 
 /**

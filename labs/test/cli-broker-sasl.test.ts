@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
+import { tryLogin } from '../../simulator/test/support/cluster.ts';
 import { fetchMessages } from '../../simulator/test/support/kafkajs-fetch.ts';
 import { runCli } from './support/cli.ts';
 
@@ -80,18 +81,7 @@ describe('kafka-lab broker --users', () => {
     );
     const cli = runCli(['broker', '--brokers', '1', '--port', '0', '--users', file, '--super-users', 'ta,carol,dave']);
     const brokers = await cli.bootstrap();
-    const login = async (mechanism: string, username: string, password: string) => {
-      const admin = kafkaAt(brokers, { mechanism, username, password }).admin();
-      try {
-        await admin.connect();
-        await admin.listTopics();
-        return 'logged in';
-      } catch (error) {
-        return (error as Error).message;
-      } finally {
-        await admin.disconnect();
-      }
-    };
+    const login = (mechanism: string, username: string, password: string) => tryLogin(brokers, { mechanism, username, password } as SASLOptions);
     expect(await login('scram-sha-256', 'carol', 'carol-256')).toBe('logged in');
     expect(await login('scram-sha-512', 'carol', 'carol-512')).toBe('logged in');
     expect(await login('scram-sha-512', 'carol', 'carol-256')).toMatch(/SASL SCRAM SHA512 authentication failed/);

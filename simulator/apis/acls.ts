@@ -6,7 +6,7 @@
 import { ErrorCode } from '../protocol/errors.ts';
 import { MalformedFrameError } from '../protocol/wire.ts';
 import { operationName, patternTypeName, permissionName, resourceTypeName, type AclFilter } from '../security/acl.ts';
-import type { Outcome } from './admin.ts';
+import { clusterDenied, type Outcome } from './admin.ts';
 import type { RequestContext } from './api.ts';
 
 /** An ACL filter as DescribeAcls' request and each DeleteAcls filter carry it. */
@@ -52,9 +52,8 @@ export const filterLabel = (wire: WireAclFilter) => aclLabel(readFilter(wire));
  * configured.
  */
 export function refusal(context: RequestContext, apiName: string, operation: 'DESCRIBE' | 'ALTER', noAuthorizerMessage: string): Outcome | null {
-  if (!context.authorize(operation, 'CLUSTER')) {
-    return { errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: `Request ${apiName} from ${context.session.principal} is not authorized.` };
-  }
+  const denied = clusterDenied(context, apiName, operation);
+  if (denied) return denied;
   if (!context.security.authorizer.enabled) return { errorCode: ErrorCode.SECURITY_DISABLED, errorMessage: noAuthorizerMessage };
   return null;
 }

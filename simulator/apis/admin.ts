@@ -52,3 +52,9 @@ export function configsDenied(resourceType: number, name: string, operation: 'DE
   }
   return null;
 }
+
+/** Kafka's refusal of an admin request that needs an operation on the cluster, or null when allowed. */
+export function clusterDenied(context: Pick<RequestContext, 'authorize' | 'session'>, apiName: string, operation: 'DESCRIBE' | 'ALTER'): Outcome | null {
+  if (context.authorize(operation, 'CLUSTER')) return null;
+  return { errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: `Request ${apiName} from ${context.session.principal} is not authorized.` };
+}

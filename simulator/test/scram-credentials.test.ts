@@ -12,7 +12,7 @@ import type { SASLOptions } from 'kafkajs';
 import { Cluster, startCluster, type ClusterHandle, type SaslUser } from '../index.ts';
 import { RawConnection } from '../net/raw-connection.ts';
 import { credentialFromSaltedPassword, saltedPassword, UserStore } from '../security/users.ts';
-import { kafkaFor, uniqueTopic } from './support/cluster.ts';
+import { tryLogin, uniqueTopic } from './support/cluster.ts';
 import { describeWithClient } from './support/external-clients.ts';
 import { CLIENT_SCRIPTS, findKafkaPython, jsonLines, run } from '../testkit/external-clients.ts';
 
@@ -40,19 +40,7 @@ async function classCluster(dataDir?: string): Promise<Cluster> {
 
 type Mechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
 
-/** 'logged in', or kafkajs's message for the failed login. */
-async function login(cluster: ClusterHandle, mechanism: Mechanism, username: string, password: string): Promise<string> {
-  const admin = kafkaFor(cluster, { sasl: { mechanism, username, password } as SASLOptions, retry: { retries: 0 } }).admin();
-  try {
-    await admin.connect();
-    await admin.listTopics();
-    return 'logged in';
-  } catch (error) {
-    return (error as Error).message;
-  } finally {
-    await admin.disconnect();
-  }
-}
+const login = (cluster: ClusterHandle, mechanism: Mechanism, username: string, password: string) => tryLogin(cluster.bootstrapServers, { mechanism, username, password } as SASLOptions);
 
 /** The salt and iterations the broker's server-first message offers a user for a mechanism. */
 async function serverFirst(cluster: ClusterHandle, mechanism: string, user: string): Promise<{ salt: string; iterations: number } | { errorCode: number }> {
@@ -130,6 +118,79 @@ describe('SCRAM credentials per mechanism', () => {
 
 const python = findKafkaPython();
 describeWithClient(python, 'SCRAM credentials per mechanism through kafka-python', (pythonCommand) => {
+  const env = { PYTHONDONTWRITEBYTECODE: '1', PYTHONWARNINGS: 'ignore::DeprecationWarning' };
+  /** Runs scram_users.py's steps as `admin` ("-": no login); one JSON line per step. */
+  const scramSteps = async (cluster: ClusterHandle, admin: [string, string], steps: object[]) =>
+    jsonLines((await run(pythonCommand, [`${CLIENT_SCRIPTS}scram_users.py`, cluster.bootstrapServers.join(','), ...admin, JSON.stringify(steps)], { env })).stdout);
+
+  it('adds, replaces and deletes credentials per mechanism with alter_user_scram_credentials; describe_user_scram_credentials shows mechanisms and iterations', async () => {
+    const cluster = await classCluster();
+    const ta: [string, string] = ['ta', 'ta-secret'];
+    expect(await scramSteps(cluster, ta, [{ describe: ['carol', 'dave'] }])).toEqual([
+      {
+        describe: {
+          carol: { error: null, credentials: [['SCRAM_SHA_256', 8192]] },
+          dave: { error: null, credentials: [['SCRAM_SHA_256', 4096], ['SCRAM_SHA_512', 4096]] },
+        },
+      },
+    ]);
+    const steps = await scramSteps(cluster, ta, [
+      { alter: [{ upsert: 'erin', mechanism: 'SCRAM-SHA-512', password: 'erin-512', iterations: 10_000 }, { delete: 'dave', mechanism: 'SCRAM-SHA-256' }, { upsert: 'carol', mechanism: 'SCRAM-SHA-256', password: 'carol-new' }] },
+      { alter: [{ upsert: 'x', mechanism: 'SCRAM-SHA-256', password: 'p', iterations: 4095 }, { upsert: 'y', mechanism: 'SCRAM-SHA-256', password: 'p', iterations: 16_385 }, { delete: 'erin', mechanism: 'SCRAM-SHA-256' }] },
+      { describe: null },
+    ]);
+    expect(steps).toEqual([
+      { alter: { erin: null, dave: null, carol: null } },
+      { alter: { x: 'Too few iterations', y: 'Too many iterations', erin: 'Attempt to delete a user credential that does not exist' } },
+      {
+        describe: {
+          ta: { error: null, credentials: [['SCRAM_SHA_256', 4096], ['SCRAM_SHA_512', 4096]] },
+          carol: { error: null, credentials: [['SCRAM_SHA_256', 4096]] },
+          dave: { error: null, credentials: [['SCRAM_SHA_512', 4096]] },
+          erin: { error: null, credentials: [['SCRAM_SHA_512', 10_000]] },
+        },
+      },
+    ]);
+    expect(await login(cluster, 'scram-sha-512', 'erin', 'erin-512')).toBe('logged in');
+    expect(await login(cluster, 'scram-sha-256', 'carol', 'carol-new')).toBe('logged in');
+    expect(await login(cluster, 'scram-sha-256', 'carol', 'carol-256')).toMatch(/authentication failed/);
+    expect(await login(cluster, 'scram-sha-256', 'dave', 'dave-secret')).toMatch(/authentication failed/);
+    // PLAIN passwords are not SCRAM credentials: dave keeps his.
+    expect(await login(cluster, 'plain', 'dave', 'dave-secret')).toBe('logged in');
+  }, 60_000);
+
+  it('refuses a user without ALTER or DESCRIBE on the cluster', async () => {
+    const cluster = new Cluster({ brokers: 1, users: [...USERS, { name: 'student', password: 'student-secret' }], superUsers: ['ta'] });
+    await cluster.start();
+    started.push(cluster);
+    expect(await scramSteps(cluster, ['student', 'student-secret'], [{ alter: [{ upsert: 'student', mechanism: 'SCRAM-SHA-512', password: 'mine' }] }, { describe: null }])).toEqual([
+      { alter: { student: 'Request AlterUserScramCredentials from User:student is not authorized.' } },
+      { error: 'ClusterAuthorizationFailedError', message: expect.stringContaining('Request DescribeUserScramCredentials from User:student is not authorized.') },
+    ]);
+    expect(cluster.security.users.scramCredentialInfo('student').map((c) => c.mechanism)).toEqual(['SCRAM-SHA-256', 'SCRAM-SHA-512']);
+  }, 60_000);
+
+  it('keeps credentials on a PLAINTEXT cluster, as Kafka keeps them in its metadata, and refuses an unknown mechanism on the wire', async () => {
+    const cluster = await startCluster({ brokers: 1 });
+    started.push(cluster);
+    expect(await scramSteps(cluster, ['-', ''], [{ alter: [{ upsert: 'later', mechanism: 'SCRAM-SHA-256', password: 'p' }] }, { describe: null }])).toEqual([
+      { alter: { later: null } },
+      { describe: { later: { error: null, credentials: [['SCRAM_SHA_256', 4096]] } } },
+    ]);
+    const connection = await RawConnection.open(cluster.bootstrapServers[0]);
+    try {
+      const answer = await connection.call(51, 0, { deletions: [{ name: 'later', mechanism: 0 }], upsertions: [{ name: 'other', mechanism: 3, iterations: 4096, salt: Buffer.from('s'), saltedPassword: Buffer.alloc(32) }] });
+      expect(answer).toMatchObject({
+        results: [
+          { user: 'later', errorCode: 33, errorMessage: 'Unknown SCRAM mechanism' },
+          { user: 'other', errorCode: 33, errorMessage: 'Unknown SCRAM mechanism' },
+        ],
+      });
+    } finally {
+      connection.destroy();
+    }
+  }, 60_000);
+
   // kafkajs above shows the wrong password refused; kafka-python only retries its bootstrap until it times out.
   it("logs kafka-python in with a user's own SCRAM-SHA-512 password, and with the SCRAM-SHA-256 one", async () => {
     const cluster = await classCluster();

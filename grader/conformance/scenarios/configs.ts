@@ -77,4 +77,25 @@ export const configScenarios: Scenario[] = [
       };
     },
   },
+  {
+    name: 'client quotas: none are set; DescribeClientQuotas checks its filter (kafka-configs --describe --entity-type users asks it)',
+    async run(ctx) {
+      const describe = async (components: { entityType: string; matchType: number; match: string | null }[], strict = false) => {
+        const answer = await rawRequest(ctx.bootstrapServers[0], 48, 1, { components, strict });
+        return { errorCode: answer.errorCode, errorMessage: answer.errorMessage, entries: answer.entries };
+      };
+      return {
+        all: await describe([]),
+        oneUser: await describe([{ entityType: 'user', matchType: 0, match: 'alice' }], true),
+        defaultUser: await describe([{ entityType: 'user', matchType: 1, match: null }]),
+        emptyType: await describe([{ entityType: '', matchType: 0, match: 'x' }]),
+        twice: await describe([{ entityType: 'user', matchType: 2, match: null }, { entityType: 'user', matchType: 0, match: 'a' }]),
+        unknownType: await describe([{ entityType: 'group', matchType: 0, match: 'g' }]),
+        exactWithoutMatch: await describe([{ entityType: 'client-id', matchType: 0, match: null }]),
+        defaultWithMatch: await describe([{ entityType: 'client-id', matchType: 1, match: 'x' }]),
+        unknownMatchType: await describe([{ entityType: 'client-id', matchType: 7, match: null }]),
+        ipWithUser: await describe([{ entityType: 'ip', matchType: 2, match: null }, { entityType: 'user', matchType: 2, match: null }]),
+      };
+    },
+  },
 ];

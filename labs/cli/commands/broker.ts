@@ -70,7 +70,9 @@ Examples:
       SCRAM-SHA-512) as a user from users.txt, one name:password per line, or
       a JSON array like [{"name": "ta", "password": "…"}]; ACLs decide what
       each user may do, and the super user ta may do anything, including
-      granting ACLs (kafka-acls, or an admin client's createAcls)
+      granting ACLs (kafka-acls, or an admin client's createAcls) and adding
+      SCRAM users while the broker runs (kafka-configs --alter --entity-type
+      users, or kafka-python's alter_user_scram_credentials)
   $ kafka-lab broker --users users.json
       with users.json like [{"name": "ta", "password": "…"}, {"name": "bob",
       "scram": {"SCRAM-SHA-512": {"password": "…", "iterations": 8192}}}]:

@@ -1,7 +1,7 @@
 // Shared fixtures for tests that run real clients against the embedded cluster.
 
 import { afterAll, beforeAll } from 'vitest';
-import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
+import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import { startCluster, type ClusterHandle, type ClusterOptions } from '../../index.ts';
 
 /** Starts a cluster before the file's tests and stops it after; call the returned getter inside tests. */
@@ -42,3 +42,17 @@ export async function eventually<T>(check: () => T | Promise<T>, what: string, t
 let topicCounter = 0;
 /** A topic name unique within the test run. */
 export const uniqueTopic = (prefix = 'topic') => `${prefix}-${process.pid}-${++topicCounter}`;
+
+/** Logs an admin client in over SASL and lists topics: 'logged in', or kafkajs's message for the refusal. */
+export async function tryLogin(brokers: string[], sasl: SASLOptions): Promise<string> {
+  const admin = new Kafka({ brokers, clientId: 'kafka-lab-test', logLevel: logLevel.NOTHING, retry: { retries: 0 }, sasl }).admin();
+  try {
+    await admin.connect();
+    await admin.listTopics();
+    return 'logged in';
+  } catch (error) {
+    return (error as Error).message;
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,58 @@
+// Apache Kafka's own command-line tools, from the cached jars, against kafka-lab's embedded cluster:
+// what a TA types on a class broker works as it does on a real one.
+
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { SASLOptions } from 'kafkajs';
+import { startCluster, type ClusterHandle } from '../../simulator/index.ts';
+import { tryLogin } from '../../simulator/test/support/cluster.ts';
+import { runKafkaTool, saslClientConfig } from '../real-kafka/tools.ts';
+import { describeWithRealKafka } from './support/real-kafka.ts';
+
+describeWithRealKafka("kafka-configs --entity-type users (SCRAM credentials)", () => {
+  let cluster: ClusterHandle;
+  beforeAll(async () => {
+    cluster = await startCluster({ brokers: 1, users: [{ name: 'ta', password: 'ta-secret' }], superUsers: ['ta'] });
+  });
+  afterAll(() => cluster?.stop());
+
+  const configs = async (...args: string[]) => {
+    const run = await runKafkaTool('kafka-configs', cluster.bootstrapServers[0], args, { clientConfig: saslClientConfig('SCRAM-SHA-256', 'ta', 'ta-secret') });
+    return { code: run.code, out: run.stdout.trim(), error: /Caused by: (.*)/.exec(run.stderr)?.[1] };
+  };
+  const login = (mechanism: 'scram-sha-256' | 'scram-sha-512', username: string, password: string) =>
+    tryLogin(cluster.bootstrapServers, { mechanism, username, password } as SASLOptions);
+
+  it('adds a student per mechanism, each with its own iterations and password, describes them and deletes one', async () => {
+    expect(await configs('--alter', '--add-config', 'SCRAM-SHA-256=[iterations=8192,password=team1-pw]', '--entity-type', 'users', '--entity-name', 'team1')).toEqual({
+      code: 0,
+      out: 'Completed updating config for user team1.',
+      error: undefined,
+    });
+    expect(await configs('--alter', '--add-config', 'SCRAM-SHA-512=[password=team1-512]', '--entity-type', 'users', '--entity-name', 'team1')).toMatchObject({ code: 0 });
+    expect(await login('scram-sha-256', 'team1', 'team1-pw')).toBe('logged in');
+    expect(await login('scram-sha-512', 'team1', 'team1-512')).toBe('logged in');
+    expect(await configs('--describe', '--entity-type', 'users', '--entity-name', 'team1')).toMatchObject({
+      code: 0,
+      out: "SCRAM credential configs for user-principal 'team1' are SCRAM-SHA-256=iterations=8192, SCRAM-SHA-512=iterations=4096",
+    });
+    expect((await configs('--describe', '--entity-type', 'users')).out.split('\n')).toEqual([
+      "SCRAM credential configs for user-principal 'ta' are SCRAM-SHA-256=iterations=4096, SCRAM-SHA-512=iterations=4096",
+      "SCRAM credential configs for user-principal 'team1' are SCRAM-SHA-256=iterations=8192, SCRAM-SHA-512=iterations=4096",
+    ]);
+
+    expect(await configs('--alter', '--delete-config', 'SCRAM-SHA-256', '--entity-type', 'users', '--entity-name', 'team1')).toMatchObject({ code: 0 });
+    expect(await login('scram-sha-256', 'team1', 'team1-pw')).toMatch(/authentication failed/);
+    expect(await login('scram-sha-512', 'team1', 'team1-512')).toBe('logged in');
+  }, 120_000);
+
+  it("refuses both mechanisms in one --add-config, as Kafka's controller does, and a deletion of what is not there", async () => {
+    expect(await configs('--alter', '--add-config', 'SCRAM-SHA-256=[password=a],SCRAM-SHA-512=[password=b]', '--entity-type', 'users', '--entity-name', 'team2')).toMatchObject({
+      code: 1,
+      error: 'org.apache.kafka.common.errors.DuplicateResourceException: A user credential cannot be altered twice in the same request',
+    });
+    expect(await configs('--alter', '--delete-config', 'SCRAM-SHA-512', '--entity-type', 'users', '--entity-name', 'team2')).toMatchObject({
+      code: 1,
+      error: 'org.apache.kafka.common.errors.ResourceNotFoundException: Attempt to delete a user credential that does not exist',
+    });
+  }, 120_000);
+});
