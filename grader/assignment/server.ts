@@ -33,6 +33,8 @@ export interface ServeOptions {
   ratePerSecond?: number;
   rateLimit?: { perSecond: number; burst: number };
   deadline?: Date;
+  /** Makes no more than this many transactions in all (a grading run's fixed stream); no end without it. */
+  transactions?: number;
   /**
    * When the cluster is not the one the store's verdicts came from (another cluster id, or a submit
    * topic shorter than what was judged): refuse to start (default), or start afresh (a practice
@@ -49,6 +51,8 @@ export interface AssignmentServer {
   /** The embedded cluster, when the server started one. */
   embedded?: ClusterHandle;
   scoreboard(): Scoreboard;
+  /** Changes how many transactions are made in all (undefined: no end). */
+  setTransactionLimit(limit: number | undefined): void;
   /** `answered` after every batch of verdicts is committed; `fatal` when the server had to stop. */
   events: EventEmitter<{ answered: [AnsweredVerdict[]]; fatal: [Error] }>;
   stop(): Promise<void>;
@@ -101,7 +105,7 @@ export async function startAssignmentServer(options: ServeOptions): Promise<Assi
     }
     await checkSubmitTopic(admin, store, config);
 
-    const feed = new TransactionFeed({ kafka, store, generator: new TransactionGenerator(config.seed), topic: config.topics.transaction, ratePerSecond: config.ratePerSecond, log });
+    const feed = new TransactionFeed({ kafka, store, generator: new TransactionGenerator(config.seed), topic: config.topics.transaction, ratePerSecond: config.ratePerSecond, limit: options.transactions, log });
     cleanups.push(() => feed.stop());
     const metadata = await admin.fetchTopicMetadata({ topics: [config.topics.transaction] });
     await feed.start(metadata.topics[0]?.partitions.length ?? config.partitions);
@@ -138,6 +142,7 @@ export async function startAssignmentServer(options: ServeOptions): Promise<Assi
       bootstrapServers,
       embedded,
       scoreboard: () => scoreboard(config, store),
+      setTransactionLimit: (limit) => feed.setLimit(limit),
       events,
       stop: () => (stopped ??= cleanUp()),
     };

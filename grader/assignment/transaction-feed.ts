@@ -16,6 +16,8 @@ export interface FeedOptions {
   generator: TransactionGenerator;
   topic: string;
   ratePerSecond: number;
+  /** Makes no transaction past this many in all (a grading run's fixed stream); no end without it. */
+  limit?: number;
   log: (line: string) => void;
 }
 
@@ -33,11 +35,18 @@ export class TransactionFeed {
   #madeSinceStart = 0;
   #stopped = false;
   #lastError: string | undefined;
+  #limit: number | undefined;
   /** A send failed: some of it may have reached the topic, so look before sending it again. */
   #unsettled = false;
 
   constructor(options: FeedOptions) {
     this.#options = options;
+    this.#limit = options.limit;
+  }
+
+  /** Raises (or lowers, or lifts with undefined) the limit on transactions made in all. */
+  setLimit(limit: number | undefined): void {
+    this.#limit = limit;
   }
 
   get lastError(): string | undefined {
@@ -87,9 +96,10 @@ export class TransactionFeed {
     // Transactions stored but not acknowledged (the broker was away): send them first, in order.
     const pending = store.pendingTransactions();
     if (pending.length > 0) return this.#send(pending.slice(0, CHUNK));
-    const due = Math.floor(((Date.now() - this.#startedAt) * ratePerSecond) / 1000) - this.#madeSinceStart;
-    if (due <= 0) return;
     const first = store.nextSeq();
+    const room = this.#limit === undefined ? Infinity : this.#limit - first;
+    const due = Math.min(room, Math.floor(((Date.now() - this.#startedAt) * ratePerSecond) / 1000) - this.#madeSinceStart);
+    if (due <= 0) return;
     const made = Array.from({ length: Math.min(due, CHUNK) }, (_, i): StoredTransaction => {
       const seq = first + i;
       return { seq, ...generator.transaction(seq), createdAt: Date.now(), partition: seq % this.#partitions, offset: null };

@@ -59,7 +59,7 @@ const RESULT_FILE = 'result.json';
 function fingerprintOf(submission: Submission, options: ClassRunOptions): string {
   return crypto
     .createHash('sha256')
-    .update([submissionHash(submission), fs.readFileSync(options.grading.file, 'utf8'), options.provider.name, String(options.seed), options.language ?? ''].join('\0'))
+    .update([submissionHash(submission), fs.readFileSync(options.grading.file, 'utf8'), options.grading.settings ?? '', options.provider.name, String(options.seed), options.language ?? ''].join('\0'))
     .digest('hex')
     .slice(0, 16);
 }

@@ -80,6 +80,8 @@ export interface Grading {
   title: string;
   /** The grading file: its text is part of every submission's fingerprint. */
   file: string;
+  /** Other settings a result depends on (an assignment's partitions and rate limits): fingerprinted too. */
+  settings?: string;
   tests: TestInfo[];
   maxScore: number;
   grade(submission: Submission, context: GradeContext): Promise<SubmissionResult>;

@@ -7,8 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openCheckContext, runCheck, type CheckResult } from '../../labs/engine/check-runner.ts';
 import type { Language } from '../../labs/engine/lab-definition.ts';
-import { startCluster, type ClusterHandle } from '../../simulator/index.ts';
-import { runScenario } from '../../simulator/faults/scenario/index.ts';
+import { startFaultCluster } from './faults.ts';
 import { DependencyError, nodeRuntime, pythonRuntime, type Runtime } from './dependencies.ts';
 import type { GradingFile, GradingTest } from './grading-file.ts';
 import { round, scoreOf, ungradable, type GradeContext, type Grading, type SubmissionResult, type TestResult } from './grading.ts';
@@ -132,39 +131,28 @@ async function faultTest(
   mainWork: string,
   workDir: string,
 ): Promise<TestResult> {
-  const { scenario, brokers } = test.scenario!;
-  const seed = scenario.seed ?? options.seed;
   const settings = options.grading.lab.cluster;
   const dir = path.join(workDir, `fault-${test.index}`);
   fs.cpSync(mainWork, dir, { recursive: true, verbatimSymlinks: true });
   for (const leftover of ['sensor.log']) fs.rmSync(path.join(dir, leftover), { force: true });
-  const cluster: ClusterHandle = await startCluster({ brokers, port: 0, numPartitions: settings.numPartitions, groupInitialRebalanceDelayMs: settings.groupInitialRebalanceDelayMs, seed, brokerSessionTimeoutMs: 2000 });
+  const faults = await startFaultCluster(test.scenario!, {
+    seed: test.scenario!.scenario.seed ?? options.seed,
+    scenarioFile: path.join(options.outDir, submission.id, `scenario-${test.index + 1}.json`),
+    numPartitions: settings.numPartitions,
+    groupInitialRebalanceDelayMs: settings.groupInitialRebalanceDelayMs,
+  });
+  const { cluster } = faults;
   const context = openCheckContext({ bootstrapServers: cluster.bootstrapServers, workspaceDir: dir, schemaDirs: [path.join(options.grading.lab.dir, 'schemas')], introspection: cluster });
-  const scenarioFile = path.join(options.outDir, submission.id, `scenario-${test.index + 1}.json`);
-  fs.mkdirSync(path.dirname(scenarioFile), { recursive: true });
-  fs.writeFileSync(scenarioFile, `${JSON.stringify({ ...JSON.parse(test.scenario!.text), seed }, null, 2)}\n`);
-  const replay = `kafka-lab broker --brokers ${brokers} --port 0 --seed ${seed} --scenario ${scenarioFile}`;
-  const timeline: string[] = [];
   try {
     const steps = options.grading.lab.steps;
     for (const step of steps.slice(0, steps.indexOf(test.step))) await runStepPrograms(step, programs(dir, cluster.bootstrapServers));
-    const abort = new AbortController();
-    const faults = runScenario(cluster, scenario, { seed, signal: abort.signal, onStep: (e) => timeline.push(`${e.firedAtMs} ms: ${e.text}${e.outcome === 'done' ? '' : ` (${e.outcome})`}`) });
+    const firing = faults.fire();
     const outcome = await runStepPrograms(test.step, programs(dir, cluster.bootstrapServers));
-    abort.abort();
-    await faults;
-    // Back to a healthy cluster before judging: faults end, every broker returns.
-    cluster.clearFaultRules();
-    cluster.clearLatency();
-    cluster.heal();
-    for (const broker of cluster.describe().brokers) {
-      if (broker.state === 'paused') cluster.resumeBroker(broker.id);
-      else if (broker.state === 'down') await cluster.restartBroker(broker.id).catch(() => {});
-    }
+    await firing.end();
     const result = await scoreTest(test, outcome.result, outcome.transcript, context);
-    return { ...result, faults: { seed, timeline, replay, scenarioFile } };
+    return { ...result, faults: faults.report() };
   } finally {
     await context.close();
-    await cluster.stop();
+    await faults.stop();
   }
 }

@@ -2,7 +2,7 @@
 // from the workspace — `node <lab>/typescript/<file>.ts args` or `python3 <lab>/python/<file>.py
 // args` — each in the sandbox. A background program keeps running while the next ones run, once
 // it printed its `ready` line. The outcome is a check result like the lab's checks: passed when
-// every program ended with exit code 0 within the limits, else what went wrong and what it printed.
+// every program ended with its exit code (0, or the crash its step asks for) within the limits, else what went wrong and what it printed.
 
 import path from 'node:path';
 import type { CheckResult } from '../../labs/engine/check-runner.ts';
@@ -29,11 +29,12 @@ export interface ProgramsOutcome {
 
 const TAIL_LINES = 25;
 
-function commandText(lab: LabDefinition, command: RunCommand, language: Language): string {
+export function commandText(lab: LabDefinition, command: RunCommand, language: Language): string {
   return [language === 'typescript' ? 'node' : 'python3', path.join(lab.id, language, fileFor(command.file, language)), ...command.args].join(' ');
 }
 
-function start(context: ProgramsContext, command: RunCommand): Promise<SandboxRun> {
+/** One of the lab's programs, started in the sandbox from the workspace; `env` adds to what every program gets. */
+export function startProgram(context: ProgramsContext, command: RunCommand, env: Record<string, string> = {}): Promise<SandboxRun> {
   const { lab, language } = context;
   return runSandboxed({
     command: context.interpreter,
@@ -44,6 +45,7 @@ function start(context: ProgramsContext, command: RunCommand): Promise<SandboxRu
       PYTHONUNBUFFERED: '1',
       PYTHONDONTWRITEBYTECODE: '1',
       NODE_NO_WARNINGS: '1',
+      ...env,
     },
     brokers: context.bootstrapServers,
     hide: context.hide,
@@ -70,10 +72,10 @@ export async function runStepPrograms(step: StepDefinition, context: ProgramsCon
     const text = commandText(context.lab, command, context.language);
     transcript.push(`$ ${text}`, ...run.output.slice(-TAIL_LINES));
     if (exit.reason) problems.push(`${text}: ${exit.reason}`);
-    else if (exit.code !== 0) problems.push(`${text}: ${exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`}`);
+    else if (exit.code !== command.exitCode) problems.push(`${text}: ${exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`}${command.exitCode === 0 ? '' : ` (expected ${command.exitCode})`}`);
   };
   for (const command of step.run) {
-    const run = await start(context, command);
+    const run = await startProgram(context, command);
     if (command.background) {
       background.push({ command, run });
       if (!(await waitReady(run, new RegExp(command.ready ?? '.')))) {
@@ -85,10 +87,10 @@ export async function runStepPrograms(step: StepDefinition, context: ProgramsCon
     await finish(command, run);
   }
   for (const { command, run } of background) await finish(command, run);
-  const description = `the step's programs run to completion (exit code 0 within ${context.limits.wallClockMs / 1000} s, ${context.limits.memoryMb} MB)`;
+  const description = `the step's programs run to completion (their exit code within ${context.limits.wallClockMs / 1000} s, ${context.limits.memoryMb} MB)`;
   const result: CheckResult =
     problems.length === 0
-      ? { description, status: 'pass', summary: `${step.run.map((c) => commandText(context.lab, c, context.language)).join('; ')}: exit code 0` }
-      : { description, status: 'fail', summary: problems[0], saw: problems.join('; '), expected: 'every program ends by itself with exit code 0' };
+      ? { description, status: 'pass', summary: `${step.run.map((c) => commandText(context.lab, c, context.language)).join('; ')}: exit code ${[...new Set(step.run.map((c) => c.exitCode))].join(', ')}` }
+      : { description, status: 'fail', summary: problems[0], saw: problems.join('; '), expected: 'every program ends by itself with its exit code (0 unless the step asks for a crash)' };
   return { result, transcript: transcript.join('\n') };
 }

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findLab, loadLabs } from '../../labs/engine/load.ts';
+import { loadAssignmentGrading } from '../grade/assignment/grading-file.ts';
 import { GradingFileError, gradingFilePath, loadGradingFile } from '../grade/grading-file.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grading-file-'));
@@ -81,5 +82,36 @@ describe('grading.json', () => {
   it('refuses a file that is not JSON, or a lab without one', () => {
     expect(problemsOf('{ "tests": [')).toEqual([expect.stringMatching(/JSON/)]);
     expect(() => loadGradingFile(lab, path.join(dir, 'absent.json'))).toThrow(/lab producer-consumer has no grading.json/);
+  });
+});
+
+describe("the assignment's grading file", () => {
+  it('names every problem at once, in the same words', () => {
+    const file = path.join(dir, 'assignment.json');
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        transactions: 1,
+        tests: [
+          { name: 'a', points: 5, expect: ['accepted', 'duplicates'] },
+          { name: 'a', run: 'crash', expect: [] },
+          { name: 'b', expect: ['accepted'], brokers: 3 },
+        ],
+      }),
+    );
+    let problems: string[] = [];
+    try {
+      loadAssignmentGrading(file);
+    } catch (error) {
+      problems = (error as GradingFileError).problems;
+    }
+    expect(problems).toEqual([
+      'transactions: expected a whole number from 2 to 100000, got 1',
+      expect.stringMatching(/^tests\[0\]\.expect\[1\]: expected one of "accepted", "no-duplicates", "signatures", "well-formed"/),
+      expect.stringMatching(/^tests\[1\]\.run: expected one of "steady", "restart", got "crash"/),
+      'tests[1].expect: expected at least 1 entries',
+      'tests[2].brokers: only a test with a scenario runs on a cluster of its own',
+      'tests[1].name: "a" is also the name of tests[0]',
+    ]);
   });
 });

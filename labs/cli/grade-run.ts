@@ -5,14 +5,20 @@ import { findLab, LabDefinitionError } from '../engine/load.ts';
 import { loadGradingFile, GradingFileError } from '../../grader/grade/grading-file.ts';
 import { runClass, type Format } from '../../grader/grade/class-run.ts';
 import { labGrading } from '../../grader/grade/lab-grading.ts';
+import { assignmentGrading } from '../../grader/grade/assignment/assignment-grading.ts';
+import { assignmentGradingPath, loadAssignmentGrading } from '../../grader/grade/assignment/grading-file.ts';
+import type { Grading } from '../../grader/grade/grading.ts';
+import { AssignmentError } from '../../grader/assignment/state.ts';
 import { ProgressBar } from '../../grader/grade/progress.ts';
 import { sandboxKind } from '../../grader/grade/sandbox/sandbox.ts';
 import { SubmissionError } from '../../grader/grade/submission.ts';
 import { providerNamed } from '../../grader/providers/index.ts';
 
-
 export interface GradeRunOptions {
-  lab: string;
+  /** A lab's id, or with `assignment` unset. */
+  lab?: string;
+  /** The TA's assignment folder (kafka-lab assignment init), instead of a lab. */
+  assignment?: string;
   provider: string;
   jobs: number;
   out: string;
@@ -26,12 +32,11 @@ export interface GradeRunOptions {
 }
 
 export async function runGradeCommand(submissions: string, options: GradeRunOptions, usage: (message: string) => never): Promise<number> {
-  let grading;
+  let grading: Grading;
   try {
-    const lab = findLab(options.lab);
-    grading = loadGradingFile(lab, options.grading);
+    grading = options.assignment ? assignmentGrading(options.assignment, loadAssignmentGrading(assignmentGradingPath(options.assignment, options.grading))) : labGrading(loadGradingFile(findLab(options.lab!), options.grading));
   } catch (error) {
-    if (error instanceof GradingFileError || error instanceof LabDefinitionError) usage(error.message);
+    if (error instanceof GradingFileError || error instanceof LabDefinitionError || error instanceof AssignmentError) usage(error.message);
     usage((error as Error).message);
   }
   let provider;
@@ -45,7 +50,7 @@ export async function runGradeCommand(submissions: string, options: GradeRunOpti
   const python = options.python ?? process.env.KAFKA_PYTHON ?? 'python3';
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
   const bar = new ProgressBar(process.stderr);
-  process.stderr.write(`grading ${submissions} against ${grading.lab.id} (${grading.tests.length} tests, ${grading.maxScore} points), broker: ${provider.name}, seed ${seed}\nsandbox: ${sandboxKind().description}\n`);
+  process.stderr.write(`grading ${submissions} against ${grading.title} (${grading.tests.length} tests, ${grading.maxScore} points), broker: ${provider.name}, seed ${seed}\nsandbox: ${sandboxKind().description}\n`);
   const abort = new AbortController();
   const stop = () => {
     process.stderr.write('\nstopping after the submissions in progress; run again with the same --out to resume\n');
@@ -55,7 +60,7 @@ export async function runGradeCommand(submissions: string, options: GradeRunOpti
   process.once('SIGTERM', stop);
   try {
     const run = await runClass({
-      grading: labGrading(grading),
+      grading,
       provider,
       submissionsDir: submissions,
       single: options.single,

@@ -33,6 +33,11 @@ Examples:
       so a student can replay exactly what was graded)
   $ kafka-lab grade ./submissions --lab producer-consumer --provider testcontainers
       each submission against Apache Kafka in a container
+  $ kafka-lab grade ./verifiers --assignment class-2026 --jobs 2
+      each folder holds a group's transaction verifier; each runs as the one
+      group of a fresh assignment (its own vid and token, never the class's)
+      on a fresh broker, scored by the server's own verdicts; settings from
+      class-2026, tests from its grading.json if it has one
   $ kafka-lab grade /autograder/submission --single --lab producer-consumer \\
         --format gradescope --out /autograder/results
       inside Gradescope's container (see run_autograder in the README)
@@ -61,7 +66,7 @@ export function addGradeCommand(program: Command): void {
   program
     .command('grade')
     .argument('<submissions>', 'a folder with one sub-folder per submission (or, with --single, one submission)')
-    .summary("grade a class's submissions against a lab's grading.json")
+    .summary("grade a class's submissions against a lab's grading.json or the assignment")
     .description('Grade submissions: for each, a fresh broker, its programs run sandboxed as the lab says, the lab\'s checks and the grader\'s tests (no duplicates, committed offsets, seeded faults), scored by grading.json.')
     .option('-l, --lab <id>', 'the lab whose grading.json scores the submissions')
     .option('--assignment <dir>', 'grade against an assignment folder (the transaction verifier) instead of a lab')
@@ -73,14 +78,13 @@ export function addGradeCommand(program: Command): void {
     .option('--single', 'the folder is one submission (Gradescope: /autograder/submission); reports go straight into --out')
     .option('--language <name>', 'grade the python or typescript programs when a submission has both', language)
     .option('--python <path>', 'the Python to run submissions with, or to make their venvs from (default: $KAFKA_PYTHON, else python3)')
-    .option('--grading <file>', "a grading file other than the lab's grading.json")
+    .option('--grading <file>', "a grading file other than the lab's (or the assignment's) grading.json")
     .option('--hide <dir...>', 'more folders the programs must not read (tokens, keys)')
     .addHelpText('after', EXAMPLES)
     .action(async (submissions: string, options: GradeCommandOptions, command: Command) => {
       if (!options.lab && !options.assignment) command.error('error: say what to grade against: --lab <id> (or --assignment <dir>)', { exitCode: 2 });
       if (options.lab && options.assignment) command.error('error: --lab and --assignment exclude each other', { exitCode: 2 });
-      if (options.assignment) command.error('error: --assignment is not available yet: grade labs with --lab', { exitCode: 2 });
       const { runGradeCommand } = await import('../grade-run.ts');
-      process.exitCode = await runGradeCommand(path.resolve(submissions), { ...options, lab: options.lab! }, (message) => command.error(`error: ${message}`, { exitCode: 2 }));
+      process.exitCode = await runGradeCommand(path.resolve(submissions), options, (message) => command.error(`error: ${message}`, { exitCode: 2 }));
     });
 }

@@ -1,0 +1,62 @@
+// Fault tests, whatever is graded: a simulator cluster of the test's own (only the simulator
+// injects request faults, so scores match across providers), the scenario fired with the run's
+// seed while the programs work, a healthy cluster again before judging, and the scenario written
+// out with its seed so that `kafka-lab broker --scenario` replays exactly what was graded.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { startCluster, type ClusterHandle } from '../../simulator/index.ts';
+import { runScenario } from '../../simulator/faults/scenario/index.ts';
+import type { FaultScenario } from './grading-fields.ts';
+import type { TestResult } from './grading.ts';
+
+export type FaultsReport = NonNullable<TestResult['faults']>;
+
+export interface FaultCluster {
+  cluster: ClusterHandle;
+  seed: number;
+  /** Fires the scenario now; `end` stops it and heals the cluster. */
+  fire(): { end(): Promise<void> };
+  /** What fired, when, and how to replay it. */
+  report(): FaultsReport;
+  stop(): Promise<void>;
+}
+
+export async function startFaultCluster(
+  fault: FaultScenario,
+  { seed, scenarioFile, numPartitions = 1, groupInitialRebalanceDelayMs = 0 }: { seed: number; scenarioFile: string; numPartitions?: number; groupInitialRebalanceDelayMs?: number },
+): Promise<FaultCluster> {
+  const cluster = await startCluster({ brokers: fault.brokers, port: 0, numPartitions, groupInitialRebalanceDelayMs, seed, brokerSessionTimeoutMs: 2000 });
+  fs.mkdirSync(path.dirname(scenarioFile), { recursive: true });
+  fs.writeFileSync(scenarioFile, `${JSON.stringify({ ...JSON.parse(fault.text), seed }, null, 2)}\n`);
+  const replay = `kafka-lab broker --brokers ${fault.brokers} --port 0 --seed ${seed} --scenario ${scenarioFile}`;
+  const timeline: string[] = [];
+  return {
+    cluster,
+    seed,
+    fire() {
+      const abort = new AbortController();
+      const running = runScenario(cluster, fault.scenario, { seed, signal: abort.signal, onStep: (e) => timeline.push(`${e.firedAtMs} ms: ${e.text}${e.outcome === 'done' ? '' : ` (${e.outcome})`}`) });
+      return {
+        async end() {
+          abort.abort();
+          await running;
+          await heal(cluster);
+        },
+      };
+    },
+    report: () => ({ seed, timeline, replay, scenarioFile }),
+    stop: () => cluster.stop(),
+  };
+}
+
+/** Back to a healthy cluster: faults end, every broker returns. */
+async function heal(cluster: ClusterHandle): Promise<void> {
+  cluster.clearFaultRules();
+  cluster.clearLatency();
+  cluster.heal();
+  for (const broker of cluster.describe().brokers) {
+    if (broker.state === 'paused') cluster.resumeBroker(broker.id);
+    else if (broker.state === 'down') await cluster.restartBroker(broker.id).catch(() => {});
+  }
+}
