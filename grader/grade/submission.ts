@@ -67,16 +67,16 @@ function walk(dir: string): string[] {
   return files;
 }
 
-/** The lab's program files a submission of `language` may hold: every step's files. */
-function programFiles(lab: LabDefinition, language: Language): string[] {
-  return [...new Set(lab.steps.flatMap((s) => s.files))].map((base) => fileFor(base, language));
-}
+/** Every step's program files, by base name (producer, consumer, ...). */
+const programBases = (lab: LabDefinition) => [...new Set(lab.steps.flatMap((s) => s.files))];
 
-export function findPrograms(submission: Submission, lab: LabDefinition, forced?: Language): FoundPrograms {
+/** The folder with most of the programs `bases` names (default: every program of the lab), and its language. */
+export function findPrograms(submission: Submission, lab: LabDefinition, forced?: Language, bases = programBases(lab)): FoundPrograms {
+  const programFiles = (language: Language) => bases.map((base) => fileFor(base, language));
   const files = walk(submission.dir);
   let best: FoundPrograms | undefined;
   for (const language of forced ? [forced] : LANGUAGES) {
-    const wanted = programFiles(lab, language);
+    const wanted = programFiles(language);
     const byDir = new Map<string, string[]>();
     for (const file of files) {
       if (!wanted.includes(path.basename(file))) continue;
@@ -88,7 +88,7 @@ export function findPrograms(submission: Submission, lab: LabDefinition, forced?
     }
   }
   if (!best) {
-    const names = (forced ? [forced] : LANGUAGES).map((l) => programFiles(lab, l).join(', ')).join(' or ');
+    const names = (forced ? [forced] : LANGUAGES).map((l) => programFiles(l).join(', ')).join(' or ');
     throw new SubmissionError(`no program of lab ${lab.id} found; expected some of ${names}`);
   }
   return best;

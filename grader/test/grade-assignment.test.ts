@@ -1,9 +1,9 @@
-// `kafka-lab grade --assignment`: a fixture class of transaction verifiers (exactly once in Python
-// and TypeScript, one that never commits, one that signs the wrong text, one that submits
-// everything twice, one that dies on the first failed request, and one without a verifier) graded
-// two at a time, each as the one group of a fresh assignment against the assignment server, with
-// exact expected scores from the server's own verdicts; the class's tokens never reach a
-// submission, nor does the TA's folder.
+// `kafka-lab grade --assignment`: a fixture class of transaction verifiers — one exactly once, one
+// that never commits, one that signs the wrong text, one that submits everything twice, one that
+// dies on the first failed request, one without a verifier, and the transaction-verifier lab's own
+// solutions in both languages — graded two at a time, each as the one group of a fresh assignment
+// against the assignment server, with exact expected scores from the server's own verdicts; the
+// class's tokens never reach a submission, nor does the TA's folder.
 
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -15,6 +15,7 @@ import { initAssignment } from '../assignment/init.ts';
 import { readConfig } from '../assignment/state.ts';
 import { assignmentGrading } from '../grade/assignment/assignment-grading.ts';
 import { DEFAULT_ASSIGNMENT_GRADING, loadAssignmentGrading } from '../grade/assignment/grading-file.ts';
+import { verifierLab } from '../grade/assignment/verifier-lab.ts';
 import { runClass, type ClassRun } from '../grade/class-run.ts';
 import { gradescopeProblems } from '../grade/reports/gradescope.ts';
 import { sandboxKind } from '../grade/sandbox/sandbox.ts';
@@ -22,6 +23,7 @@ import { embedded } from '../providers/index.ts';
 import { findKafkaPython } from '../../simulator/testkit/external-clients.ts';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/assignment-class/', import.meta.url));
+const LAB_SOLUTIONS = path.join(verifierLab().dir, 'solution');
 const python = findKafkaPython();
 const sandbox = sandboxKind();
 
@@ -32,12 +34,14 @@ const sandbox = sandboxKind();
  */
 const EXPECTED: Record<string, number[]> = {
   '01-py-exactly-once': [40, 10, 10, 10, 15, 15],
-  '02-ts-exactly-once': [40, 10, 10, 10, 15, 15],
   '03-py-no-commit': [40, 10, 10, 10, 7.5, 15], // restarted, it submits the first half again: 15 × 409
   '04-py-wrong-signature': [0, 0, 10, 10, 7.5, 7.5], // 30 × 403, nothing accepted, nothing twice
   '05-py-submits-twice': [40, 10, 10, 0, 7.5, 7.5], // every transaction accepted once, refused once as 409
   '06-ts-crashes-on-failed-request': [40, 10, 10, 10, 15, 7.5], // exits on the first NOT_LEADER_OR_FOLLOWER
   '07-no-verifier': [0, 0, 0, 0, 0, 0],
+  // The transaction-verifier lab's own solutions, copied in as two more submissions.
+  '08-lab-solution-python': [40, 10, 10, 10, 15, 15],
+  '09-lab-solution-typescript': [40, 10, 10, 10, 15, 15],
 };
 const total = (points: number[]) => points.reduce((a, b) => a + b, 0);
 const tokenHash = (token: string) => crypto.createHash('sha256').update(token).digest('hex').slice(0, 16);
@@ -54,6 +58,7 @@ describe.skipIf(!sandbox.isolated || !python.command)(`kafka-lab grade --assignm
     initAssignment(ta, { groupsCsv: 'group,members\nAlpha,a@example.edu\nBeta,b@example.edu\n' });
     const classDir = path.join(root, 'class');
     fs.cpSync(FIXTURES, classDir, { recursive: true });
+    for (const language of ['python', 'typescript']) fs.cpSync(path.join(LAB_SOLUTIONS, language), path.join(classDir, `0${language === 'python' ? 8 : 9}-lab-solution-${language}`), { recursive: true });
     // What the no-commit verifier tries to read first: the TA's folder and a neighbour.
     const peek = [path.join(ta, 'assignment.json'), path.join(ta, 'handouts'), path.join(classDir, '01-py-exactly-once', 'transaction-verifier', 'python', 'verifier.py'), classDir];
     fs.writeFileSync(path.join(classDir, '03-py-no-commit', 'peek.txt'), peek.join('\n'));
@@ -70,7 +75,7 @@ describe.skipIf(!sandbox.isolated || !python.command)(`kafka-lab grade --assignm
   }, 400_000);
 
   afterAll(() => {
-    if (root) fs.rmSync(root, { recursive: true, force: true });
+    if (root && !process.env.KEEP) fs.rmSync(root, { recursive: true, force: true });
   });
 
   it('scores every verifier exactly as its verdicts say', () => {
@@ -119,12 +124,13 @@ describe.skipIf(!sandbox.isolated || !python.command)(`kafka-lab grade --assignm
     expect(csv[0]).toMatch(/^submission,status,language,score,max_score,verifies every transaction \(200 accepted\),/);
     expect(csv.slice(1).map((row) => row.split(',').slice(0, 5).join(','))).toEqual([
       '01-py-exactly-once,graded,python,100,100',
-      '02-ts-exactly-once,graded,typescript,100,100',
       '03-py-no-commit,graded,python,92.5,100',
       '04-py-wrong-signature,graded,python,35,100',
       '05-py-submits-twice,graded,python,75,100',
       '06-ts-crashes-on-failed-request,graded,typescript,92.5,100',
       '07-no-verifier,error,,0,100',
+      '08-lab-solution-python,graded,python,100,100',
+      '09-lab-solution-typescript,graded,typescript,100,100',
     ]);
   });
 });

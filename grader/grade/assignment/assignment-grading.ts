@@ -12,6 +12,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { Kafka, logLevel, type Admin, type KafkaConfig } from 'kafkajs';
 import type { CheckResult } from '../../../labs/engine/check-runner.ts';
 import type { Language, LabDefinition } from '../../../labs/engine/lab-definition.ts';
 import { CODE_NAMES, CODES, type Code } from '../../assignment/codes.ts';
@@ -20,7 +21,7 @@ import { handoutFor } from '../../assignment/handout.ts';
 import { initAssignment } from '../../assignment/init.ts';
 import type { GroupScore } from '../../assignment/scoreboard.ts';
 import { startAssignmentServer } from '../../assignment/server.ts';
-import { readConfig, statePath, STORE_FILE, type AssignmentConfig } from '../../assignment/state.ts';
+import { groupPrefix, readConfig, statePath, STORE_FILE, type AssignmentConfig } from '../../assignment/state.ts';
 import { AssignmentStore } from '../../assignment/store.ts';
 import type { ClientSecurity } from '../../providers/types.ts';
 import { DependencyError, nodeRuntime, pythonRuntime, type Runtime } from '../dependencies.ts';
@@ -30,7 +31,7 @@ import { commandText, startProgram, type ProgramsContext } from '../run-programs
 import { claimUid, releaseUid, sandboxKind, type SandboxExit, type SandboxRun } from '../sandbox/sandbox.ts';
 import { findPrograms, prepareWorkspace, SubmissionError, type Submission } from '../submission.ts';
 import { EXPECTATIONS, type AssignmentGradingFile, type AssignmentTest, type Expectation, type RunKind } from './grading-file.ts';
-import { HANDOUT_FILE, VERIFIER_COMMAND, verifierLab } from './verifier-lab.ts';
+import { HANDOUT_FILE, VERIFIER_COMMAND, VERIFIER_FILE, verifierLab } from './verifier-lab.ts';
 
 /** A run is over once nothing was judged for this long after its last transaction was accepted. */
 const QUIET_MS = 1500;
@@ -65,7 +66,7 @@ async function gradeVerifier(submission: Submission, context: GradeContext, { gr
 
   let found;
   try {
-    found = findPrograms(submission, lab, context.language);
+    found = findPrograms(submission, lab, context.language, [VERIFIER_FILE]);
   } catch (error) {
     if (error instanceof SubmissionError) return failAll(error.message);
     throw error;
@@ -154,7 +155,7 @@ interface RunOptions {
   seed: string;
   ta: AssignmentConfig;
   grading: AssignmentGradingFile;
-  /** Starts the run's faults as the verifier starts; `end` heals the cluster. */
+  /** Starts the run's faults as its transactions start; `end` heals the cluster. */
   faults?: () => { end(): Promise<void> };
 }
 
@@ -191,7 +192,10 @@ async function verifierRun(options: RunOptions): Promise<RunOutcome> {
   const handout = path.join(programs.workDir, HANDOUT_FILE);
   fs.writeFileSync(handout, `${JSON.stringify(handoutFor(config, group), null, 2)}\n`);
 
-  const server = await startAssignmentServer({ dir: options.stateDir, bootstrapServers: servers, security: options.security, transactions: options.kind === 'restart' ? half : total });
+  // No transaction before the verifier listens: the stream starts once its consumer group is up.
+  const server = await startAssignmentServer({ dir: options.stateDir, bootstrapServers: servers, security: options.security, transactions: 0 });
+  const kafka = new Kafka({ clientId: 'kafka-lab-grader', brokers: servers, logLevel: logLevel.NOTHING, ...options.security } as KafkaConfig);
+  const admin = kafka.admin();
   // What the verifier has had judged so far: a final verdict (anything but 429, which asks it to
   // submit again) for which of the run's transactions, and when the last verdict came.
   let lastActivity = Date.now();
@@ -210,7 +214,7 @@ async function verifierRun(options: RunOptions): Promise<RunOutcome> {
   const text = commandText(programs.lab, VERIFIER_COMMAND, programs.language);
   const transcript: string[] = [];
   const problems: string[] = [];
-  const faults = options.faults?.();
+  let faults: { end(): Promise<void> } | undefined;
   let board;
   try {
     const start = async () => {
@@ -221,10 +225,15 @@ async function verifierRun(options: RunOptions): Promise<RunOutcome> {
       return { run, exited: () => exit };
     };
     /** Until `done` (and, with `quiet`, nothing more comes for a moment), the verifier ends, or it stalls. */
-    const wait = async ({ exited }: { exited: () => SandboxExit | undefined }, done: () => boolean, { quiet, patienceMs }: { quiet: boolean; patienceMs: number }) => {
+    const wait = async (
+      { exited }: { exited: () => SandboxExit | undefined },
+      done: () => boolean,
+      { quiet, patienceMs, until }: { quiet: boolean; patienceMs: number; until?: () => Promise<boolean> },
+    ) => {
       for (;;) {
         const idle = Date.now() - lastActivity;
         if (done() && (!quiet || idle >= QUIET_MS)) return;
+        if (until && (await until())) return;
         if (exited() && idle >= QUIET_MS) return;
         if (idle >= patienceMs) return;
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
@@ -242,7 +251,13 @@ async function verifierRun(options: RunOptions): Promise<RunOutcome> {
       return exit;
     };
 
+    await admin.connect();
+    await startFromTheBeginning(kafka, config, group.vid);
     let verifier = await start();
+    await wait(verifier, () => false, { quiet: false, patienceMs: grading.patienceMs, until: () => groupListening(admin, group.vid) });
+    server.setTransactionLimit(options.kind === 'restart' ? half : total);
+    faults = options.faults?.(); // from the first transaction on
+    lastActivity = Date.now();
     if (options.kind === 'restart') {
       await wait(verifier, () => settled(half), { quiet: false, patienceMs: grading.patienceMs });
       await stop(verifier, `SIGKILLed by the grader with ${accepted()} of ${half} transactions accepted: the restart test`);
@@ -259,6 +274,7 @@ async function verifierRun(options: RunOptions): Promise<RunOutcome> {
     while (Date.now() - lastActivity < QUIET_MS) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     board = server.scoreboard();
   } finally {
+    await admin.disconnect().catch(() => {});
     await server.stop();
   }
 
@@ -275,6 +291,40 @@ async function verifierRun(options: RunOptions): Promise<RunOutcome> {
       ? { description, status: 'pass', summary: `${text}: ran until the grader stopped it` }
       : { description, status: 'fail', summary: problems[0], saw: problems.join('; '), expected: 'the verifier keeps running (and serving) until it is stopped' };
   return { transactions: total, group: board.groups[0], unattributed: board.unattributed.refused, examples, program, transcript: transcript.join('\n') };
+}
+
+/**
+ * The handout's consumer group starts at the beginning of the stream, as a group that has read
+ * nothing yet would with auto.offset.reset=earliest: a verifier that resets to latest (the lab's
+ * does) verifies every transaction of the run too. As kafkajs's admin.setOffsets does it — join,
+ * seek (which commits), leave — with a short fetch wait, so it takes a moment rather than 5 s.
+ */
+async function startFromTheBeginning(kafka: Kafka, config: AssignmentConfig, vid: string): Promise<void> {
+  const topic = config.topics.transaction;
+  const consumer = kafka.consumer({ groupId: handoutFor(config, config.groups.find((g) => g.vid === vid)!).consumerGroup, maxWaitTimeInMs: 50, sessionTimeout: 6000 });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const fetched = new Promise<void>((resolve) => consumer.on(consumer.events.FETCH, () => resolve()));
+    await consumer.run({ eachBatchAutoResolve: false, eachBatch: async () => {} });
+    consumer.pause([{ topic }]);
+    for (let partition = 0; partition < config.partitions; partition++) consumer.seek({ topic, partition, offset: '0' });
+    await fetched;
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
+/** Some consumer group of the group's (its ids start with the vid) has members with partitions: it listens. */
+async function groupListening(admin: Admin, vid: string): Promise<boolean> {
+  try {
+    const ids = (await admin.listGroups()).groups.map((g) => g.groupId).filter((id) => id.startsWith(groupPrefix(vid)));
+    if (ids.length === 0) return false;
+    const { groups } = await admin.describeGroups(ids);
+    return groups.some((g) => g.state === 'Stable' && g.members.length > 0);
+  } catch {
+    return false; // the cluster is busy (a fault test): ask again
+  }
 }
 
 const csvCell = (text: string) => `"${text.replace(/"/g, '""')}"`;
