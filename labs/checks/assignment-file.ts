@@ -21,6 +21,11 @@ const WHAT: Record<Holds, string> = {
   signatures: 'right signatures',
   proofs: 'proofs of accepted results',
 };
+const EACH: Record<Holds, string> = {
+  transactions: 'a transaction the server produced, as it was',
+  signatures: 'gen_signature of a transaction with your token',
+  proofs: 'the proof of an accepted result',
+};
 
 export const assignmentFile = defineCheck({
   type: 'assignment-file',
@@ -34,7 +39,7 @@ export const assignmentFile = defineCheck({
   describe: ({ file, holds, min }) => `${file} holds ≥ ${min} ${WHAT[holds as Holds]}`,
   async run({ file, holds, min }, { workspaceDir }) {
     const where = inWorkspace(workspaceDir, file);
-    const wanted = `at least ${min} lines in ${where}, each of them ${WHAT[holds as Holds].replace(/s\b/, '')}`;
+    const wanted = `at least ${min} lines in ${where}, each ${EACH[holds as Holds]}`;
     if (!statOrNull(where)?.isFile()) return fail(`${file} does not exist yet`, `no file ${where}`, wanted);
     const lines = fs.readFileSync(where, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l !== '');
     const judged = withPractice(workspaceDir, (practice) => lines.map((line) => judgeLine(holds as Holds, line, practice)));

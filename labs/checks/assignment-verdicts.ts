@@ -21,7 +21,8 @@ export const assignmentVerdicts = defineCheck({
   describe: ({ accepted, duplicates, group }) =>
     `the practice server accepted ≥ ${accepted}${duplicates === undefined ? '' : `, ${duplicates === 0 ? 'none' : `≤ ${duplicates}`} submitted twice`}${group ? `, read by group ${group}` : ''}`,
   async run({ accepted, duplicates, group }, { workspaceDir, kafka }) {
-    const wanted = `≥ ${accepted} accepted${duplicates === undefined ? '' : ` and ≤ ${duplicates} answered 409 since`}${group ? `, each committed by ${group}` : ''}`;
+    const twiceText = duplicates === 0 ? 'none answered 409 since the first of them' : `at most ${duplicates} answered 409 since the first of them`;
+    const wanted = `≥ ${accepted} accepted${duplicates === undefined ? '' : `, ${twiceText}`}${group ? `, each committed past by group ${group}` : ''}`;
     const read = withPractice(workspaceDir, ({ config, store, group: you }) => {
       const verdicts = store.verdictsOf(you.vid);
       const places = new Map(verdicts.filter((v) => v.code === CODES.ACCEPTED).map((v) => [v.txid, store.findTransaction(v.txid)]));
