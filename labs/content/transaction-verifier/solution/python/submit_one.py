@@ -39,8 +39,9 @@ def millis(timestamp):
 
 
 # Listen first: the answer may come before a consumer that starts late would be reading.
+# read_committed: a result the server sent in a transaction it could not finish is never seen.
 results = KafkaConsumer(topics['result'], group_id=f'{group_prefix}results', auto_offset_reset='earliest',
-                        **kafka_config('submit-one'))
+                        isolation_level='read_committed', **kafka_config('submit-one'))
 while not results.assignment():
     results.poll(timeout_ms=200)
 

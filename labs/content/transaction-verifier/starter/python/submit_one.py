@@ -15,7 +15,7 @@ with open(in_workspace('transactions.jsonl'), encoding='utf-8') as f:
     tx = json.loads(next(line for line in f if line.strip()))
 
 # TODO: 1. a KafkaConsumer of topics['result'] in the group f'{group_prefix}results', from the
-#          earliest offset, polling until it has its partitions — before you submit;
+#          earliest offset, read_committed, polling until it has its partitions — before you submit;
 #       2. a KafkaProducer sending {vid, txid, signature} (fastavro.schemaless_writer with
 #          submit_schema; the signature from gen_signature) to topics['submit'];
 #       3. poll the results (fastavro.schemaless_reader with result_schema) until the one with your
