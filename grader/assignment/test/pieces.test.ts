@@ -14,7 +14,7 @@ import { initAssignment } from '../init.ts';
 import { RateLimiter } from '../rate-limiter.ts';
 import { encodeSubmission, encodeTransaction } from '../schemas.ts';
 import { canonicalTransaction, genSignature, signatureMatches } from '../signature.ts';
-import { readConfig } from '../state.ts';
+import { LOCK_FILE, lockStateDir, readConfig } from '../state.ts';
 import { AssignmentStore } from '../store.ts';
 import { MAX_SUBMISSION_BYTES, Verifier } from '../verifier.ts';
 import vectors from './signature-vectors.json' with { type: 'json' };
@@ -95,6 +95,20 @@ describe('init', () => {
     const handout = JSON.parse(fs.readFileSync(path.join(dir, 'handouts', 'v002.json'), 'utf8'));
     expect(handout.sasl).toEqual({ mechanism: 'scram-sha-256', username: 'v002', password: config.groups[1].login!.password });
     expect(handout.topics.result).toBe('result-v002');
+  });
+
+  it('lets one server use the dir at a time, and takes over from one that died', () => {
+    const dir = tempDir('lock');
+    initAssignment(dir, { groupsCsv: 'Alpha,a@x.org\n' });
+    const unlock = lockStateDir(dir);
+    fs.writeFileSync(path.join(dir, LOCK_FILE), `${process.ppid}\n`); // a live process holds it
+    expect(() => lockStateDir(dir)).toThrow(`another server (pid ${process.ppid}) is serving ${dir}`);
+    fs.writeFileSync(path.join(dir, LOCK_FILE), '999999999\n'); // a pid that is gone
+    const again = lockStateDir(dir);
+    expect(fs.readFileSync(path.join(dir, LOCK_FILE), 'utf8').trim()).toBe(String(process.pid));
+    again();
+    unlock();
+    expect(fs.existsSync(path.join(dir, LOCK_FILE))).toBe(false);
   });
 
   it('refuses a folder that holds something else', () => {
