@@ -5,6 +5,7 @@
 
 import type { Topics } from '../cluster/topics.ts';
 import type { StoredBatch } from '../log/partition-log.ts';
+import { ReadLease } from '../log/read-buffers.ts';
 import { ErrorCode } from '../protocol/errors.ts';
 import { FetchRequest } from '../protocol/messages/FetchRequest.ts';
 import { FetchResponse, PartitionData } from '../protocol/messages/FetchResponse.ts';
@@ -20,11 +21,14 @@ export const fetch = defineApi({
   request: FetchRequest,
   response: FetchResponse,
   versions: '4-11',
-  async handle(req, { topics, broker, authorize }) {
+  async handle(req, { topics, broker, connection, authorize }) {
     const deadline = Date.now() + Math.max(0, req.maxWaitMs);
     const readable = (topic: string) => authorize('READ', 'TOPIC', topic);
+    // Batches read from segment files go out in buffers lent for this response, taken back once it is written.
+    const lease = new ReadLease();
+    connection.afterResponse(() => lease.release());
     for (;;) {
-      const { responses, bytes, errors } = readAll(topics, broker.id, req, readable);
+      const { responses, bytes, errors } = readAll(topics, broker.id, req, readable, lease);
       const remaining = deadline - Date.now();
       if (bytes >= req.minBytes || errors || remaining <= 0 || broker.state !== 'up') {
         return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses };
@@ -49,7 +53,7 @@ export const fetch = defineApi({
   }),
 });
 
-function readAll(topics: Topics, brokerId: number, req: Request, readable: (topic: string) => boolean) {
+function readAll(topics: Topics, brokerId: number, req: Request, readable: (topic: string) => boolean, lease: ReadLease) {
   let budget = req.maxBytes;
   let bytes = 0;
   let errors = false;
@@ -57,7 +61,7 @@ function readAll(topics: Topics, brokerId: number, req: Request, readable: (topi
     topic: t.topic,
     partitions: t.partitions.map((p): PartitionAnswer => {
       const result = readable(t.topic)
-        ? readPartition(topics, brokerId, t.topic, p.partition, p.fetchOffset, Math.min(p.partitionMaxBytes, budget), bytes === 0, req.isolationLevel === READ_COMMITTED)
+        ? readPartition(topics, brokerId, t.topic, p.partition, p.fetchOffset, Math.min(p.partitionMaxBytes, budget), bytes === 0, req.isolationLevel === READ_COMMITTED, lease)
         : refused(p.partition, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
       const size = result.batches.reduce((sum, b) => sum + b.data.length, 0);
       budget = Math.max(0, budget - size);
@@ -78,6 +82,7 @@ function readPartition(
   maxBytes: number,
   firstWithData: boolean,
   readCommitted: boolean,
+  lease: ReadLease,
 ): { data: Omit<PartitionAnswer, 'records'>; batches: StoredBatch[] } {
   const empty = (errorCode: number, hw = -1, lso = -1, start = -1) => refused(index, errorCode, hw, lso, start);
   const partition = topics.partition(topic, index);
@@ -92,7 +97,7 @@ function readPartition(
   const { data } = empty(ErrorCode.NONE, highWatermark, lastStableOffset, log.startOffset);
   // read_committed stops at the last stable offset and lists the aborted transactions to skip.
   const upTo = readCommitted ? lastStableOffset : highWatermark;
-  const batches = log.read(offset, upTo, maxBytes, firstWithData);
+  const batches = log.read(offset, upTo, maxBytes, firstWithData, lease);
   const abortedTransactions = readCommitted ? log.producers.abortedBetween(offset, (batches.at(-1)?.lastOffset ?? offset - 1) + 1) : null;
   return { data: { ...data, abortedTransactions }, batches };
 }

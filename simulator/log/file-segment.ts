@@ -17,6 +17,7 @@ import { crc32c } from '@node-rs/crc32';
 import { BATCH_OVERHEAD } from '../protocol/records.ts';
 import { OffsetIndex, TimeIndex } from './indexes.ts';
 import type { OpenFiles } from './open-files.ts';
+import { READ_BUFFER_BYTES, type ReadLease } from './read-buffers.ts';
 import { firstAtOrAfter, type Damage, type ReadLimits, type Segment, type SegmentRead, type SegmentSettings, type StoredBatch } from './segment.ts';
 
 const LENGTH_PREFIX = 12; // base offset and length field, which the length does not count
@@ -56,19 +57,21 @@ function asStored(data: Buffer): StoredBatch {
 
 /** Reads a segment file's batches in large chunks, each batch a slice of a chunk (no copy), checked as it goes. */
 class BatchReader {
-  private chunk = EMPTY;
+  private chunk: Buffer = EMPTY;
   private chunkAt = 0;
 
   constructor(
     private readonly fd: number,
     private readonly end: number,
     private readonly chunkBytes: number,
+    /** Where chunks come from when the batches go out in one response (read-buffers.ts); fresh ones otherwise. */
+    private readonly lease?: ReadLease,
   ) {}
 
   private view(position: number, length: number): Buffer | null {
     if (position < this.chunkAt || position + length > this.chunkAt + this.chunk.length) {
       const size = Math.min(this.end - position, Math.max(length, this.chunkBytes));
-      const chunk = Buffer.allocUnsafe(size);
+      const chunk = this.lease?.take(size) ?? Buffer.allocUnsafe(size);
       let filled = 0;
       while (filled < size) {
         const n = fs.readSync(this.fd, chunk, filled, size - filled, position + filled);
@@ -228,13 +231,13 @@ export class FileSegment implements Segment {
     this.indexesDirty = true;
   }
 
-  read(offset: number, { maxOffset, maxBytes, allowOversizedFirst }: ReadLimits): SegmentRead {
+  read(offset: number, { maxOffset, maxBytes, allowOversizedFirst }: ReadLimits, lease?: ReadLease): SegmentRead {
     const batches: StoredBatch[] = [];
     let bytes = 0;
     if (offset >= this.nextOffset) return { batches, bytes, damage: null, limited: false };
     // Enough to hold maxBytes from the batch holding `offset`, which starts at most an index interval (and a batch) after the entry.
     const chunk = Math.min(Math.max(maxBytes, 0), 8 * SCAN_CHUNK_BYTES) + this.settings.indexIntervalBytes + 64 * 1024;
-    const reader = new BatchReader(this.readFd, this.sizeInBytes, chunk);
+    const reader = new BatchReader(this.readFd, this.sizeInBytes, Math.min(chunk, READ_BUFFER_BYTES), lease);
     let position = this.offsetIndex.lookup(offset);
     let minOffset = this.baseOffset;
     while (position < this.sizeInBytes) {

@@ -16,6 +16,7 @@ import type { TopicConfig } from '../cluster/configs.ts';
 import { controlType, readBatchHeader, stampBatch, type BatchHeader } from '../protocol/records.ts';
 import { ProducerState, type ProducerStateSnapshot } from '../txn/producer-state.ts';
 import type { CachedRun } from './batch-cache.ts';
+import type { ReadLease } from './read-buffers.ts';
 import { FileSegment, completeInterruptedSwaps, segmentBaseOffsets, segmentFileName } from './file-segment.ts';
 import { MemorySegment, storedBatch, type Damage, type ReadLimits, type Segment, type SegmentSettings, type StoredBatch } from './segment.ts';
 import { formatCheckpoint, parseCheckpoint, writeAtomically, type BrokerStorage } from './storage.ts';
@@ -310,8 +311,10 @@ export class PartitionLog {
   /**
    * Whole batches from the one holding `offset`, below `maxOffset` (the high watermark), within
    * `maxBytes` — except that the first batch is returned even when larger, as Kafka does (KIP-74).
+   * Batches read from files borrow their buffers from `lease` when given: the caller must use them
+   * only until it releases the lease (a fetch response, until written).
    */
-  read(offset: number, maxOffset: number, maxBytes: number, allowOversizedFirst = true): StoredBatch[] {
+  read(offset: number, maxOffset: number, maxBytes: number, allowOversizedFirst = true, lease?: ReadLease): StoredBatch[] {
     if (offset >= this.endOffset) return [];
     const cached = this.cache?.read(offset, { maxOffset, maxBytes, allowOversizedFirst });
     if (cached) return cached;
@@ -327,7 +330,7 @@ export class PartitionLog {
         out.push(...rest);
         break;
       }
-      const result = segment.read(from, limits);
+      const result = segment.read(from, limits, lease);
       out.push(...result.batches);
       bytes += result.bytes;
       if (result.damage) {

@@ -5,6 +5,7 @@
 // segment (below: `inMemory` clusters), which keeps every batch in an array.
 
 import { readBatchHeader, readRecords } from '../protocol/records.ts';
+import type { ReadLease } from './read-buffers.ts';
 
 export interface StoredBatch {
   readonly baseOffset: number;
@@ -62,8 +63,8 @@ export interface Segment {
   /** For messages: the file's name, or "segment <base offset>". */
   readonly name: string;
   append(batch: StoredBatch): void;
-  /** Whole batches from the one holding `offset`, within the limits. */
-  read(offset: number, limits: ReadLimits): SegmentRead;
+  /** Whole batches from the one holding `offset`, within the limits; file reads borrow their buffers from `lease` when given. */
+  read(offset: number, limits: ReadLimits, lease?: ReadLease): SegmentRead;
   /** Every batch from the one holding `offset`, streamed; returns the damage it stopped at, if any. */
   batches(offset?: number): Generator<StoredBatch, Damage | null>;
   /** The first record at or after `timestamp` with an offset in [from, below). */

@@ -27,6 +27,11 @@ export interface Connection {
   close(): void;
   /** Closes the connection once the response being prepared has been written (Kafka's reply-then-close). */
   closeAfterResponse(): void;
+  /**
+   * Calls `done` once the response being prepared has been written out (at once if it gets none;
+   * never if the connection closes first): buffers lent to the response can be taken back then.
+   */
+  afterResponse(done: () => void): void;
 }
 
 /**
@@ -133,7 +138,12 @@ function serve(socket: net.Socket, handle: FrameHandler, { limits, memory, frame
     closeAfterResponse: () => {
       closing = true;
     },
+    afterResponse: (done) => {
+      afterWritten.push(done);
+    },
   };
+  /** What the response being prepared calls once written (Connection.afterResponse). */
+  let afterWritten: (() => void)[] = [];
 
   let pending: Buffer[] = [];
   let pendingBytes = 0;
@@ -212,6 +222,7 @@ function serve(socket: net.Socket, handle: FrameHandler, { limits, memory, frame
       while (queue.length > 0 && !socket.destroyed && !closing) {
         const { frame, reserved } = queue.shift()!;
         let response: FrameBody | null;
+        afterWritten = [];
         try {
           response = await handle(frame, connection);
         } catch (error) {
@@ -224,11 +235,15 @@ function serve(socket: net.Socket, handle: FrameHandler, { limits, memory, frame
           const size = Buffer.allocUnsafe(4);
           size.writeInt32BE(pieces.reduce((sum, piece) => sum + piece.length, 0), 0);
           // Corked, the pieces leave in one writev: stored batches are never copied into one buffer.
+          const written = afterWritten;
           socket.cork();
           socket.write(size);
-          for (const piece of pieces) socket.write(piece);
+          pieces.forEach((piece, i) => socket.write(piece, i < pieces.length - 1 ? undefined : (error) => !error && written.forEach((done) => done())));
           socket.uncork();
+        } else if (response === null) {
+          for (const done of afterWritten) done();
         }
+        afterWritten = [];
         if (closing) socket.end(() => socket.destroy());
         // The request may have logged the client in, which lets more be read: look again.
         takeFrames();

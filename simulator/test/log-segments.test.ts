@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import net from 'node:net';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +9,12 @@ import { Partitioners, type Kafka } from 'kafkajs';
 import { Cluster } from '../index.ts';
 import { kafkaFor } from './support/cluster.ts';
 import { fetchMessages } from './support/kafkajs-fetch.ts';
+import { requestFrame } from '../net/raw-connection.ts';
+import { FetchRequest } from '../protocol/messages/FetchRequest.ts';
+import { FetchResponse } from '../protocol/messages/FetchResponse.ts';
+import { readRecords } from '../protocol/records.ts';
+import { Reader, Writer } from '../protocol/wire.ts';
+import { eventually } from './support/cluster.ts';
 import { ownClusters } from './support/own-clusters.ts';
 
 // The segmented log through real clients: segments roll at segment.bytes and segment.ms as Kafka
@@ -66,6 +73,50 @@ describe('segments', () => {
 
     expect(await readAll(kafka, 'rolling', 3000)).toEqual(Array.from({ length: 3000 }, (_, i) => value(i)));
     expect(await readAll(kafka, 'rolling', 10, 1234)).toEqual(Array.from({ length: 10 }, (_, i) => value(1234 + i)));
+  });
+
+  it('a reader that does not keep up gets intact responses: a read buffer goes back to the pool only once its response is written', async () => {
+    const cluster = await start({ logCacheBytes: 0 });
+    cluster.createTopic({ name: 'backlog', partitions: 1 });
+    await produce(kafkaFor(cluster), 'backlog', 0, 6000);
+    // 24 fetches of 1 MiB from different offsets, pipelined by a client that reads nothing yet: the
+    // responses pile up in the broker's socket while it reads on from disk.
+    const starts = Array.from({ length: 24 }, (_, i) => i * 240);
+    const socket = net.connect(Number(cluster.bootstrapServers[0].split(':')[1]), '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.pause();
+    const fetched = () => cluster.events.recent().filter((e) => e.type === 'request-handled' && e.api === 'Fetch' && e.clientId === 'backlog-reader').length;
+    for (const [i, fetchOffset] of starts.entries()) {
+      const w = new Writer();
+      FetchRequest.write(w, { maxWaitMs: 0, minBytes: 1, maxBytes: 2 ** 20, isolationLevel: 0, topics: [{ topic: 'backlog', partitions: [{ partition: 0, fetchOffset, partitionMaxBytes: 2 ** 20 }] }] }, { version: 4, flexible: false });
+      socket.write(requestFrame({ apiKey: 1, version: 4, correlationId: i, body: w.toBuffer(), clientId: 'backlog-reader' }));
+    }
+    await eventually(() => fetched() === starts.length, 'the broker to answer every fetch');
+    let received = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => (received = Buffer.concat([received, chunk])));
+    socket.resume();
+    const frames: Buffer[] = [];
+    await eventually(() => {
+      while (received.length >= 4 && received.length >= 4 + received.readInt32BE(0)) {
+        frames.push(received.subarray(4, 4 + received.readInt32BE(0)));
+        received = received.subarray(4 + received.readInt32BE(0));
+      }
+      return frames.length === starts.length;
+    }, 'every response');
+    socket.destroy();
+    for (const [i, frame] of frames.entries()) {
+      const r = new Reader(frame);
+      expect(r.int32()).toBe(i); // correlation id
+      const response = FetchResponse.read(r, { version: 4, flexible: false });
+      const records = response.responses[0].partitions[0].records!;
+      const values = [];
+      for (let at = 0; at < records.length; at += 12 + records.readInt32BE(at + 8)) {
+        values.push(...readRecords(records.subarray(at, at + 12 + records.readInt32BE(at + 8))).map((record) => [record.offset, record.value!.toString()]));
+      }
+      const fromOffset = values.filter(([offset]) => (offset as number) >= starts[i]);
+      expect(fromOffset.length).toBeGreaterThan(400);
+      for (const [offset, text] of fromOffset) expect(text).toBe(value(offset as number));
+    }
   });
 
   it('the broker cache lets go of the batches it evicts: what it holds stays within its budget', async () => {
