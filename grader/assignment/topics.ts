@@ -1,13 +1,21 @@
 // The assignment's topics, created by the server when missing: `transaction` and `submit` with the
-// assignment's partitions, `result` (and result-<vid> per group with private results). `submit`
-// stamps records with the broker's clock (message.timestamp.type=LogAppendTime), so deadlines and
-// rate limits go by when a submission really arrived, not by a time its sender wrote.
+// assignment's partitions, `result` (and result-<vid> per group with private results), each kept
+// for 30 days (Kafka's default is 7: a group that starts late still finds every transaction of a
+// two-week assignment). `submit` stamps records with the broker's clock
+// (message.timestamp.type=LogAppendTime), so deadlines and rate limits go by when a submission
+// really arrived, not by a time its sender wrote.
 
 import kafkajs, { type Admin, type ITopicConfig } from 'kafkajs';
 import { resultTopicFor, type AssignmentConfig } from './state.ts';
 
+const RETENTION_MS = 30 * 24 * 3600_000;
+
 export function assignmentTopics(config: AssignmentConfig): ITopicConfig[] {
-  const topic = (name: string, configEntries: { name: string; value: string }[] = []): ITopicConfig => ({ topic: name, numPartitions: config.partitions, configEntries });
+  const topic = (name: string, configEntries: { name: string; value: string }[] = []): ITopicConfig => ({
+    topic: name,
+    numPartitions: config.partitions,
+    configEntries: [{ name: 'retention.ms', value: String(RETENTION_MS) }, ...configEntries],
+  });
   const results = new Set([config.topics.result, ...config.groups.map((g) => resultTopicFor(config, g.vid))]);
   return [
     topic(config.topics.transaction),

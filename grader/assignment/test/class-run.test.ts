@@ -64,6 +64,18 @@ describe('a class of 20 groups', () => {
     await until(() => expected.every((tx) => seen.has(tx.txid)), 'the first transactions read back');
     await consumer.disconnect();
     for (const tx of expected) expect({ ...(seen.get(tx.txid) as object) }).toEqual(tx);
+
+    // The topics it made: submit stamped with the broker's clock, everything kept for 30 days.
+    const admin = kafka.admin();
+    await admin.connect();
+    const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: ['transaction', 'submit', 'result'].map((name) => ({ type: 2, name, configNames: ['retention.ms', 'message.timestamp.type'] })) });
+    await admin.disconnect();
+    const configs = Object.fromEntries(resources.map((r) => [r.resourceName, Object.fromEntries(r.configEntries.map((e) => [e.configName, e.configValue]))]));
+    expect(configs).toEqual({
+      transaction: { 'retention.ms': '2592000000', 'message.timestamp.type': 'CreateTime' },
+      submit: { 'retention.ms': '2592000000', 'message.timestamp.type': 'LogAppendTime' },
+      result: { 'retention.ms': '2592000000', 'message.timestamp.type': 'CreateTime' },
+    });
   });
 
   it('ends with the exact scoreboard the behaviours make', async () => {
