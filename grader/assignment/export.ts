@@ -6,7 +6,6 @@
 //   json        everything, every group's proofs included
 
 import { stringify } from 'csv-stringify/sync';
-import { CODES } from './codes.ts';
 import { ranked, refusedCount, scoreboard, type GroupScore } from './scoreboard.ts';
 import type { AssignmentConfig } from './state.ts';
 import type { AssignmentStore, Proof } from './store.ts';
@@ -73,6 +72,5 @@ function jsonExport(config: AssignmentConfig, store: AssignmentStore, groups: Gr
         proofs,
       };
     }),
-    acceptedCode: CODES.ACCEPTED,
   };
 }

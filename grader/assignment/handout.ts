@@ -40,9 +40,7 @@ export function handoutFor(config: AssignmentConfig, group: GroupState): Handout
 
 export function handoutText(config: AssignmentConfig, group: GroupState): string {
   const h = handoutFor(config, group);
-  const login = h.sasl
-    ? [`  login      SASL_PLAINTEXT, ${h.sasl.mechanism.toUpperCase()}, user ${h.sasl.username}, password ${h.sasl.password}`]
-    : [];
+  const login = h.sasl ? [`  login      SASL_PLAINTEXT, ${h.sasl.mechanism.toUpperCase()}`, `             user ${h.sasl.username}, password ${h.sasl.password}`] : [];
   const lines = [
     `Transaction verifier: the handout of group "${group.name}"`,
     `Members: ${group.members.map((m) => m.text).join(', ')}`,
@@ -64,14 +62,38 @@ export function handoutText(config: AssignmentConfig, group: GroupState): string
     `  to ${h.topics.submit}. The server answers on ${h.topics.result} (schemas/result.avsc) with`,
     '  your vid, the txid and a code; it counts every transaction accepted (200) once.',
     '',
-    '  With the kafka-lab workspace: save the JSON handout next to this one as',
-    '  verifier.json at the root of your workspace, then run your verifier, e.g.',
+    `  With a kafka-lab workspace (npx kafka-lab init): save ${h.vid}.json, the other file`,
+    '  of this handout, as verifier.json at the root of the workspace, then run your',
+    '  verifier, e.g.',
     '    python3 transaction-verifier/python/verifier.py',
     '    node transaction-verifier/typescript/verifier.ts',
     '',
+    '  Read results read_committed (kafka-python: isolation_level=\'read_committed\'),',
+    '  and keep those with your vid and txid.',
+    '',
+    'gen_signature (Python; in TypeScript: gen-signature.ts of the kafka-lab lab)',
+    '  import base64, hashlib, hmac, json',
+    '  def gen_signature(txid, payer, payee, amount, token):',
+    '      canonical = json.dumps(',
+    "          {'txid': txid, 'payer': payer, 'payee': payee, 'amount': amount},",
+    "          sort_keys=True, separators=(',', ':'))",
+    '      digest = hmac.new(token.encode(), canonical.encode(), hashlib.sha256).digest()',
+    '      return base64.b64encode(digest).decode()',
+    '',
     'Codes',
-    ...ALL_CODES.map((code) => `  ${code}  ${CODE_MEANINGS[code]}`),
+    ...ALL_CODES.flatMap((code) => wrap(CODE_MEANINGS[code], 72).map((line, i) => `  ${i === 0 ? code : '   '}  ${line}`)),
     '',
   ];
   return lines.join('\n');
+}
+
+/** Words on lines of at most `width` characters. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const word of text.split(' ')) {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + 1 + word.length <= width) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines;
 }

@@ -6,6 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { describeWithClient } from '../../../simulator/test/support/external-clients.ts';
+import { findPython, run } from '../../../simulator/testkit/external-clients.ts';
 import { formatProofLine, parseProofLine, proofHolds, resultChecksum } from '../checksum.ts';
 import { CODES } from '../codes.ts';
 import { TransactionGenerator } from '../generator.ts';
@@ -132,6 +134,18 @@ describe('gen_signature', () => {
     expect(signatureMatches(transaction, `${token}x`, signature)).toBe(false);
     expect(signatureMatches({ ...transaction, amount: transaction.amount + 1 }, token, signature)).toBe(false);
     expect(signatureMatches(transaction, token, signature.slice(0, -2))).toBe(false);
+  });
+});
+
+describeWithClient(findPython(['json']), 'the gen_signature a handout prints', (python) => {
+  it('is Python that signs every shared test vector as the server does', async () => {
+    const dir = tempDir('handout-python');
+    const { config } = initAssignment(dir, { groupsCsv: 'Alpha,a@x.org\n' });
+    const text = fs.readFileSync(path.join(dir, 'handouts', `${config.groups[0].vid}.txt`), 'utf8');
+    const code = text.split('\n').filter((line, i, lines) => lines.slice(0, i).some((l) => l.startsWith('gen_signature')) && /^ {2}\S| {4}/.test(line) && !lines.slice(0, i).some((l) => l === 'Codes')).map((line) => line.slice(2));
+    const script = [...code, 'import sys', 'for v in json.load(sys.stdin):', "    t = v['transaction']", "    print(gen_signature(t['txid'], t['payer'], t['payee'], t['amount'], v['token']))"].join('\n');
+    const result = await run(python, ['-c', script], { input: JSON.stringify(vectors) });
+    expect(result.stdout.trim().split('\n'), result.stderr).toEqual(vectors.map((v) => v.signature));
   });
 });
 
