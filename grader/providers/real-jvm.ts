@@ -33,6 +33,8 @@ export function realJvmProvider(version = KAFKA_VERSION, log?: (line: string) =>
           'num.partitions': String(options.numPartitions ?? 1),
           // The simulator reports its cluster options as static broker configs; set the same here.
           'default.replication.factor': '1',
+          // kafka-lab moves leadership back only when asked (ElectLeaders; FIDELITY.md): so does the reference.
+          'auto.leader.rebalance.enable': 'false',
           'group.initial.rebalance.delay.ms': String(options.groupInitialRebalanceDelayMs ?? 0),
           'group.min.session.timeout.ms': String(options.groupMinSessionTimeoutMs ?? 6000),
           'group.max.session.timeout.ms': String(options.groupMaxSessionTimeoutMs ?? 1_800_000),

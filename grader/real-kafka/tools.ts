@@ -6,12 +6,16 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureKafkaJars } from './jars.ts';
+import { ensureKafkaJars, ensureKafkaTools } from './jars.ts';
 import { findJava, KAFKA_VERSION } from './prerequisites.ts';
 
-/** The tools, by the name of their script in Kafka's bin/, and the class the script runs. */
+/** The tools, by the name of their script in Kafka's bin/, and the class the script runs (org.apache.kafka.tools ones are in the tools jar). */
 export const KAFKA_TOOLS = {
   'kafka-configs': 'kafka.admin.ConfigCommand',
+  'kafka-leader-election': 'org.apache.kafka.tools.LeaderElectionCommand',
+  'kafka-reassign-partitions': 'org.apache.kafka.tools.reassign.ReassignPartitionsCommand',
+  'kafka-log-dirs': 'org.apache.kafka.tools.LogDirsCommand',
+  'kafka-metadata-quorum': 'org.apache.kafka.tools.MetadataQuorumCommand',
 } as const;
 
 export type KafkaToolName = keyof typeof KAFKA_TOOLS;
@@ -38,7 +42,9 @@ export interface KafkaToolOptions {
 export async function runKafkaTool(tool: KafkaToolName, bootstrap: string, args: string[], options: KafkaToolOptions = {}): Promise<KafkaToolRun> {
   const java = findJava();
   if (!java.command) throw new Error(java.detail);
-  const libs = await ensureKafkaJars(options.version ?? KAFKA_VERSION);
+  const version = options.version ?? KAFKA_VERSION;
+  const mainClass = KAFKA_TOOLS[tool];
+  const classpath = mainClass.startsWith('org.apache.kafka.tools.') ? await ensureKafkaTools(version) : `${await ensureKafkaJars(version)}${path.sep}*`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-lab-tool-'));
   try {
     const configArgs: string[] = [];
@@ -55,8 +61,8 @@ export async function runKafkaTool(tool: KafkaToolName, bootstrap: string, args:
       '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
       '-Dorg.slf4j.simpleLogger.logFile=System.err',
       '-cp',
-      `${libs}${path.sep}*`,
-      KAFKA_TOOLS[tool],
+      classpath,
+      mainClass,
       '--bootstrap-server',
       bootstrap,
       ...configArgs,

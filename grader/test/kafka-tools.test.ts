@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { SASLOptions } from 'kafkajs';
 import { startCluster, type ClusterHandle } from '../../simulator/index.ts';
-import { tryLogin } from '../../simulator/test/support/cluster.ts';
+import { eventually, tryLogin } from '../../simulator/test/support/cluster.ts';
 import { runKafkaTool, saslClientConfig } from '../real-kafka/tools.ts';
 import { describeWithRealKafka } from './support/real-kafka.ts';
 
@@ -54,5 +54,32 @@ describeWithRealKafka("kafka-configs --entity-type users (SCRAM credentials)", (
       code: 1,
       error: 'org.apache.kafka.common.errors.ResourceNotFoundException: Attempt to delete a user credential that does not exist',
     });
+  }, 120_000);
+});
+
+describeWithRealKafka('kafka-leader-election', () => {
+  let cluster: ClusterHandle;
+  beforeAll(async () => {
+    cluster = await startCluster({ brokers: 3, seed: 7 });
+  });
+  afterAll(() => cluster?.stop());
+
+  it('moves leadership back to the preferred replica after a broker returns, and says when none was needed', async () => {
+    cluster.createTopic({ name: 'lab-replicated', partitions: 3, replicationFactor: 3 });
+    const partitions = () => cluster.describe().topics.find((t) => t.name === 'lab-replicated')!.partitions;
+    const preferred = partitions().map((p) => p.replicas[0]);
+    await cluster.stopBroker(preferred[0]);
+    await cluster.restartBroker(preferred[0]);
+    await eventually(() => partitions().every((p) => p.isr.length === 3), 'every replica back in sync');
+    const moved = partitions().filter((p) => p.leader !== p.replicas[0]).map((p) => `lab-replicated-${p.partition}`);
+    expect(moved.length).toBeGreaterThan(0);
+
+    const elect = (...args: string[]) => runKafkaTool('kafka-leader-election', cluster.bootstrapServers[0], ['--election-type', 'preferred', ...args]);
+    const first = await elect('--all-topic-partitions');
+    expect(first.code).toBe(0);
+    expect(first.stdout.trim().split('\n')).toEqual([`Successfully completed leader election (PREFERRED) for partitions ${moved.join(', ')}`]);
+    expect(partitions().map((p) => p.leader)).toEqual(preferred);
+    const second = await elect('--topic', 'lab-replicated', '--partition', '0');
+    expect(second).toMatchObject({ code: 0, stdout: 'Valid replica already elected for partitions lab-replicated-0\n' });
   }, 120_000);
 });

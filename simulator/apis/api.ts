@@ -5,6 +5,7 @@
 // Cluster, so what an API can touch is written in its signature.
 
 import type { Broker } from '../cluster/broker.ts';
+import type { LeaderElections } from '../cluster/controller.ts';
 import type { ResolvedOptions } from '../cluster/options.ts';
 import type { PartitionRecords } from '../cluster/partition-records.ts';
 import type { Topics } from '../cluster/topics.ts';
@@ -35,6 +36,8 @@ export interface RequestServices {
   readonly cluster: ClusterView;
   /** Topics and partitions, and the controller's operations on them. */
   readonly topics: Topics;
+  /** Leader elections clients ask for (ElectLeaders). */
+  readonly elections: LeaderElections;
   /** Appending, reading and deleting records in partitions. */
   readonly records: PartitionRecords;
   readonly groups: GroupCoordinator;

@@ -32,10 +32,11 @@ import { alterConfigs } from './33_alter_configs.ts';
 import { saslAuthenticate } from './36_sasl_authenticate.ts';
 import { createPartitions } from './37_create_partitions.ts';
 import { deleteGroups } from './42_delete_groups.ts';
+import { electLeaders } from './43_elect_leaders.ts';
 import { describeClientQuotas } from './48_describe_client_quotas.ts';
 import { describeUserScramCredentials } from './50_describe_user_scram_credentials.ts';
 import { alterUserScramCredentials } from './51_alter_user_scram_credentials.ts';
 
-export const ALL_APIS: readonly Api[] = [produce, fetch, listOffsets, metadata, offsetCommit, offsetFetch, findCoordinator, joinGroup, heartbeat, leaveGroup, syncGroup, describeGroups, listGroups, saslHandshake, apiVersions, createTopics, deleteTopics, deleteRecords, initProducerId, addPartitionsToTxn, addOffsetsToTxn, endTxn, txnOffsetCommit, describeAcls, createAcls, deleteAcls, describeConfigs, alterConfigs, saslAuthenticate, createPartitions, deleteGroups, describeClientQuotas, describeUserScramCredentials, alterUserScramCredentials];
+export const ALL_APIS: readonly Api[] = [produce, fetch, listOffsets, metadata, offsetCommit, offsetFetch, findCoordinator, joinGroup, heartbeat, leaveGroup, syncGroup, describeGroups, listGroups, saslHandshake, apiVersions, createTopics, deleteTopics, deleteRecords, initProducerId, addPartitionsToTxn, addOffsetsToTxn, endTxn, txnOffsetCommit, describeAcls, createAcls, deleteAcls, describeConfigs, alterConfigs, saslAuthenticate, createPartitions, deleteGroups, electLeaders, describeClientQuotas, describeUserScramCredentials, alterUserScramCredentials];
 
 export const API_BY_KEY: ReadonlyMap<number, Api> = new Map(ALL_APIS.map((api) => [api.key, api]));

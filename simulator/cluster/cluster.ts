@@ -124,6 +124,7 @@ export class Cluster {
     this.services = {
       cluster: this,
       topics: this.topics,
+      elections: this.controller,
       records: this.records,
       groups: this.groups,
       transactions: this.transactions,

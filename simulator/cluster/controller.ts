@@ -8,9 +8,21 @@
 import type { Cluster } from './cluster.ts';
 import type { Partition } from './topic.ts';
 
-export type ElectionReason = 'leader-failed' | 'controlled-shutdown' | 'replica-returned' | 'unclean' | 'replica-damaged';
+export type ElectionReason = 'leader-failed' | 'controlled-shutdown' | 'replica-returned' | 'unclean' | 'replica-damaged' | 'preferred';
 
-export class Controller {
+/** What an election asked for by a client (ElectLeaders) came to, as Kafka's controller answers it. */
+export type RequestedElection = 'elected' | 'not-needed' | 'not-available';
+
+/** Leader elections on request (ElectLeaders, kafka-leader-election): what handlers may ask of the controller. */
+export interface LeaderElections {
+  /**
+   * PREFERRED: make the first replica leader again, if it is alive and in sync; UNCLEAN: give a
+   * partition without a leader one, an out-of-sync replica if no in-sync one is alive.
+   */
+  electOnRequest(partition: Partition, type: 'preferred' | 'unclean'): RequestedElection;
+}
+
+export class Controller implements LeaderElections {
   /** Brokers the controller considers gone: stopped, or silent past the session timeout. */
   readonly fenced = new Set<number>();
   private readonly lastHeard = new Map<number, number>();
@@ -95,12 +107,30 @@ export class Controller {
     this.cluster.replication.setIsr(partition, partition.isr.filter((id) => id !== brokerId));
   }
 
-  /** Picks a new leader: the first live in-sync replica; else, if allowed, any live replica; else none. */
-  elect(partition: Partition, reason: ElectionReason): void {
+  electOnRequest(partition: Partition, type: 'preferred' | 'unclean'): RequestedElection {
+    if (type === 'preferred') {
+      const preferred = partition.replicas[0];
+      if (partition.leader === preferred) return 'not-needed';
+      if (!partition.isr.includes(preferred) || !this.canServe(preferred)) return 'not-available';
+      this.elect(partition, 'preferred');
+      return 'elected';
+    }
+    if (partition.leader !== -1) return 'not-needed';
+    this.elect(partition, 'replica-returned', true);
+    return partition.leader === -1 ? 'not-available' : 'elected';
+  }
+
+  /**
+   * Picks a new leader: the first live in-sync replica (the first replica, for a preferred
+   * election); else, if `allowUnclean` (the topic's unclean.leader.election.enable, or an unclean
+   * election asked for), any live replica; else none.
+   */
+  elect(partition: Partition, reason: ElectionReason, allowUnclean = partition.topic.config.get('unclean.leader.election.enable') === 'true'): void {
     const previous = partition.leader;
-    let leader = partition.replicas.find((id) => partition.isr.includes(id) && this.canServe(id) && !(reason === 'controlled-shutdown' && id === previous));
+    const candidates = reason === 'preferred' ? partition.replicas.slice(0, 1) : partition.replicas;
+    let leader = candidates.find((id) => partition.isr.includes(id) && this.canServe(id) && !(reason === 'controlled-shutdown' && id === previous));
     let unclean = false;
-    if (leader === undefined && partition.topic.config.get('unclean.leader.election.enable') === 'true') {
+    if (leader === undefined && allowUnclean) {
       leader = partition.replicas.find((id) => this.canServe(id));
       unclean = leader !== undefined;
     }

@@ -117,7 +117,7 @@ export type ClusterEvent =
       previousLeader: number;
       leaderEpoch: number;
       isr: number[];
-      reason: 'leader-failed' | 'controlled-shutdown' | 'replica-returned' | 'unclean' | 'replica-damaged';
+      reason: 'leader-failed' | 'controlled-shutdown' | 'replica-returned' | 'unclean' | 'replica-damaged' | 'preferred';
     }
   | { type: 'isr-changed'; topic: string; partition: number; isr: number[] }
   | { type: 'log-truncated'; topic: string; partition: number; brokerId: number; offset: number; records: number }

@@ -119,31 +119,33 @@ describe('SCRAM credentials per mechanism', () => {
 const python = findKafkaPython();
 describeWithClient(python, 'SCRAM credentials per mechanism through kafka-python', (pythonCommand) => {
   const env = { PYTHONDONTWRITEBYTECODE: '1', PYTHONWARNINGS: 'ignore::DeprecationWarning' };
-  /** Runs scram_users.py's steps as `admin` ("-": no login); one JSON line per step. */
-  const scramSteps = async (cluster: ClusterHandle, admin: [string, string], steps: object[]) =>
-    jsonLines((await run(pythonCommand, [`${CLIENT_SCRIPTS}scram_users.py`, cluster.bootstrapServers.join(','), ...admin, JSON.stringify(steps)], { env })).stdout);
+  /** Runs admin_steps.py's steps logged in as `login` ("user:password", or "-" for none); one JSON line per step. */
+  const scramSteps = async (cluster: ClusterHandle, login: string, steps: object[]) =>
+    jsonLines((await run(pythonCommand, [`${CLIENT_SCRIPTS}admin_steps.py`, cluster.bootstrapServers.join(','), login, JSON.stringify(steps)], { env })).stdout);
 
   it('adds, replaces and deletes credentials per mechanism with alter_user_scram_credentials; describe_user_scram_credentials shows mechanisms and iterations', async () => {
     const cluster = await classCluster();
-    const ta: [string, string] = ['ta', 'ta-secret'];
-    expect(await scramSteps(cluster, ta, [{ describe: ['carol', 'dave'] }])).toEqual([
+    const ta = 'ta:ta-secret';
+    expect(await scramSteps(cluster, ta, [{ op: 'describe_user_scram_credentials', users: ['carol', 'dave'] }])).toEqual([
       {
-        describe: {
+        op: 'describe_user_scram_credentials',
+        result: {
           carol: { error: null, credentials: [['SCRAM_SHA_256', 8192]] },
           dave: { error: null, credentials: [['SCRAM_SHA_256', 4096], ['SCRAM_SHA_512', 4096]] },
         },
       },
     ]);
     const steps = await scramSteps(cluster, ta, [
-      { alter: [{ upsert: 'erin', mechanism: 'SCRAM-SHA-512', password: 'erin-512', iterations: 10_000 }, { delete: 'dave', mechanism: 'SCRAM-SHA-256' }, { upsert: 'carol', mechanism: 'SCRAM-SHA-256', password: 'carol-new' }] },
-      { alter: [{ upsert: 'x', mechanism: 'SCRAM-SHA-256', password: 'p', iterations: 4095 }, { upsert: 'y', mechanism: 'SCRAM-SHA-256', password: 'p', iterations: 16_385 }, { delete: 'erin', mechanism: 'SCRAM-SHA-256' }] },
-      { describe: null },
+      { op: 'alter_user_scram_credentials', alterations: [{ upsert: 'erin', mechanism: 'SCRAM-SHA-512', password: 'erin-512', iterations: 10_000 }, { delete: 'dave', mechanism: 'SCRAM-SHA-256' }, { upsert: 'carol', mechanism: 'SCRAM-SHA-256', password: 'carol-new' }] },
+      { op: 'alter_user_scram_credentials', alterations: [{ upsert: 'x', mechanism: 'SCRAM-SHA-256', password: 'p', iterations: 4095 }, { upsert: 'y', mechanism: 'SCRAM-SHA-256', password: 'p', iterations: 16_385 }, { delete: 'erin', mechanism: 'SCRAM-SHA-256' }] },
+      { op: 'describe_user_scram_credentials', users: null },
     ]);
     expect(steps).toEqual([
-      { alter: { erin: null, dave: null, carol: null } },
-      { alter: { x: 'Too few iterations', y: 'Too many iterations', erin: 'Attempt to delete a user credential that does not exist' } },
+      { op: 'alter_user_scram_credentials', result: { erin: null, dave: null, carol: null } },
+      { op: 'alter_user_scram_credentials', result: { x: 'Too few iterations', y: 'Too many iterations', erin: 'Attempt to delete a user credential that does not exist' } },
       {
-        describe: {
+        op: 'describe_user_scram_credentials',
+        result: {
           ta: { error: null, credentials: [['SCRAM_SHA_256', 4096], ['SCRAM_SHA_512', 4096]] },
           carol: { error: null, credentials: [['SCRAM_SHA_256', 4096]] },
           dave: { error: null, credentials: [['SCRAM_SHA_512', 4096]] },
@@ -163,9 +165,9 @@ describeWithClient(python, 'SCRAM credentials per mechanism through kafka-python
     const cluster = new Cluster({ brokers: 1, users: [...USERS, { name: 'student', password: 'student-secret' }], superUsers: ['ta'] });
     await cluster.start();
     started.push(cluster);
-    expect(await scramSteps(cluster, ['student', 'student-secret'], [{ alter: [{ upsert: 'student', mechanism: 'SCRAM-SHA-512', password: 'mine' }] }, { describe: null }])).toEqual([
-      { alter: { student: 'Request AlterUserScramCredentials from User:student is not authorized.' } },
-      { error: 'ClusterAuthorizationFailedError', message: expect.stringContaining('Request DescribeUserScramCredentials from User:student is not authorized.') },
+    expect(await scramSteps(cluster, 'student:student-secret', [{ op: 'alter_user_scram_credentials', alterations: [{ upsert: 'student', mechanism: 'SCRAM-SHA-512', password: 'mine' }] }, { op: 'describe_user_scram_credentials', users: null }])).toEqual([
+      { op: 'alter_user_scram_credentials', result: { student: 'Request AlterUserScramCredentials from User:student is not authorized.' } },
+      { op: 'describe_user_scram_credentials', error: 'ClusterAuthorizationFailedError', message: expect.stringContaining('Request DescribeUserScramCredentials from User:student is not authorized.') },
     ]);
     expect(cluster.security.users.scramCredentialInfo('student').map((c) => c.mechanism)).toEqual(['SCRAM-SHA-256', 'SCRAM-SHA-512']);
   }, 60_000);
@@ -173,9 +175,9 @@ describeWithClient(python, 'SCRAM credentials per mechanism through kafka-python
   it('keeps credentials on a PLAINTEXT cluster, as Kafka keeps them in its metadata, and refuses an unknown mechanism on the wire', async () => {
     const cluster = await startCluster({ brokers: 1 });
     started.push(cluster);
-    expect(await scramSteps(cluster, ['-', ''], [{ alter: [{ upsert: 'later', mechanism: 'SCRAM-SHA-256', password: 'p' }] }, { describe: null }])).toEqual([
-      { alter: { later: null } },
-      { describe: { later: { error: null, credentials: [['SCRAM_SHA_256', 4096]] } } },
+    expect(await scramSteps(cluster, '-', [{ op: 'alter_user_scram_credentials', alterations: [{ upsert: 'later', mechanism: 'SCRAM-SHA-256', password: 'p' }] }, { op: 'describe_user_scram_credentials', users: null }])).toEqual([
+      { op: 'alter_user_scram_credentials', result: { later: null } },
+      { op: 'describe_user_scram_credentials', result: { later: { error: null, credentials: [['SCRAM_SHA_256', 4096]] } } },
     ]);
     const connection = await RawConnection.open(cluster.bootstrapServers[0]);
     try {

@@ -9,7 +9,7 @@ import { internalCluster } from '../../../simulator/testkit/kafkajs-internal.ts'
 import type { BrokerOptions } from '../../providers/index.ts';
 import { outcome } from '../normalise.ts';
 import type { Scenario, ScenarioContext } from '../scenario.ts';
-import { producer, range, readPartition, until } from './support.ts';
+import { producer, python, range, readPartition, until } from './support.ts';
 
 /**
  * Three brokers, and a controller that fences a broker it has not heard from in 3 s, not 9 s, so
@@ -247,6 +247,36 @@ export const faultScenarios: Scenario[] = [
         received: distinct(),
         committed,
         group: { state: group.state, protocol: group.protocol, members: group.members.length },
+      };
+    },
+  },
+  {
+    name: 'leader election: a returned leader leads again only after a preferred election (kafka-python elect_leaders); elections that are not needed or cannot happen say so',
+    brokerFaults: true,
+    clients: ['kafka-python'],
+    async run(ctx) {
+      const topic = await ctx.createTopic('elections', { replicationFactor: 3 });
+      const initial = await settle(ctx, topic, 'three replicas in sync', (v) => v.isr.length === 3);
+      const preferred = initial.replicas[0];
+      const elect = async (type: number, partitions: number[]) => {
+        const [step] = await python(ctx, 'admin_steps.py', '-', JSON.stringify([{ op: 'elect_leaders', type, partitions: { [topic]: partitions } }]));
+        return step;
+      };
+      await ctx.stopBroker(preferred);
+      const failedOver = await settle(ctx, topic, 'a new leader', (v) => v.leader > 0 && v.leader !== preferred && !v.isr.includes(preferred));
+      const whileDown = await elect(0, [0]);
+      await ctx.restartBroker(preferred);
+      const rejoined = await settle(ctx, topic, 'the preferred replica back in the ISR', (v) => v.isr.length === 3);
+      const elected = await elect(0, [0, 4]);
+      const back = await settle(ctx, topic, 'the preferred replica leading', (v) => v.leader === preferred);
+      return {
+        leaderWasPreferred: initial.leader === preferred,
+        whileDown,
+        leaderStayedAfterRestart: rejoined.leader === failedOver.leader,
+        elected,
+        backToPreferred: back.leader === preferred,
+        preferredAgain: await elect(0, [0]),
+        unclean: await elect(1, [0]),
       };
     },
   },

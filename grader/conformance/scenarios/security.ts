@@ -162,17 +162,17 @@ export const securityScenarios: Scenario[] = [
   {
     name: 'scram users: kafka-python adds, replaces and deletes credentials per mechanism at run time, each with its own iterations, and logins follow',
     clients: ['kafka-python'],
-    knownDifferences: [{ path: '$.notSuperUser[0].alter.*', fidelity: 'Cluster-denied message of the ACL APIs' }],
+    knownDifferences: [{ path: '$.notSuperUser[0].result.*', fidelity: 'Cluster-denied message of the ACL APIs' }],
     async run(ctx) {
       const [carol, dave] = [ctx.name('carol'), ctx.name('dave')];
-      const steps = async (user: string, password: string, list: object[]) => python(ctx, 'scram_users.py', user, password, JSON.stringify(list));
+      const steps = async (user: string, password: string, list: object[]) => python(ctx, 'admin_steps.py', `${user}:${password}`, JSON.stringify(list));
       const asAdmin = (list: object[]) => steps('admin', 'admin-secret', list);
       /** DescribeUserScramCredentials of carol and dave once it shows `credentials` mechanisms in all (brokers apply changes a moment after the controller answers). */
       const settled = async (credentials: number) => {
         let described: Record<string, unknown>[] = [];
         await until(async () => {
-          described = await asAdmin([{ describe: [carol, dave] }]);
-          const users = Object.values((described[0]?.describe ?? {}) as Record<string, { credentials: unknown[] }>);
+          described = await asAdmin([{ op: 'describe_user_scram_credentials', users: [carol, dave] }]);
+          const users = Object.values((described[0]?.result ?? {}) as Record<string, { credentials: unknown[] }>);
           return users.reduce((n, u) => n + u.credentials.length, 0) === credentials;
         });
         return described;
@@ -185,19 +185,21 @@ export const securityScenarios: Scenario[] = [
 
       const created = await asAdmin([
         {
-          alter: [
+          op: 'alter_user_scram_credentials',
+          alterations: [
             { upsert: carol, mechanism: 'SCRAM-SHA-256', password: 'carol-256', iterations: 8192 },
             { upsert: dave, mechanism: 'SCRAM-SHA-512', password: 'dave-512' },
           ],
         },
         // Both mechanisms of one user in one request, as kafka-configs --add-config 'SCRAM-SHA-256=[…],SCRAM-SHA-512=[…]' sends them.
         {
-          alter: [
+          op: 'alter_user_scram_credentials',
+          alterations: [
             { upsert: ctx.name('gina'), mechanism: 'SCRAM-SHA-256', password: 'gina-256' },
             { upsert: ctx.name('gina'), mechanism: 'SCRAM-SHA-512', password: 'gina-512' },
           ],
         },
-        { describe: [ctx.name('gina')] },
+        { op: 'describe_user_scram_credentials', users: [ctx.name('gina')] },
       ]);
       const afterCreate = await settled(2);
       const loginsAfterCreate = await logins([
@@ -208,7 +210,8 @@ export const securityScenarios: Scenario[] = [
       ]);
       const refused = await asAdmin([
         {
-          alter: [
+          op: 'alter_user_scram_credentials',
+          alterations: [
             { delete: carol, mechanism: 'SCRAM-SHA-512' },
             { upsert: ctx.name('erin'), mechanism: 'SCRAM-SHA-256', password: 'x', iterations: 1000 },
             { upsert: ctx.name('frank'), mechanism: 'SCRAM-SHA-512', password: 'x', iterations: 20000 },
@@ -217,11 +220,12 @@ export const securityScenarios: Scenario[] = [
             { upsert: dave, mechanism: 'SCRAM-SHA-256', password: 'twice' },
           ],
         },
-        { describe: [carol, carol, ctx.name('nobody')] },
+        { op: 'describe_user_scram_credentials', users: [carol, carol, ctx.name('nobody')] },
       ]);
       const changed = await asAdmin([
         {
-          alter: [
+          op: 'alter_user_scram_credentials',
+          alterations: [
             { upsert: carol, mechanism: 'SCRAM-SHA-512', password: 'carol-512' },
             { delete: dave, mechanism: 'SCRAM-SHA-512' },
           ],
@@ -233,8 +237,8 @@ export const securityScenarios: Scenario[] = [
         [carol, 'scram-sha-256', 'carol-256'],
         [dave, 'scram-sha-512', 'dave-512'],
       ]);
-      const notSuperUser = await steps('alice', 'alice-secret', [{ alter: [{ upsert: ctx.name('mallory'), mechanism: 'SCRAM-SHA-256', password: 'x' }] }]);
-      return { created, afterCreate, loginsAfterCreate, refused, changed, afterChange, loginsAfterChange, notSuperUser, everyone: await asAdmin([{ describe: null }]) };
+      const notSuperUser = await steps('alice', 'alice-secret', [{ op: 'alter_user_scram_credentials', alterations: [{ upsert: ctx.name('mallory'), mechanism: 'SCRAM-SHA-256', password: 'x' }] }]);
+      return { created, afterCreate, loginsAfterCreate, refused, changed, afterChange, loginsAfterChange, notSuperUser, everyone: await asAdmin([{ op: 'describe_user_scram_credentials', users: null }]) };
     },
   },
 ];
