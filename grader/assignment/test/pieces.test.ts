@@ -77,6 +77,8 @@ describe('init', () => {
     expect(handout).toMatchObject({ vid: 'v001', token: alpha.token, bootstrap: 'kafka.example.org:9092', sasl: null, consumerGroup: 'v001-verifier', topics: { result: 'result' } });
     expect(fs.readFileSync(path.join(dir, 'handouts', 'v002.txt'), 'utf8')).toContain(`token      ${beta.token}`);
     for (const file of ['assignment.json', 'handouts/v001.json', 'handouts/v001.txt']) expect(fs.statSync(path.join(dir, file)).mode & 0o077).toBe(0);
+    const text = fs.readFileSync(path.join(dir, 'handouts', 'v001.txt'), 'utf8');
+    expect(text.split('\n').filter((line) => line.length > 80)).toEqual([]); // printable, pasteable in 80 columns
   });
 
   it('run again with more groups, adds them and keeps every token it handed out', () => {
