@@ -85,10 +85,10 @@ async function appendPartition(
     const batches = await records.validate(recordSet, config.maxMessageBytes);
     if (batches.length > 1) throw new InvalidRecordError('Produce v3+ carries exactly one record batch per partition');
     // Kafka's LogValidator: a compacted topic keeps the latest record per key, so every record needs one.
-    if (partition.topic.cleanupPolicy.compact && batches.some((b) => b.records.some((r) => r.key === null))) {
+    if (partition.topic.cleanupPolicy.compact && batches.some((b) => b.keyless > 0)) {
       throw new InvalidRecordError(`Compacted topic cannot accept message without key in topic partition ${topicName}-${index}`);
     }
-    // Validation may have waited for the inflater: the world may have moved meanwhile.
+    // Validation may have waited for its budget and the worker: the world may have moved meanwhile.
     if (topics.partition(topicName, index) !== partition) return failed(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
     if (!partition.isLedBy(brokerId) || broker.state === 'down') return failed(index, ErrorCode.NOT_LEADER_OR_FOLLOWER);
     // acks=all refuses to write at all while too few replicas are in sync (Kafka checks before appending).

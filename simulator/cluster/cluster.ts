@@ -27,7 +27,7 @@ import { Controller } from './controller.ts';
 import { onReplicaDamaged, settleDamagedReplicasAtStart } from './damaged-replicas.ts';
 import { resolveOptions, type ClusterOptions, type NewTopic, type ResolvedOptions } from './options.ts';
 import { PartitionRecords, type ReadPartitionOptions } from './partition-records.ts';
-import { Inflater } from '../protocol/compression.ts';
+import { RecordValidator } from '../protocol/record-validation.ts';
 import { ProducerIds } from './producer-ids.ts';
 import { Random } from './random.ts';
 import { Replication } from './replication.ts';
@@ -115,7 +115,7 @@ export class Cluster {
       transactions: this.transactions,
       replication: this.replication,
       events: this.events,
-      inflater: new Inflater(this.options.maxDecompressedBatchBytes),
+      validator: new RecordValidator(this.options.maxDecompressedBatchBytes),
     });
     this.cleaner = new LogCleaner(this, {
       retentionCheckIntervalMs: this.options.logRetentionCheckIntervalMs,
@@ -180,6 +180,7 @@ export class Cluster {
     this.groups.shutdown();
     this.transactions.shutdown();
     await Promise.all([...this.brokers.values()].map((b) => b.stop()));
+    await this.records.stop();
     this.faults.release();
     for (const topic of this.topics.values()) {
       for (const partition of topic.partitions) {

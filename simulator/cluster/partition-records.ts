@@ -5,7 +5,7 @@
 
 import type { EventStream } from '../introspection/events.ts';
 import { KafkaError } from '../protocol/errors.ts';
-import type { Inflater } from '../protocol/compression.ts';
+import type { RecordValidator } from '../protocol/record-validation.ts';
 import { readBatchHeader, readRecords, splitAndValidateBatches, type BatchHeader, type LogRecord, type ValidatedBatch } from '../protocol/records.ts';
 import type { TransactionCoordinator } from '../txn/coordinator.ts';
 import type { Replication } from './replication.ts';
@@ -27,8 +27,8 @@ export interface PartitionRecordsDependencies {
   transactions: Pick<TransactionCoordinator, 'verify'>;
   replication: Pick<Replication, 'afterLeaderAppend'>;
   events: EventStream;
-  /** Decompresses produced batches for validation, bounded and off the event loop. */
-  inflater: Inflater;
+  /** Checks produced batches' records, decompressed within its limit and off the event loop. */
+  validator: RecordValidator;
 }
 
 export class PartitionRecords {
@@ -40,15 +40,20 @@ export class PartitionRecords {
 
   /**
    * A produced record set's batches, validated as Kafka's LogValidator does (structure, size
-   * against `maxBatchBytes`, CRC, every record), inflated within the inflater's limit and budget.
+   * against `maxBatchBytes`, CRC, every record), inflated within the validator's limit and budget.
    */
   validate(recordSet: Buffer, maxBatchBytes: number): Promise<ValidatedBatch[]> {
-    return splitAndValidateBatches(recordSet, this.deps.inflater, maxBatchBytes);
+    return splitAndValidateBatches(recordSet, this.deps.validator, maxBatchBytes);
   }
 
   /** How many produced batches are inflating now, for introspection and tests. */
   get inflating(): number {
-    return this.deps.inflater.inflating;
+    return this.deps.validator.inflating;
+  }
+
+  /** Stops the validator's worker (with the cluster). */
+  stop(): Promise<void> {
+    return this.deps.validator.stop();
   }
 
   /** Appends validated batches to a partition's log on `brokerId`; returns the first offset assigned. */

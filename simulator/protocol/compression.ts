@@ -2,15 +2,16 @@
 // came; it only decompresses to validate records and to search them (timestamps, keys).
 //
 // A few compressed bytes can claim gigabytes (gzip reaches 1032:1, zstd far more), so every
-// decompression has an output limit and stops as soon as it passes it: gzip and zstd through
-// zlib's maxOutputLength, snappy by the lengths its blocks declare (read before inflating), lz4
-// block by block within the frame's block size. Produce validation inflates off the event loop
-// (zlib and the native codecs on libuv's thread pool) and within an Inflater's byte budget, so a
-// client sending bombs neither stalls other connections nor holds more memory than the budget.
+// decompression has an output limit and stops as soon as it passes it: gzip and zstd counting
+// zlib's output, snappy by the lengths its blocks declare (read before inflating), lz4 block by
+// block within the frame's block size. Produce validation inflates off the event loop (zlib and
+// the native codecs on libuv's thread pool) and hands the bytes on as they come to a parser that
+// keeps none of them (record-scanner.ts, run by record-validation.ts within a byte budget): a
+// client sending bombs neither stalls other connections nor makes the broker hold more than a
+// few pieces of each.
 
 import { createRequire } from 'node:module';
 import zlib from 'node:zlib';
-import { promisify } from 'node:util';
 
 // The native snappy and lz4 codecs load with the first batch that needs them: most clusters never
 // see one, and loading both would add milliseconds to every start (`kafka-lab broker`'s budget).
@@ -159,9 +160,11 @@ function sizedLz4Block(block: Lz4Block): Buffer {
   return Buffer.concat([capacity, block.data]);
 }
 
-/** Runs through an lz4 payload's blocks, inflating each with `inflate`, within `limit` bytes in all. */
-function lz4Output(limit: number) {
-  const parts: Buffer[] = [];
+/** Where inflated bytes go, a piece at a time; it may throw to stop the inflating there. */
+export type InflateSink = (piece: Buffer) => void;
+
+/** Runs through an lz4 payload's blocks, handing each inflated block on, within `limit` bytes in all. */
+function lz4Output(limit: number, sink: InflateSink) {
   let total = 0;
   let window: Buffer | undefined;
   return {
@@ -172,49 +175,100 @@ function lz4Output(limit: number) {
     add(part: Buffer): void {
       total += part.length;
       if (total > limit) throw new DecompressionLimitError('lz4', limit);
-      parts.push(part);
+      sink(part);
       window = part.length >= LZ4_WINDOW ? part.subarray(part.length - LZ4_WINDOW) : Buffer.concat([window ?? Buffer.alloc(0), part]).subarray(-LZ4_WINDOW);
     },
-    result: () => Buffer.concat(parts, total),
   };
+}
+
+// ------------------------------------------------------------------ zstd
+
+// A zstd frame (RFC 8878): magic, a descriptor byte, the window descriptor unless the frame is one
+// segment, a dictionary id, the content size. The decoder holds up to the window it declares.
+const ZSTD_MAGIC = 0xfd2fb528;
+
+/** The most the first frame's decoder holds: its window (or content size), within `limit`. */
+function zstdWindow(payload: Buffer, limit: number): number {
+  if (payload.length < 6 || payload.readUInt32LE(0) !== ZSTD_MAGIC) return limit;
+  const descriptor = payload[4];
+  const singleSegment = (descriptor & 0x20) !== 0;
+  if (!singleSegment) {
+    const exponent = payload[5] >> 3;
+    const base = 2 ** (10 + exponent);
+    return Math.min(limit, base + (base / 8) * (payload[5] & 0x07));
+  }
+  const dictionaryBytes = [0, 1, 2, 4][descriptor & 0x03];
+  const sizeBytes = [1, 2, 4, 8][descriptor >> 6];
+  const at = 5 + dictionaryBytes;
+  if (at + sizeBytes > payload.length) return limit;
+  const size = sizeBytes === 1 ? payload[at] : sizeBytes === 2 ? payload.readUInt16LE(at) + 256 : sizeBytes === 4 ? payload.readUInt32LE(at) : Number(payload.readBigUInt64LE(at));
+  return Math.min(limit, size);
 }
 
 // ------------------------------------------------------------------ the codecs
 
-const gunzip = promisify(zlib.gunzip);
-const zstdDecompress = typeof zlib.zstdDecompress === 'function' ? promisify(zlib.zstdDecompress) : undefined;
+/** The pieces zlib hands gzip and zstd output on in (its own default is 16 KiB). */
+const STREAM_PIECE_BYTES = 64 * 1024;
+/** What a zlib stream holds while it inflates: its 32 KiB window, the piece it fills, pieces not yet taken. */
+const STREAM_FOOTPRINT = 4 * STREAM_PIECE_BYTES;
 
-const tooLarge = (codec: CompressionCodec, limit: number) => (error: unknown) => {
-  if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new DecompressionLimitError(codec, limit);
-  throw error;
-};
+function inflateStream(codec: 'gzip' | 'zstd'): zlib.Gunzip | zlib.ZstdDecompress {
+  if (codec === 'gzip') return zlib.createGunzip({ chunkSize: STREAM_PIECE_BYTES });
+  if (typeof zlib.createZstdDecompress !== 'function') throw new Error('zstd needs Node 22.15 or newer');
+  return zlib.createZstdDecompress({ chunkSize: STREAM_PIECE_BYTES });
+}
 
-/** Inflates a payload off the event loop, refusing (DecompressionLimitError) past `limit` bytes. */
-export async function decompress(codec: CompressionCodec, payload: Buffer, limit: number): Promise<Buffer> {
+/**
+ * Inflates a payload off the event loop (zlib and the native codecs on libuv's thread pool),
+ * handing the bytes to `sink` as they come: gzip and zstd in 64 KiB pieces, lz4 and snappy a
+ * block at a time (their blocks cannot be inflated in smaller steps). Stops as soon as more than
+ * `limit` bytes came out (DecompressionLimitError) or the sink throws (its error), holding nothing
+ * but the piece at hand.
+ */
+export async function inflateInto(codec: CompressionCodec, payload: Buffer, limit: number, sink: InflateSink): Promise<void> {
   switch (codec) {
     case 'none':
-      return payload;
+      return sink(payload);
     case 'gzip':
-      return gunzip(payload, { maxOutputLength: limit }).catch(tooLarge(codec, limit));
-    case 'zstd':
-      if (!zstdDecompress) throw new Error('zstd needs Node 22.15 or newer');
-      return zstdDecompress(payload, { maxOutputLength: limit }).catch(tooLarge(codec, limit));
-    case 'snappy': {
-      const blocks = snappyBlocks(payload, limit);
-      return Buffer.concat(await Promise.all(blocks.map(async (block) => (await snappy().uncompress(block)) as Buffer)));
+    case 'zstd': {
+      const stream = inflateStream(codec);
+      stream.end(payload);
+      let total = 0;
+      // Leaving the loop (the limit, the sink's error) destroys the stream, and zlib stops there.
+      for await (const piece of stream as AsyncIterable<Buffer>) {
+        total += piece.length;
+        if (total > limit) throw new DecompressionLimitError(codec, limit);
+        sink(piece);
+      }
+      return;
     }
+    case 'snappy':
+      for (const block of snappyBlocks(payload, limit)) sink((await snappy().uncompress(block)) as Buffer);
+      return;
     case 'lz4': {
-      const output = lz4Output(limit);
+      const output = lz4Output(limit, sink);
       for (const block of lz4Blocks(payload, limit)) {
         const dictionary = output.dictionary(block);
         output.add(block.stored ? block.data : await lz4().uncompress(sizedLz4Block(block), dictionary));
       }
-      return output.result();
+      return;
     }
     default:
       throw new Error(`unknown compression codec ${codec}`);
   }
 }
+
+/** Inflates a payload off the event loop into one buffer, refusing (DecompressionLimitError) past `limit` bytes. */
+export async function decompress(codec: CompressionCodec, payload: Buffer, limit: number): Promise<Buffer> {
+  const pieces: Buffer[] = [];
+  await inflateInto(codec, payload, limit, (piece) => void pieces.push(piece));
+  return pieces.length === 1 ? pieces[0] : Buffer.concat(pieces);
+}
+
+const tooLarge = (codec: CompressionCodec, limit: number) => (error: unknown) => {
+  if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new DecompressionLimitError(codec, limit);
+  throw error;
+};
 
 /**
  * Inflates a payload on the calling thread, within `limit` bytes: for batches already validated
@@ -233,12 +287,13 @@ export function decompressSync(codec: CompressionCodec, payload: Buffer, limit =
       case 'snappy':
         return Buffer.concat(snappyBlocks(payload, limit).map((block) => snappy().uncompressSync(block) as Buffer));
       case 'lz4': {
-        const output = lz4Output(limit);
+        const parts: Buffer[] = [];
+        const output = lz4Output(limit, (part) => void parts.push(part));
         for (const block of lz4Blocks(payload, limit)) {
           const dictionary = output.dictionary(block);
           output.add(block.stored ? block.data : lz4().uncompressSync(sizedLz4Block(block), dictionary));
         }
-        return output.result();
+        return Buffer.concat(parts);
       }
       default:
         throw new Error(`unknown compression codec ${codec}`);
@@ -249,20 +304,23 @@ export function decompressSync(codec: CompressionCodec, payload: Buffer, limit =
 }
 
 /**
- * The most a payload can decompress to, judged from its size and headers without inflating it:
- * what an Inflater reserves of its budget while it inflates.
+ * The most inflating a payload holds at once, judged from its size and headers without inflating
+ * it: what Produce's validation reserves of its budget meanwhile. A zlib stream holds a few pieces (zstd
+ * its window too); snappy and lz4 one block at a time (lz4 with the window linked blocks refer to).
  */
-export function outputBound(codec: CompressionCodec, payload: Buffer, limit: number): number {
+export function inflateFootprint(codec: CompressionCodec, payload: Buffer, limit: number): number {
   try {
     switch (codec) {
       case 'none':
         return 0;
       case 'gzip':
-        return Math.min(limit, payload.length * DEFLATE_MAX_RATIO + 1024);
+        return STREAM_FOOTPRINT;
+      case 'zstd':
+        return STREAM_FOOTPRINT + zstdWindow(payload, limit);
       case 'snappy':
-        return snappyBlocks(payload, limit).reduce((sum, block) => sum + snappyLength(block), 0);
+        return Math.max(0, ...snappyBlocks(payload, limit).map(snappyLength));
       case 'lz4':
-        return Math.min(limit, lz4Blocks(payload, limit).reduce((sum, b) => sum + (b.stored ? b.data.length : b.maxSize), 0));
+        return Math.min(limit, LZ4_WINDOW + Math.max(0, ...lz4Blocks(payload, limit).map((b) => (b.stored ? 0 : 2 * b.maxSize))));
       default:
         return limit;
     }
@@ -286,63 +344,5 @@ export function compress(codec: CompressionCodec, body: Buffer): Buffer {
       return zlib.zstdCompressSync(body);
     default:
       throw new Error(`unknown compression codec ${codec}`);
-  }
-}
-
-/** Deflate's best case: one 258-byte match per two bits or so, 1032:1 (zlib's technical notes). */
-const DEFLATE_MAX_RATIO = 1032;
-
-/**
- * Decompression for Produce validation: bounded per batch (`maxBytes`), and all batches inflating at
- * once together within `budgetBytes` of their bounds, waiting their turn (first come, first served)
- * beyond it, so a flood of bombs holds at most the budget.
- */
-export class Inflater {
-  private inUse = 0;
-  private running = 0;
-  private readonly waiting: { bytes: number; go: () => void }[] = [];
-
-  constructor(
-    readonly maxBytes: number = DEFAULT_MAX_DECOMPRESSED_BYTES,
-    readonly budgetBytes: number = maxBytes,
-  ) {
-    if (!Number.isInteger(maxBytes) || maxBytes < 1 || maxBytes > MAX_DECOMPRESSED_BYTES) {
-      throw new Error(`the decompressed batch limit must be 1 to ${MAX_DECOMPRESSED_BYTES} bytes, not ${maxBytes}`);
-    }
-  }
-
-  /** How many batches are inflating now. */
-  get inflating(): number {
-    return this.running;
-  }
-
-  async inflate(codec: CompressionCodec, payload: Buffer): Promise<Buffer> {
-    if (codec === 'none') return payload;
-    const bytes = Math.max(1, Math.min(this.budgetBytes, outputBound(codec, payload, this.maxBytes)));
-    await this.reserve(bytes);
-    this.running++;
-    try {
-      return await decompress(codec, payload, this.maxBytes);
-    } finally {
-      this.running--;
-      this.release(bytes);
-    }
-  }
-
-  private reserve(bytes: number): Promise<void> | void {
-    if (this.waiting.length === 0 && this.inUse + bytes <= this.budgetBytes) {
-      this.inUse += bytes;
-      return;
-    }
-    return new Promise((go) => this.waiting.push({ bytes, go }));
-  }
-
-  private release(bytes: number): void {
-    this.inUse -= bytes;
-    while (this.waiting.length > 0 && this.inUse + this.waiting[0].bytes <= this.budgetBytes) {
-      const next = this.waiting.shift()!;
-      this.inUse += next.bytes;
-      next.go();
-    }
   }
 }

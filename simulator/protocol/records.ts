@@ -3,9 +3,14 @@
 // (base offset, partition leader epoch, and for LogAppendTime the timestamp type and max timestamp).
 
 import { crc32c } from '@node-rs/crc32';
-import { CODECS, compress, decompressSync, DecompressionLimitError, type CompressionCodec, type Inflater } from './compression.ts';
+import { CODECS, compress, decompressSync, DecompressionLimitError, type CompressionCodec } from './compression.ts';
+import type { RecordValidator } from './record-validation.ts';
 import { KafkaError } from './errors.ts';
-import { Reader, Writer } from './wire.ts';
+import { CorruptBatchError, InvalidRecordError } from './record-errors.ts';
+import { RecordScanner } from './record-scanner.ts';
+import { Writer } from './wire.ts';
+
+export { CorruptBatchError, InvalidRecordError };
 
 export const BATCH_OVERHEAD = 61;
 const LENGTH_PREFIX = 12; // baseOffset + batchLength precede what batchLength counts
@@ -32,17 +37,6 @@ const CONTROL_BIT = 0x20;
 /** Set by the log cleaner (KIP-534): the base timestamp then holds when tombstones and markers may go. */
 const DELETE_HORIZON_BIT = 0x40;
 
-export class CorruptBatchError extends Error {
-  override name = 'CorruptBatchError';
-}
-
-/**
- * A batch whose CRC and size are sound but whose structure is not: Kafka answers these with
- * INVALID_RECORD (InvalidRecordException) rather than CORRUPT_MESSAGE (CorruptRecordException).
- */
-export class InvalidRecordError extends CorruptBatchError {
-  override name = 'InvalidRecordError';
-}
 
 export interface BatchHeader {
   baseOffset: number;
@@ -101,16 +95,17 @@ export function readBatchHeader(batch: Buffer): BatchHeader {
 export interface ValidatedBatch {
   batch: Buffer;
   header: BatchHeader;
-  records: LogRecord[];
+  /** How many of its records have a null key (a compacted topic takes none). */
+  keyless: number;
 }
 
 /**
  * Splits a produce request's record set into batches, validating each as Kafka does: structure,
  * size (MESSAGE_TOO_LARGE past `maxBatchBytes`, Kafka's max.message.bytes, before anything is
- * inflated), CRC, and every record, decompressed through `inflater` (off the event loop, within
- * its limit; past it a DecompressionLimitError).
+ * inflated), CRC, and every record, checked by `validator` as the bytes inflate (off the event
+ * loop, within its limit; past it a DecompressionLimitError), none of them kept.
  */
-export async function splitAndValidateBatches(recordSet: Buffer, inflater: Inflater, maxBatchBytes = Infinity): Promise<ValidatedBatch[]> {
+export async function splitAndValidateBatches(recordSet: Buffer, validator: RecordValidator, maxBatchBytes = Infinity): Promise<ValidatedBatch[]> {
   const batches: ValidatedBatch[] = [];
   let at = 0;
   while (at < recordSet.length) {
@@ -134,28 +129,16 @@ export async function splitAndValidateBatches(recordSet: Buffer, inflater: Infla
     if (header.recordCount < 0 || header.lastOffsetDelta !== header.recordCount - 1) {
       throw new InvalidRecordError(`batch claims ${header.recordCount} records but a last offset delta of ${header.lastOffsetDelta}`);
     }
-    // Kafka decompresses and walks every record before appending; so do we.
-    const body = await inflated(() => inflater.inflate(header.compression, batch.subarray(BATCH_OVERHEAD)), header.compression);
-    const records = readRecords(batch, header, body);
-    if (records.length !== header.recordCount) {
-      throw new InvalidRecordError(`batch claims ${header.recordCount} records but holds ${records.length}`);
-    }
-    batches.push({ batch, header, records });
+    // Kafka decompresses and walks every record before appending; so do we, as the bytes inflate.
+    const { keyless } = await validator.validate({ codec: header.compression, payload: batch.subarray(BATCH_OVERHEAD), recordCount: header.recordCount });
+    batches.push({ batch, header, keyless });
     at = end;
   }
   if (batches.length === 0) throw new InvalidRecordError('empty record set');
   return batches;
 }
 
-/** A batch's records, inflated, or a CorruptBatchError saying why they cannot be; a limit error as it is. */
-async function inflated(inflate: () => Promise<Buffer>, codec: CompressionCodec): Promise<Buffer> {
-  try {
-    return await inflate();
-  } catch (error) {
-    throw decompressionFailure(error, codec);
-  }
-}
-
+/** A limit error as it is; anything the codec threw, as a CorruptBatchError. */
 function decompressionFailure(error: unknown, codec: CompressionCodec): Error {
   if (error instanceof DecompressionLimitError) return error;
   return new CorruptBatchError(`cannot decompress ${codec} batch: ${(error as Error).message}`);
@@ -175,58 +158,30 @@ export function stampLogAppendTime(batch: Buffer, now: number): void {
 }
 
 /**
- * Decodes every record of a batch: from `body`, its records already inflated, or by decompressing
- * it here, on this thread and within the hard limit (batches in the log were validated).
+ * Decodes every record of a batch, decompressing it on this thread within the hard limit: for
+ * batches in the log, validated when they were produced.
  */
-export function readRecords(batch: Buffer, header: BatchHeader = readBatchHeader(batch), body?: Buffer): LogRecord[] {
-  if (body === undefined) {
-    try {
-      body = decompressSync(header.compression, batch.subarray(BATCH_OVERHEAD));
-    } catch (error) {
-      throw decompressionFailure(error, header.compression);
-    }
-  }
-  const r = new Reader(body);
-  const records: LogRecord[] = [];
+export function readRecords(batch: Buffer, header: BatchHeader = readBatchHeader(batch)): LogRecord[] {
+  let body: Buffer;
   try {
-    while (r.remaining > 0 && records.length <= header.recordCount) {
-      const length = r.varint();
-      const end = r.offset + length;
-      if (length < 0 || end > body.length) throw new InvalidRecordError(`record length ${length} overruns its batch`);
-      r.int8(); // record attributes, unused
-      const timestampDelta = r.varlong();
-      const offsetDelta = r.varint();
-      const key = readVarBytes(r);
-      const value = readVarBytes(r);
-      const headerCount = r.varint();
-      if (headerCount < 0 || headerCount > end - r.offset) throw new InvalidRecordError(`bad header count ${headerCount}`);
-      const headers = [];
-      for (let i = 0; i < headerCount; i++) {
-        const headerKey = readVarBytes(r);
-        if (headerKey === null) throw new InvalidRecordError('null header key');
-        headers.push({ key: headerKey.toString('utf8'), value: readVarBytes(r) });
-      }
-      if (r.offset !== end) throw new InvalidRecordError(`record length ${length} does not match its fields`);
+    body = decompressSync(header.compression, batch.subarray(BATCH_OVERHEAD));
+  } catch (error) {
+    throw decompressionFailure(error, header.compression);
+  }
+  const records: LogRecord[] = [];
+  const scanner = new RecordScanner(header.recordCount, {
+    onRecord: ({ timestampDelta, offsetDelta, key, value, headers }) =>
       records.push({
         offset: header.baseOffset + offsetDelta,
         timestamp: header.logAppendTime ? header.maxTimestamp : header.baseTimestamp + timestampDelta,
         key,
         value,
         headers,
-      });
-    }
-  } catch (error) {
-    if (error instanceof CorruptBatchError) throw error;
-    throw new InvalidRecordError(`malformed record: ${(error as Error).message}`);
-  }
+      }),
+  });
+  scanner.feed(body);
+  scanner.end();
   return records;
-}
-
-function readVarBytes(r: Reader): Buffer | null {
-  const length = r.varint();
-  if (length === -1) return null;
-  if (length < -1) throw new InvalidRecordError(`negative length ${length}`);
-  return r.bytesOf(length);
 }
 
 export interface NewRecord {

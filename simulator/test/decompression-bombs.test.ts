@@ -9,9 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CompressionTypes, Partitioners } from 'kafkajs';
 import { Cluster, startCluster, type ClusterHandle } from '../index.ts';
 import { RawConnection } from '../net/raw-connection.ts';
-import { CODECS, DecompressionLimitError, decompress, decompressSync, Inflater, type CompressionCodec } from '../protocol/compression.ts';
+import { CODECS, DecompressionLimitError, decompress, decompressSync, type CompressionCodec } from '../protocol/compression.ts';
+import { RecordValidator } from '../protocol/record-validation.ts';
 import { ErrorCode } from '../protocol/errors.ts';
 import { encodeBatch, readBatchHeader } from '../protocol/records.ts';
+import { RecordScanner } from '../protocol/record-scanner.ts';
 import { gzipBomb, withPayload } from '../testkit/attacks.ts';
 import { watchForCrashes } from './support/crash-watch.ts';
 import { eventually, kafkaFor, uniqueTopic } from './support/cluster.ts';
@@ -77,14 +79,62 @@ describe('with the default limit (32 MiB)', () => {
     expect(await produce(address(), topic, forged)).toEqual({ errorCode: ErrorCode.RECORD_LIST_TOO_LARGE, baseOffset: -1 });
   });
 
+  it('refuses the issue\'s bomb, one record of 1,000 MB, at its declared length', async () => {
+    const topic = uniqueTopic('bomb-1000mb');
+    cluster.createTopic({ name: topic, partitions: 1 });
+    expect(await produce(address(), topic, await gzipBomb(1000 * 1000 * 1000))).toEqual({ errorCode: ErrorCode.RECORD_LIST_TOO_LARGE, baseOffset: -1 });
+    // What that takes: the record's first bytes say it ends past the limit, and nothing more is read.
+    const scanner = new RecordScanner(1, { limit: { bytes: 32 * MiB, codec: 'gzip' } });
+    expect(() => scanner.feed(Buffer.from([0xa0, 0xa8, 0xd6, 0xb9, 0x07]))).toThrow(DecompressionLimitError); // varint 1,000,000,016
+  });
+
+  it('refuses a bomb of many records, each within the limit, once their total passes it', async () => {
+    const topic = uniqueTopic('bomb-many');
+    cluster.createTopic({ name: topic, partitions: 1 });
+    const bomb = await gzipBomb(1000 * 1000, 40); // 40 records of 1 MB: 40 MB, past 32 MiB
+    expect(bomb.length).toBeLessThan(100_000);
+    expect(await produce(address(), topic, bomb)).toEqual({ errorCode: ErrorCode.RECORD_LIST_TOO_LARGE, baseOffset: -1 });
+    expect(await produce(address(), topic, await gzipBomb(1000 * 1000, 30))).toEqual({ errorCode: ErrorCode.NONE, baseOffset: 0 });
+    expect(logEnd(cluster, topic)).toBe(30);
+  });
+
+  it('holds its RSS within +64 MB through 48 bombs of 32 MiB each, 4 at a time, without being asked to collect garbage', async () => {
+    const topic = uniqueTopic('bomb-rss');
+    cluster.createTopic({ name: topic, partitions: 1 });
+    // 1,000 records of 1 MB: every one within any limit, so each bomb inflates the whole 32 MiB
+    // before it is refused, and the pieces it inflated are garbage: 1.5 GiB of it in all.
+    const bomb = await gzipBomb(1000 * 1000, 1000);
+    expect(await produce(address(), topic, bomb)).toEqual({ errorCode: ErrorCode.RECORD_LIST_TOO_LARGE, baseOffset: -1 }); // the worker is up
+    const baseline = process.memoryUsage().rss;
+    let peak = baseline;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
+    try {
+      let sent = 0;
+      const answers: (number | undefined)[] = [];
+      await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          while (sent < 48) {
+            sent++;
+            answers.push((await produce(address(), topic, bomb))?.errorCode);
+          }
+        }),
+      );
+      expect(answers).toEqual(Array.from({ length: 48 }, () => ErrorCode.RECORD_LIST_TOO_LARGE));
+    } finally {
+      clearInterval(sampler);
+    }
+    expect((peak - baseline) / MiB).toBeLessThanOrEqual(64);
+    expect(logEnd(cluster, topic)).toBe(0);
+  });
+
   it('answers other connections while it inflates a bomb', async () => {
-    // A limit of 128 MiB and a 1 GB bomb keep the inflater busy long enough to be seen at work.
+    // A limit of 128 MiB and 1,000 records of 1 MB keep the inflater busy long enough to be seen at work.
     const busy = new Cluster({ brokers: 1, maxDecompressedBatchBytes: 128 * MiB });
     await busy.start();
     try {
       const topic = uniqueTopic('bomb-while');
       busy.createTopic({ name: topic, partitions: 1 });
-      const bomb = await gzipBomb(1000 * 1000 * 1000);
+      const bomb = await gzipBomb(1000 * 1000, 1000);
       const order: string[] = [];
       const bombAnswered = produce(busy.bootstrapServers[0], topic, bomb).then((r) => (order.push('bomb'), r));
       await eventually(() => busy.records.inflating > 0, 'the broker to start inflating the bomb');
@@ -196,10 +246,14 @@ describe('the inflater itself', () => {
   });
 
   it('keeps what inflates at once within its budget, the rest waiting their turn', async () => {
-    const inflater = new Inflater(4 * MiB, 4 * MiB);
-    const payloads = Array.from({ length: 6 }, () => zeros('gzip', 3 * MiB).subarray(61));
-    const results = await Promise.all(payloads.map((p) => inflater.inflate('gzip', p)));
-    expect(results.every((r) => r.length > 3 * MiB)).toBe(true);
+    const validator = new RecordValidator(4 * MiB, 4 * MiB);
+    try {
+      const payloads = Array.from({ length: 6 }, () => zeros('gzip', 3 * MiB).subarray(61));
+      const results = await Promise.all(payloads.map((payload) => validator.validate({ codec: 'gzip', payload, recordCount: 1 })));
+      expect(results).toEqual(Array.from({ length: 6 }, () => ({ keyless: 0 })));
+    } finally {
+      await validator.stop();
+    }
   });
 });
 

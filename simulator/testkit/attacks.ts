@@ -10,24 +10,27 @@ import { BATCH_OVERHEAD, encodeBatch } from '../protocol/records.ts';
 const MiB = 1024 * 1024;
 
 /**
- * One record batch, gzip-compressed, holding one record of `valueBytes` zeros: 1,000 MB weigh
- * about 1 MB (the issue's bomb was 1,019,209 bytes), under max.message.bytes.
+ * One record batch, gzip-compressed, of `records` records of `valueBytes` zeros each (null keys).
+ * One record of 1,000 MB weighs about 1 MB (the issue's bomb was 1,019,209 bytes), under
+ * max.message.bytes; so do 1,000 records of 1 MB, each within any limit, that only inflating
+ * them all shows to be too many.
  */
-export async function gzipBomb(valueBytes: number): Promise<Buffer> {
-  // The record: its length, attributes, timestamp delta, offset delta, a null key, the value's
-  // length and bytes, no headers (Kafka's DefaultRecord, varints zig-zag encoded).
-  const valueLength = zigzagVarint(valueBytes);
-  const head = Buffer.concat([zigzagVarint(4 + valueLength.length + valueBytes + 1), Buffer.from([0, 0, 0, 1]), valueLength]);
-  const zeros = Buffer.alloc(MiB);
+export async function gzipBomb(valueBytes: number, records = 1): Promise<Buffer> {
+  const zeros = Buffer.alloc(Math.min(MiB, valueBytes));
   async function* body() {
-    yield head;
-    for (let left = valueBytes; left > 0; left -= zeros.length) yield left >= zeros.length ? zeros : zeros.subarray(0, left);
-    yield Buffer.from([0]);
+    for (let offsetDelta = 0; offsetDelta < records; offsetDelta++) {
+      // The record: its length, attributes, timestamp delta, offset delta, a null key, the value's
+      // length and bytes, no headers (Kafka's DefaultRecord, varints zig-zag encoded).
+      const fields = Buffer.concat([Buffer.from([0, 0]), zigzagVarint(offsetDelta), Buffer.from([1]), zigzagVarint(valueBytes)]);
+      yield Buffer.concat([zigzagVarint(fields.length + valueBytes + 1), fields]);
+      for (let left = valueBytes; left > 0; left -= zeros.length) yield left >= zeros.length ? zeros : zeros.subarray(0, left);
+      yield Buffer.from([0]);
+    }
   }
   const compressed: Buffer[] = [];
   for await (const piece of Readable.from(body()).pipe(zlib.createGzip())) compressed.push(piece as Buffer);
-
-  return withPayload(encodeBatch([{ key: null, value: null }], { compression: 'gzip' }), Buffer.concat(compressed));
+  const header = encodeBatch(Array.from({ length: records }, () => ({ key: null, value: null })), { compression: 'gzip' });
+  return withPayload(header, Buffer.concat(compressed));
 }
 
 // Where record batch v2 keeps the fields rewritten here (Kafka's DefaultRecordBatch).
