@@ -13,8 +13,8 @@ export interface FetchedMessage {
   headers: Record<string, Buffer | Buffer[] | undefined>;
   /** A transaction marker (commit or abort), which consumers skip. */
   isControlRecord?: boolean;
-  /** The record batch it came in: its producer, and whether that wrote it in a transaction. */
-  batchContext?: { producerId: string; inTransaction: boolean };
+  /** The record batch it came in: its producer (id, epoch, the batch's first sequence), and whether that wrote it in a transaction. */
+  batchContext?: { producerId: string; producerEpoch?: number; firstSequence?: number; firstOffset?: string; inTransaction: boolean };
 }
 
 /** A read_committed Fetch names the aborted transactions in what it returns: a producer's records from firstOffset on. */
