@@ -38,7 +38,7 @@ describe('the scoreboard', () => {
     await runGroup(kafka, config.groups[2], { kind: 'correct' }, transactions, config.groups);
     await runGroup(kafka, config.groups[6], { kind: 'careless', everyNth: 9 }, transactions.slice(0, 9), config.groups);
     await until(() => state.server.scoreboard().groups[6].submitted === 9 && state.server.scoreboard().server?.lag === 0, 'the verdicts');
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     cleanup();
     await state.server?.stop();
@@ -104,16 +104,16 @@ describeWithClient(findTmux(), 'kafka-lab assignment status in a terminal', (tmu
     const dir = temporaryDir('status-tmux');
     fs.writeFileSync(path.join(dir, 'groups.csv'), 'Alpha,a@x.org\nBeta,b@x.org\n');
     const init = runCli(['assignment', 'init', path.join(dir, 'class'), '--groups', path.join(dir, 'groups.csv'), '--rate', '100/s', '--seed', 'tmux']);
-    expect((await init.exit(30_000)).code).toBe(0);
+    expect((await init.exit(90_000)).code).toBe(0);
     const classDir = path.join(dir, 'class');
     const server = runCli(['assignment', 'serve', classDir, '--port', '0']);
-    const [bootstrap] = await server.bootstrap(30_000);
+    const [bootstrap] = await server.bootstrap(90_000);
 
     const socket = ['-S', path.join(temporaryDir('tmux'), 'socket')];
     const run = (...args: string[]) => exec(tmuxCommand, [...socket, ...args], { encoding: 'utf8' });
     const screen = async () => (await run('capture-pane', '-p', '-t', 'status')).stdout;
     const shows = (pattern: RegExp) =>
-      until(async () => pattern.exec(await screen()), `the terminal to show ${pattern}`, 30_000).catch(async (error: Error) => {
+      until(async () => pattern.exec(await screen()), `the terminal to show ${pattern}`, 60_000).catch(async (error: Error) => {
         throw new Error(`${error.message}\n${await screen()}`);
       });
     await run('-u', 'new-session', '-d', '-s', 'status', '-x', '80', '-y', '24', `NO_COLOR=1 ${CLI_SHELL} assignment status '${classDir}'; echo "[kafka-lab exited $?]"; sleep 600`);
@@ -134,5 +134,5 @@ describeWithClient(findTmux(), 'kafka-lab assignment status in a terminal', (tmu
     } finally {
       await run('kill-server').catch(() => {});
     }
-  }, 90_000);
+  }, 180_000);
 });

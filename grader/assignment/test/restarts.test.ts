@@ -100,7 +100,7 @@ async function expectExactlyOnce(dir: string, config: AssignmentConfig, bootstra
   const board = await until(() => {
     const b = readBoard(dir, config);
     return judgedCount(b) >= total && b.server?.lag === 0 ? b : null;
-  }, `${total} submissions judged`, 60_000);
+  }, `${total} submissions judged`, 120_000);
   expect(judgedCount(board)).toBe(total);
   for (const g of board.groups) expect({ vid: g.vid, submitted: g.submitted, accepted: g.accepted, refused: g.refused }).toEqual({ vid: g.vid, submitted: TRANSACTIONS + AGAIN, accepted: TRANSACTIONS, refused: { [CODES.DUPLICATE]: AGAIN } });
 
@@ -123,7 +123,7 @@ async function expectExactlyOnce(dir: string, config: AssignmentConfig, bootstra
   }
 }
 
-describe('exactly once across crashes', { timeout: 240_000 }, () => {
+describe('exactly once across crashes', { timeout: 400_000 }, () => {
   it('the server SIGKILLed mid-run three times: no submission lost, none judged or counted twice', async () => {
     const dir = tempDir('kill-server');
     const groupsCsv = Array.from({ length: GROUPS }, (_, i) => `Group ${i + 1},member${i}@x.org`).join('\n');
@@ -135,10 +135,10 @@ describe('exactly once across crashes', { timeout: 240_000 }, () => {
     fs.writeFileSync(scenario, JSON.stringify({ steps: [{ at: '0s', rule: { name: 'slow-commits', match: { api: 'AddOffsetsToTxn' }, action: { delayMs: 500 } } }] }));
     const port = await freePort();
     const broker = startBroker(port, path.join(dir, 'broker-data'), scenario);
-    const [bootstrap] = await broker.bootstrap(30_000);
+    const [bootstrap] = await broker.bootstrap(90_000);
 
     let server = startServer(dir, bootstrap);
-    await server.line(/^bootstrap=/, 30_000);
+    await server.line(/^bootstrap=/, 90_000);
     await until(() => readBoard(dir, config).transactions.produced >= TRANSACTIONS, `${TRANSACTIONS} transactions produced`);
     const transactions = firstTransactions(config, TRANSACTIONS);
 
@@ -158,7 +158,7 @@ describe('exactly once across crashes', { timeout: 240_000 }, () => {
         server = startServer(dir, bootstrap);
       }
       sent += await sending;
-      if (r < 3) await server.line(/^bootstrap=/, 30_000);
+      if (r < 3) await server.line(/^bootstrap=/, 90_000);
     }
     expect(sent).toBe(total);
     await expectExactlyOnce(dir, config, bootstrap, total);
@@ -175,9 +175,9 @@ describe('exactly once across crashes', { timeout: 240_000 }, () => {
     const port = await freePort();
     const dataDir = path.join(dir, 'broker-data');
     let broker = startBroker(port, dataDir);
-    const [bootstrap] = await broker.bootstrap(30_000);
+    const [bootstrap] = await broker.bootstrap(90_000);
     const server = startServer(dir, bootstrap);
-    await server.line(/^bootstrap=/, 30_000);
+    await server.line(/^bootstrap=/, 90_000);
     await until(() => readBoard(dir, config).transactions.produced >= TRANSACTIONS, `${TRANSACTIONS} transactions produced`);
     const transactions = firstTransactions(config, TRANSACTIONS);
 
@@ -188,7 +188,7 @@ describe('exactly once across crashes', { timeout: 240_000 }, () => {
     await until(() => judgedCount(readBoard(dir, config)) >= 100, '100 verdicts', 60_000);
     await stopped(broker, 'SIGKILL');
     broker = startBroker(port, dataDir);
-    await broker.bootstrap(30_000);
+    await broker.bootstrap(90_000);
     // The groups' producers retry through the outage; then the second half.
     const sent = (await sending) + (await send(bootstrap, perGroup, half, TRANSACTIONS + AGAIN));
     expect(sent).toBe(total);

@@ -28,7 +28,7 @@ describe('a SASL class with ACLs', { timeout: 120_000 }, () => {
     state.config = initAssignment(state.dir, { groupsCsv: 'Alpha,a@x.org\nBeta,b@x.org\n', sasl: true, privateResults: true, seed: 'sasl', ratePerSecond: 50 }).config;
     // Not runCli: that one kills its processes after each test, and this broker serves them all.
     state.broker = new CliProcess(['broker', '--brokers', '1', '--port', '0', '--users', path.join(state.dir, 'users.txt'), '--super-users', 'ta', '--group-initial-rebalance-delay-ms', '0']);
-    [state.bootstrap] = await state.broker.bootstrap(30_000);
+    [state.bootstrap] = await state.broker.bootstrap(90_000);
     state.server = await startAssignmentServer({ dir: state.dir, bootstrapServers: [state.bootstrap] });
     await until(() => state.server.scoreboard().transactions.produced >= 5, 'transactions produced');
   });
