@@ -68,8 +68,10 @@ const chaos = (async () => {
 })();
 
 const started = performance.now();
-/** What kafkajs resolved: value → the partition its answer named. */
-const resolved = new Map<string, number>();
+/** What kafkajs resolved: value → the partition and offset its answer named. */
+const resolved = new Map<string, { partition: number; offset: number }>();
+/** Why sends failed, by kafkajs's error type. */
+const failures = new Map<string, number>();
 let failedSends = 0;
 /** Partitions a resolved send() gave no answer for: kafkajs's dropped partition. */
 let unanswered = 0;
@@ -77,10 +79,13 @@ for (let n = 0; n < SENDS; n++) {
   const messages = Array.from({ length: PARTITIONS }, (_, partition) => ({ partition, value: `${n}:${partition}` }));
   try {
     const answer = await producer.send({ topic, acks: -1, timeout: 300, messages });
-    for (const { partition } of answer) resolved.set(`${n}:${partition}`, partition);
+    for (const { partition, baseOffset } of answer) resolved.set(`${n}:${partition}`, { partition, offset: Number(baseOffset) });
     unanswered += PARTITIONS - new Set(answer.map((r) => r.partition)).size;
-  } catch {
+  } catch (error) {
     failedSends++;
+    const cause = error as { type?: string; name?: string; cause?: { type?: string } };
+    const why = cause.type ?? cause.cause?.type ?? cause.name ?? 'unknown';
+    failures.set(why, (failures.get(why) ?? 0) + 1);
   }
   if (n % 100 === 0) progress(`${thousands(n)}/${thousands(SENDS)} sends, ${faults} faults`);
 }
@@ -97,7 +102,7 @@ while (Date.now() < deadline && !cluster.describe().topics.find((t) => t.name ==
 }
 let values = 0;
 const duplicates = { resent: 0, unrecognisedRetry: 0 };
-const missing = { resolvedNotStored: 0, acknowledgedAndGone: 0 };
+const missing = { resolvedNotStored: 0, acknowledgedAndGone: 0, answeredAsDuplicateOf: [] as string[] };
 const examples: string[] = [];
 for (let partition = 0; partition < PARTITIONS; partition++) {
   const { messages } = await readPartition(kafka, topic, partition, { from: 0 });
@@ -118,7 +123,15 @@ for (let partition = 0; partition < PARTITIONS; partition++) {
     else duplicates.resent++;
     if (examples.length < 5) examples.push(`${value} in partition ${partition} at ${copies.map((c) => `offset ${c.offset} (sequence ${c.sequence})`).join(' and ')}`);
   }
-  for (const [value, p] of resolved) if (p === partition && !stored.has(value)) missing.resolvedNotStored++;
+  const atOffset = new Map<number, { value: string; sequence: number }>();
+  for (const [value, copies] of stored) for (const c of copies) atOffset.set(c.offset, { value, sequence: c.sequence });
+  for (const [value, told] of resolved) {
+    if (told.partition !== partition || stored.has(value)) continue;
+    missing.resolvedNotStored++;
+    // What the broker answered with: the offset of a batch it already held under the same sequence.
+    const there = atOffset.get(told.offset);
+    if (there) missing.answeredAsDuplicateOf.push(`${value} was answered with offset ${told.offset}, which holds ${there.value} (sequence ${there.sequence})`);
+  }
   const held = new Set(messages.map((m) => Number(m.offset)));
   for (const a of acknowledged[partition]) for (let o = a.baseOffset; o < a.baseOffset + a.recordCount; o++) if (!held.has(o)) missing.acknowledgedAndGone++;
 }
@@ -129,4 +142,6 @@ console.log(`idempotent ${thousands(SENDS)} sends of ${PARTITIONS} values in ${s
 console.log(`           stored twice: ${duplicates.resent} re-sent by kafkajs under a new sequence, ${duplicates.unrecognisedRetry} retries the broker did not recognise (same producer, epoch, sequence)`);
 console.log(`           resolved by kafkajs but not stored: ${missing.resolvedNotStored}; offsets the broker acknowledged that the log no longer holds: ${missing.acknowledgedAndGone}`);
 for (const example of examples) console.log(`           e.g. ${example}`);
+for (const example of missing.answeredAsDuplicateOf.slice(0, 5)) console.log(`           not stored: ${example}`);
+console.log(`           failed sends by error: ${JSON.stringify(Object.fromEntries(failures))}`);
 process.exit(duplicates.unrecognisedRetry === 0 && missing.acknowledgedAndGone === 0 ? 0 : 1);

@@ -3,7 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { CompressionTypes, Kafka, logLevel, Partitioners } from 'kafkajs';
 import { fetchMessages } from '../../simulator/test/support/kafkajs-fetch.ts';
 import { RawConnection } from '../../simulator/net/raw-connection.ts';
 import { runCli } from './support/cli.ts';
@@ -102,6 +102,29 @@ describe('kafka-lab broker', () => {
     second.destroy();
   });
 
+  it('closes a connection whose size prefix passes --socket-request-max-bytes, and refuses a batch inflating past --max-decompressed-batch-bytes', async () => {
+    const cli = runCli(['broker', '--brokers', '1', '--port', '0', '--socket-request-max-bytes', '1000000', '--max-decompressed-batch-bytes', '1048576', '--trace']);
+    const brokers = await cli.bootstrap();
+    const raw = await RawConnection.open(brokers[0]);
+    const prefix = Buffer.alloc(4);
+    prefix.writeInt32BE(2_000_000, 0);
+    raw.send(prefix);
+    expect(await raw.next()).toBeNull();
+    raw.destroy();
+    await cli.line(/rejected +#\d+ closed: Invalid receive \(size = 2000000 larger than 1000000, socket\.request\.max\.bytes\)/);
+
+    const producer = kafkaAt(brokers).producer({ createPartitioner: Partitioners.DefaultPartitioner, retry: { retries: 0 } });
+    await producer.connect();
+    try {
+      // 2 MB of one letter weighs a few KB gzipped: only inflating it shows what it is.
+      await expect(producer.send({ topic: 'inflated', compression: CompressionTypes.GZIP, messages: [{ value: Buffer.alloc(2_000_000, 'a') }] })).rejects.toMatchObject({ type: 'RECORD_LIST_TOO_LARGE' });
+      await producer.send({ topic: 'inflated', compression: CompressionTypes.GZIP, messages: [{ value: Buffer.alloc(500_000, 'b') }] });
+    } finally {
+      await producer.disconnect();
+    }
+    expect((await fetchMessages(kafkaAt(brokers), 'inflated', 0)).map((m) => m.value?.length)).toEqual([500_000]);
+  });
+
   it('sets the group session limits from --group-min-session-timeout-ms and --group-max-session-timeout-ms', async () => {
     const cli = runCli(['broker', '--brokers', '1', '--port', '0', '--group-min-session-timeout-ms', '1000', '--group-max-session-timeout-ms', '60000']);
     const admin = kafkaAt(await cli.bootstrap()).admin();
@@ -164,6 +187,8 @@ describe('kafka-lab broker', () => {
     ['--max-connections-per-ip', '-1'],
     ['--connections-max-idle-ms', '0'],
     ['--queued-max-request-bytes', '1000'],
+    ['--socket-request-max-bytes', '0'],
+    ['--max-decompressed-batch-bytes', '268435457'],
     ['--group-min-session-timeout-ms', '0'],
     ['--group-max-session-timeout-ms', '30s'],
     ['--frobnicate'],
@@ -182,7 +207,7 @@ describe('kafka-lab broker', () => {
     const cli = runCli(['broker', '--help']);
     expect((await cli.exit()).code).toBe(0);
     const help = cli.stdout.join('\n');
-    for (const flag of ['--brokers', '--port', '--ports', '--first-node-id', '--listen-host', '--advertised-host', '--group-initial-rebalance-delay-ms', '--group-min-session-timeout-ms', '--group-max-session-timeout-ms', '--max-connections-per-ip', '--max-connections', '--connections-max-idle-ms', '--queued-max-request-bytes', '--data-dir', '--in-memory', '--log-cache-mb', '--trace', '--seed', '--no-auto-create-topics', '--partitions', '--help']) {
+    for (const flag of ['--brokers', '--port', '--ports', '--first-node-id', '--listen-host', '--advertised-host', '--group-initial-rebalance-delay-ms', '--group-min-session-timeout-ms', '--group-max-session-timeout-ms', '--max-connections-per-ip', '--max-connections', '--connections-max-idle-ms', '--queued-max-request-bytes', '--socket-request-max-bytes', '--max-decompressed-batch-bytes', '--data-dir', '--in-memory', '--log-cache-mb', '--trace', '--seed', '--no-auto-create-topics', '--partitions', '--help']) {
       expect(help).toContain(flag);
     }
     expect(help).toContain('Examples:');

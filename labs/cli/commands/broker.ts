@@ -38,6 +38,8 @@ interface BrokerOptions {
   maxConnections?: number;
   connectionsMaxIdleMs?: number;
   queuedMaxRequestBytes?: number;
+  socketRequestMaxBytes?: number;
+  maxDecompressedBatchBytes?: number;
 }
 
 const EXAMPLES = `
@@ -84,6 +86,11 @@ Examples:
       a class broker: every laptop may hold 50 connections to each broker,
       idle ones close after 5 minutes; before logging in a client may send
       512 KiB at most, and a wrong password is answered 100 ms late
+  $ kafka-lab broker --users users.txt --socket-request-max-bytes 10485760 \\
+      --max-decompressed-batch-bytes 8388608
+      requests of more than 10 MiB close the connection unread, and a
+      compressed batch that inflates past 8 MiB is refused (a decompression
+      bomb) while it inflates
   $ kafka-lab broker --scenario chaos.json
       run timed faults against the cluster and print each step as it fires;
       chaos.json is like
@@ -151,6 +158,8 @@ export function addBrokerCommand(program: Command): void {
     .option('--max-connections <count>', "connections each broker takes in all (Kafka's max.connections; default: no limit)", integerIn(0, 2 ** 31 - 1))
     .option('--connections-max-idle-ms <ms>', "close a connection that has been idle this long (Kafka's connections.max.idle.ms; default 600000)", integerIn(1, 2 ** 31 - 1))
     .option('--queued-max-request-bytes <bytes>', "request bytes all connections together may hold; past it no more is read until requests are handled (Kafka's queued.max.request.bytes; default 268435456, at least 104857600)", integerIn(104_857_600, Number.MAX_SAFE_INTEGER))
+    .option('--socket-request-max-bytes <bytes>', "the largest request a logged-in client may send; a larger size prefix closes the connection before any of it is read (Kafka's socket.request.max.bytes; default 104857600)", integerIn(1, 2 ** 31 - 1))
+    .option('--max-decompressed-batch-bytes <bytes>', 'the most a produced batch may inflate to; past it the partition is answered RECORD_LIST_TOO_LARGE and nothing is stored (a decompression bomb; default 33554432, at most 268435456)', integerIn(1, 268_435_456))
     .option('--scenario <file>', 'run this JSON scenario of timed faults (kills, restarts, splits, fault rules, ...) once the cluster is up, printing each step as it fires; its "seed" (or --seed) makes random steps repeatable', scenarioFile)
     .addHelpText('after', EXAMPLES)
     .action(async (options: BrokerOptions, command: Command) => runBroker(options, command));
@@ -199,6 +208,8 @@ async function runBroker(options: BrokerOptions, command: Command): Promise<void
       maxConnections: options.maxConnections,
       connectionsMaxIdleMs: options.connectionsMaxIdleMs,
       queuedMaxRequestBytes: options.queuedMaxRequestBytes,
+      socketRequestMaxBytes: options.socketRequestMaxBytes,
+      maxDecompressedBatchBytes: options.maxDecompressedBatchBytes,
     });
   } catch (error) {
     return command.error(`error: ${whyStartFailed(error, options, ports)}`);
