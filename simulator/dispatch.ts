@@ -9,6 +9,7 @@
 import { NO_RESPONSE, type RequestContext, type RequestServices } from './apis/api.ts';
 import { API_BY_KEY } from './apis/index.ts';
 import { unsupportedVersionResponse } from './apis/18_api_versions.ts';
+import { addTopicIds, resolveTopicIds } from './apis/topic-ids.ts';
 import type { Broker } from './cluster/broker.ts';
 import type { Faults } from './faults/index.ts';
 import type { Connection } from './net/listener.ts';
@@ -46,7 +47,9 @@ export async function handleFrame(services: RequestServices, faults: Faults, bro
   const flexible = inRange(api.flexible, version);
   const clientId = readClientIdAndTags(r, flexible);
   connection.clientId = clientId;
+  // Bytes after the last field are ignored, as Apache Kafka 4.3.1 ignores them.
   const request = api.request.read(r, { version, flexible });
+  resolveTopicIds(request, services.topics);
 
   const { authorize, authorizeAny } = session;
   const context: RequestContext = { ...services, broker, connection, version, header: { ...prefix, clientId }, session, authorize, authorizeAny };
@@ -68,6 +71,7 @@ export async function handleFrame(services: RequestServices, faults: Faults, bro
     durationMs: performance.now() - started,
   });
   if (response === NO_RESPONSE) return null;
+  addTopicIds(response, services.topics);
 
   const w = new Writer(1024);
   // ApiVersions always answers with header v0, whatever its version, so any client can read it.

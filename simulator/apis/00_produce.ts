@@ -8,16 +8,18 @@ import { CorruptBatchError, InvalidRecordError, stampLogAppendTime } from '../pr
 import { ProduceRequest } from '../protocol/messages/ProduceRequest.ts';
 import { PartitionProduceResponse, ProduceResponse } from '../protocol/messages/ProduceResponse.ts';
 import type { EncodableType } from '../protocol/schema.ts';
+import type { Partition } from '../cluster/topic.ts';
 import { defineApi, NO_RESPONSE, type RequestContext } from './api.ts';
+import { unknownTopicError } from './topic-ids.ts';
 
 type PartitionResponse = EncodableType<typeof PartitionProduceResponse>;
 
 export const produce = defineApi({
   request: ProduceRequest,
   response: ProduceResponse,
-  versions: '3-7',
+  versions: '3-13',
   async handle(req, context) {
-    const { authorize } = context;
+    const { authorize, cluster } = context;
     const validAcks = req.acks === -1 || req.acks === 0 || req.acks === 1;
     const txnDenied = req.transactionalId !== null && !authorize('WRITE', 'TRANSACTIONAL_ID', req.transactionalId);
     const responses = await Promise.all(
@@ -25,19 +27,28 @@ export const produce = defineApi({
         const denied = txnDenied ? ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED : authorize('WRITE', 'TOPIC', topic.name) ? null : ErrorCode.TOPIC_AUTHORIZATION_FAILED;
         return {
           name: topic.name,
+          topicId: topic.topicId,
           partitionResponses: await Promise.all(
             topic.partitionData.map((p) =>
               denied !== null
                 ? failed(p.index, denied)
                 : validAcks
-                  ? appendPartition(context, topic.name, p.index, p.records, req.acks, req.timeoutMs)
+                  ? appendPartition(context, topic, p.index, p.records, req.acks, req.timeoutMs)
                   : failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS),
             ),
           ),
         };
       }),
     );
-    return req.acks === 0 ? NO_RESPONSE : { responses, throttleTimeMs: 0 };
+    if (req.acks === 0) return NO_RESPONSE;
+    // v10+ (KIP-951): where a partition moved, its new leader and how to reach it, so the client
+    // need not wait for a metadata refresh.
+    const leaders = new Set(responses.flatMap((t) => t.partitionResponses.map((p) => p.currentLeader?.leaderId ?? -1)).filter((id) => id >= 0));
+    const nodeEndpoints = [...leaders].flatMap((id) => {
+      const broker = cluster.brokers.get(id);
+      return broker ? [{ nodeId: id, host: broker.host, port: broker.port, rack: null }] : [];
+    });
+    return { responses, throttleTimeMs: 0, nodeEndpoints };
   },
   describe: (req) =>
     `${req.topicData.map((t) => `${t.name}[${t.partitionData.map((p) => p.index).join(',')}]`).join(' ')} acks=${req.acks}`,
@@ -55,29 +66,37 @@ export const produce = defineApi({
   errorResponse: (req, errorCode) =>
     req.acks === 0
       ? NO_RESPONSE
-      : { throttleTimeMs: 0, responses: req.topicData.map((t) => ({ name: t.name, partitionResponses: t.partitionData.map((p) => failed(p.index, errorCode)) })) },
+      : { throttleTimeMs: 0, responses: req.topicData.map((t) => ({ name: t.name, topicId: t.topicId, partitionResponses: t.partitionData.map((p) => failed(p.index, errorCode)) })) },
 });
 
-const failed = (index: number, errorCode: number): PartitionResponse => ({
+const failed = (index: number, errorCode: number, errorMessage: string | null = null): PartitionResponse => ({
   index,
   errorCode,
   baseOffset: -1,
   logAppendTimeMs: -1,
   logStartOffset: -1,
+  errorMessage,
+});
+
+/** NOT_LEADER_OR_FOLLOWER with the partition's current leader (read by v10+ clients). */
+const notLeader = (partition: Partition): PartitionResponse => ({
+  ...failed(partition.index, ErrorCode.NOT_LEADER_OR_FOLLOWER),
+  currentLeader: { leaderId: partition.leader, leaderEpoch: partition.leaderEpoch },
 });
 
 async function appendPartition(
   { topics, records, events, broker, connection, header }: RequestContext,
-  topicName: string,
+  topic: { name: string; topicId: string },
   index: number,
   recordSet: Buffer | null,
   acks: number,
   timeoutMs: number,
 ): Promise<PartitionResponse> {
   const brokerId = broker.id;
+  const topicName = topic.name;
   const partition = topics.partition(topicName, index);
-  if (!partition) return failed(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-  if (!partition.isLedBy(brokerId)) return failed(index, ErrorCode.NOT_LEADER_OR_FOLLOWER);
+  if (!partition) return failed(index, unknownTopicError(topic, topicName));
+  if (!partition.isLedBy(brokerId)) return notLeader(partition);
   const config = partition.topic.config;
   const minInSync = effectiveMinIsr(partition);
   try {
@@ -90,7 +109,7 @@ async function appendPartition(
     }
     // Validation may have waited for its budget and the worker: the world may have moved meanwhile.
     if (topics.partition(topicName, index) !== partition) return failed(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-    if (!partition.isLedBy(brokerId) || broker.state === 'down') return failed(index, ErrorCode.NOT_LEADER_OR_FOLLOWER);
+    if (!partition.isLedBy(brokerId) || broker.state === 'down') return notLeader(partition);
     // acks=all refuses to write at all while too few replicas are in sync (Kafka checks before appending).
     if (acks === -1 && partition.isr.length < minInSync) {
       throw new KafkaError('NOT_ENOUGH_REPLICAS', `The size of the current ISR ${partition.isr.length} is insufficient to satisfy the min.isr requirement of ${minInSync}.`);
@@ -100,7 +119,7 @@ async function appendPartition(
     const baseOffset = records.append(partition, batches, brokerId);
     if (acks === -1) {
       const outcome = await partition.waitForHighWatermark(brokerId, baseOffset + batches[0].header.lastOffsetDelta + 1, timeoutMs);
-      if (outcome === 'not-leader') return failed(index, ErrorCode.NOT_LEADER_OR_FOLLOWER);
+      if (outcome === 'not-leader') return notLeader(partition);
       if (outcome === 'timeout') return failed(index, ErrorCode.REQUEST_TIMED_OUT);
       if (partition.isr.length < minInSync) return failed(index, ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND);
     }
@@ -118,7 +137,8 @@ async function appendPartition(
     };
   } catch (error) {
     if (error instanceof DecompressionLimitError) return failed(index, ErrorCode.RECORD_LIST_TOO_LARGE);
-    if (error instanceof InvalidRecordError) return failed(index, ErrorCode.INVALID_RECORD);
+    // v8+ carry the reason a batch was refused.
+    if (error instanceof InvalidRecordError) return failed(index, ErrorCode.INVALID_RECORD, error.message);
     if (error instanceof CorruptBatchError) return failed(index, ErrorCode.CORRUPT_MESSAGE);
     if (error instanceof KafkaError) return failed(index, error.code);
     throw error;

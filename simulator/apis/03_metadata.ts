@@ -9,6 +9,7 @@ import { ErrorCode, KafkaError } from '../protocol/errors.ts';
 import { MetadataRequest } from '../protocol/messages/MetadataRequest.ts';
 import { MetadataResponse, MetadataResponseTopic } from '../protocol/messages/MetadataResponse.ts';
 import type { DecodedType, EncodableType } from '../protocol/schema.ts';
+import { authorizedOperations, OPERATIONS_NOT_ASKED } from './acls.ts';
 import { defineApi, type ClusterView, type RequestServices } from './api.ts';
 
 type TopicMetadata = EncodableType<typeof MetadataResponseTopic>;
@@ -20,16 +21,22 @@ const asksEveryTopic = (req: Request, version: number) => req.topics === null ||
 export const metadata = defineApi({
   request: MetadataRequest,
   response: MetadataResponse,
-  versions: '0-6',
+  versions: '0-13',
   handle(req, { cluster, topics, broker, version, authorize }) {
     const everyTopic = asksEveryTopic(req, version);
     const described = (name: string) => authorize('DESCRIBE', 'TOPIC', name);
     const autoCreate = cluster.options.autoCreateTopics && (version < 4 || req.allowAutoTopicCreation);
     const mayCreate = (name: string) => authorize('CREATE', 'CLUSTER') || authorize('CREATE', 'TOPIC', name);
+    // v8+: the operations the client may perform, when asked for.
+    const withOperations = (answer: TopicMetadata): TopicMetadata =>
+      req.includeTopicAuthorizedOperations && answer.errorCode === ErrorCode.NONE && answer.name
+        ? { ...answer, topicAuthorizedOperations: authorizedOperations(authorize, 'TOPIC', answer.name) }
+        : answer;
     const answer = (name: string) =>
-      described(name) ? describeTopic({ cluster, topics }, broker.id, name, !everyTopic && autoCreate, mayCreate) : unavailable(name, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+      withOperations(described(name) ? describeTopic({ cluster, topics }, broker.id, name, !everyTopic && autoCreate, mayCreate) : unavailable(name, ErrorCode.TOPIC_AUTHORIZATION_FAILED));
     return {
       ...header(cluster),
+      clusterAuthorizedOperations: req.includeClusterAuthorizedOperations ? authorizedOperations(authorize, 'CLUSTER') : OPERATIONS_NOT_ASKED,
       topics: everyTopic
         ? [...topics.keys()].filter(described).map(answer)
         : req.topics!.map(({ name, topicId }) => {
@@ -37,7 +44,7 @@ export const metadata = defineApi({
             // v12+ may ask by topic id alone; ids are not secret, so a refusal names the id.
             const topic = topics.byId(topicId);
             if (!topic) return { ...unavailable(null, ErrorCode.UNKNOWN_TOPIC_ID), topicId };
-            return described(topic.name) ? topicMetadataOf(cluster, topic, broker.id) : { ...unavailable(null, ErrorCode.TOPIC_AUTHORIZATION_FAILED), topicId };
+            return described(topic.name) ? withOperations(topicMetadataOf(cluster, topic, broker.id)) : { ...unavailable(null, ErrorCode.TOPIC_AUTHORIZATION_FAILED), topicId };
           }),
     };
   },

@@ -5,6 +5,7 @@ import { ErrorCode, KafkaError } from '../protocol/errors.ts';
 import { OffsetCommitRequest } from '../protocol/messages/OffsetCommitRequest.ts';
 import { OffsetCommitResponse } from '../protocol/messages/OffsetCommitResponse.ts';
 import { defineApi } from './api.ts';
+import { unknownTopicError } from './topic-ids.ts';
 
 /** Kafka's offset.metadata.max.bytes. */
 const MAX_METADATA_BYTES = 4096;
@@ -12,7 +13,7 @@ const MAX_METADATA_BYTES = 4096;
 export const offsetCommit = defineApi({
   request: OffsetCommitRequest,
   response: OffsetCommitResponse,
-  versions: '2-7',
+  versions: '2-10',
   handle(req, { groups, topics, broker, authorize }) {
     // Kafka checks READ on the group first, then READ on each topic, before the group's own state.
     const readable = (topic: string) => authorize('READ', 'TOPIC', topic);
@@ -20,7 +21,7 @@ export const offsetCommit = defineApi({
       throttleTimeMs: 0,
       topics: req.topics.map((t) => {
         const topicError = topicsChecked && !readable(t.name) ? ErrorCode.TOPIC_AUTHORIZATION_FAILED : errorCode;
-        return { name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: topicError })) };
+        return { name: t.name, topicId: t.topicId, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: topicError })) };
       }),
     });
     if (!authorize('READ', 'GROUP', req.groupId)) return answerAll(ErrorCode.GROUP_AUTHORIZATION_FAILED, false);
@@ -37,8 +38,10 @@ export const offsetCommit = defineApi({
       throttleTimeMs: 0,
       topics: req.topics.map((t) => ({
         name: t.name,
+        topicId: t.topicId,
         partitions: t.partitions.map((p) => {
           const answer = (errorCode: number) => ({ partitionIndex: p.partitionIndex, errorCode });
+          if (unknownTopicError(t, t.name) === ErrorCode.UNKNOWN_TOPIC_ID) return answer(ErrorCode.UNKNOWN_TOPIC_ID);
           if (!readable(t.name)) return answer(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
           if (!topics.partition(t.name, p.partitionIndex)) return answer(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
           const metadata = p.committedMetadata ?? '';
@@ -63,6 +66,6 @@ export const offsetCommit = defineApi({
   }),
   errorResponse: (req, errorCode) => ({
     throttleTimeMs: 0,
-    topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) })),
+    topics: req.topics.map((t) => ({ name: t.name, topicId: t.topicId, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) })),
   }),
 });

@@ -9,7 +9,7 @@ import { defineApi } from './api.ts';
 export const joinGroup = defineApi({
   request: JoinGroupRequest,
   response: JoinGroupResponse,
-  versions: '0-5',
+  versions: '0-9',
   async handle(req, { groups, broker, connection, header, version, authorize }) {
     const failed = (errorCode: number) => ({ throttleTimeMs: 0, errorCode, generationId: -1, protocolName: '', leader: '', memberId: req.memberId, members: [] });
     if (!authorize('READ', 'GROUP', req.groupId)) return failed(ErrorCode.GROUP_AUTHORIZATION_FAILED);
@@ -29,7 +29,8 @@ export const joinGroup = defineApi({
         protocols: req.protocols,
         requireKnownMemberId: version >= 4,
       });
-      return { throttleTimeMs: 0, ...result };
+      // v7+ name the group's protocol type, which clients check against their own.
+      return { throttleTimeMs: 0, protocolType: result.errorCode === ErrorCode.NONE ? req.protocolType : null, ...result };
     } catch (error) {
       if (error instanceof KafkaError) return failed(error.code);
       throw error;

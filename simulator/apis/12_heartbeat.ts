@@ -8,7 +8,7 @@ import { defineApi } from './api.ts';
 export const heartbeat = defineApi({
   request: HeartbeatRequest,
   response: HeartbeatResponse,
-  versions: '0-3',
+  versions: '0-4',
   handle(req, { groups, broker, authorize }) {
     if (!authorize('READ', 'GROUP', req.groupId)) return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED };
     try {

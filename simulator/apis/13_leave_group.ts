@@ -9,7 +9,7 @@ import { defineApi } from './api.ts';
 export const leaveGroup = defineApi({
   request: LeaveGroupRequest,
   response: LeaveGroupResponse,
-  versions: '0-3',
+  versions: '0-5',
   handle(req, { groups, broker, version, authorize }) {
     if (!authorize('READ', 'GROUP', req.groupId)) return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, members: [] };
     const leaving = version >= 3 ? req.members : [{ memberId: req.memberId, groupInstanceId: null }];

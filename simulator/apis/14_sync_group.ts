@@ -8,13 +8,18 @@ import { defineApi } from './api.ts';
 export const syncGroup = defineApi({
   request: SyncGroupRequest,
   response: SyncGroupResponse,
-  versions: '0-3',
+  versions: '0-5',
   async handle(req, { groups, broker, authorize }) {
     if (!authorize('READ', 'GROUP', req.groupId)) return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, assignment: Buffer.alloc(0) };
     try {
       const group = groups.group(req.groupId, broker.id);
       if (!group) return { throttleTimeMs: 0, errorCode: ErrorCode.UNKNOWN_MEMBER_ID, assignment: Buffer.alloc(0) };
-      return { throttleTimeMs: 0, ...(await group.sync(req.memberId, req.generationId, req.assignments)) };
+      // v5+ (KIP-559) name the group's protocol type and protocol, and must agree with it.
+      if ((req.protocolType !== null && req.protocolType !== group.protocolType) || (req.protocolName !== null && req.protocolName !== group.protocolName)) {
+        return { throttleTimeMs: 0, errorCode: ErrorCode.INCONSISTENT_GROUP_PROTOCOL, assignment: Buffer.alloc(0) };
+      }
+      const result = await group.sync(req.memberId, req.generationId, req.assignments);
+      return { throttleTimeMs: 0, protocolType: group.protocolType, protocolName: group.protocolName, ...result };
     } catch (error) {
       if (error instanceof KafkaError) return { throttleTimeMs: 0, errorCode: error.code, assignment: Buffer.alloc(0) };
       throw error;

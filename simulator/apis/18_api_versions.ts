@@ -23,7 +23,7 @@ const advertised = () =>
 export const apiVersions = defineApi({
   request: ApiVersionsRequest,
   response: ApiVersionsResponse,
-  versions: '0-3',
+  versions: '0-4',
   handle: () => ({ errorCode: ErrorCode.NONE, apiKeys: advertised(), throttleTimeMs: 0 }),
   describe: (req) => (req.clientSoftwareName ? `${req.clientSoftwareName} ${req.clientSoftwareVersion}` : ''),
 });

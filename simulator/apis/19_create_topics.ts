@@ -9,7 +9,9 @@ import { CreatableTopic, CreateTopicsRequest } from '../protocol/messages/Create
 import { CreatableTopicResult, CreateTopicsResponse } from '../protocol/messages/CreateTopicsResponse.ts';
 import type { DecodedType, EncodableType } from '../protocol/schema.ts';
 import { MAX_RECORDS_PER_REQUEST, namesGivenTwice, outcomeOf, TOO_LARGE } from './admin.ts';
+import { topicConfigEntries } from './32_describe_configs.ts';
 import { defineApi } from './api.ts';
+import { ZERO_UUID } from './topic-ids.ts';
 
 type RequestedTopic = DecodedType<typeof CreatableTopic>;
 type TopicResult = EncodableType<typeof CreatableTopicResult>;
@@ -17,7 +19,7 @@ type TopicResult = EncodableType<typeof CreatableTopicResult>;
 export const createTopics = defineApi({
   request: CreateTopicsRequest,
   response: CreateTopicsResponse,
-  versions: '2-4',
+  versions: '2-7',
   handle(req, { cluster, topics, authorize }) {
     if (metadataRecords(req.topics, cluster.options.numPartitions) > MAX_RECORDS_PER_REQUEST) {
       return { throttleTimeMs: 0, topics: req.topics.map((t) => ({ name: t.name, ...TOO_LARGE })) };
@@ -27,7 +29,22 @@ export const createTopics = defineApi({
     const mayCreate = (name: string) => authorize('CREATE', 'CLUSTER') || authorize('CREATE', 'TOPIC', name);
     const results: TopicResult[] = req.topics
       .filter((t) => !twice.has(t.name) && mayCreate(t.name))
-      .map((t) => ({ name: t.name, ...outcomeOf(() => topics.create(newTopic(t), req.validateOnly)) }));
+      .map((t) => {
+        let created: ReturnType<typeof topics.create> | undefined;
+        const outcome = outcomeOf(() => {
+          created = topics.create(newTopic(t), req.validateOnly);
+        });
+        if (!created) return { name: t.name, ...outcome };
+        // v5+ (KIP-525) describe what was made: its layout and every config; v7+ its id.
+        return {
+          name: t.name,
+          topicId: req.validateOnly ? ZERO_UUID : created.topic.id,
+          ...outcome,
+          numPartitions: created.partitions,
+          replicationFactor: created.replicationFactor,
+          configs: topicConfigEntries(created.topic),
+        };
+      });
     for (const name of twice) results.push({ name, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Duplicate topic name.' });
     for (const t of req.topics) {
       if (!twice.has(t.name) && !mayCreate(t.name)) results.push({ name: t.name, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: 'Authorization failed.' });

@@ -14,7 +14,7 @@ type PartitionResult = EncodableType<typeof DeleteRecordsPartitionResult>;
 export const deleteRecords = defineApi({
   request: DeleteRecordsRequest,
   response: DeleteRecordsResponse,
-  versions: '0-1',
+  versions: '0-2',
   handle(req, { topics, records, broker, authorize }) {
     return {
       throttleTimeMs: 0,

@@ -11,7 +11,7 @@ import { defineApi } from './api.ts';
 export const initProducerId = defineApi({
   request: InitProducerIdRequest,
   response: InitProducerIdResponse,
-  versions: '0-1',
+  versions: '0-5',
   handle(req, { transactions, broker, authorize, authorizeAny }) {
     const failed = (errorCode: number) => ({ throttleTimeMs: 0, errorCode, producerId: -1, producerEpoch: -1 });
     if (req.transactionalId !== null) {

@@ -10,7 +10,7 @@ import { defineApi } from './api.ts';
 export const addPartitionsToTxn = defineApi({
   request: AddPartitionsToTxnRequest,
   response: AddPartitionsToTxnResponse,
-  versions: '0-1',
+  versions: '0-3',
   handle(req, { transactions, topics, broker, authorize }) {
     const answer = (errorFor: (topic: string, partition: number) => number) => ({
       throttleTimeMs: 0,

@@ -9,7 +9,7 @@ import { defineApi } from './api.ts';
 export const addOffsetsToTxn = defineApi({
   request: AddOffsetsToTxnRequest,
   response: AddOffsetsToTxnResponse,
-  versions: '0-1',
+  versions: '0-4',
   handle(req, { transactions, broker, authorize }) {
     if (!authorize('WRITE', 'TRANSACTIONAL_ID', req.transactionalId)) return { throttleTimeMs: 0, errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED };
     if (!authorize('READ', 'GROUP', req.groupId)) return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED };

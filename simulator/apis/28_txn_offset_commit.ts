@@ -9,7 +9,7 @@ import { defineApi } from './api.ts';
 export const txnOffsetCommit = defineApi({
   request: TxnOffsetCommitRequest,
   response: TxnOffsetCommitResponse,
-  versions: '0-2',
+  versions: '0-4',
   handle(req, { groups, topics, broker, authorize }) {
     const answerAll = (errorFor: (topic: string, partition: number) => number) => ({
       throttleTimeMs: 0,
@@ -19,6 +19,12 @@ export const txnOffsetCommit = defineApi({
     if (!authorize('READ', 'GROUP', req.groupId)) return answerAll(() => ErrorCode.GROUP_AUTHORIZATION_FAILED);
     try {
       groups.requireCoordinator(req.groupId, broker.id);
+      // v3+ (KIP-447) name the producer's group member, so a zombie of an older generation is fenced.
+      if (req.generationId >= 0) {
+        const group = groups.group(req.groupId, broker.id);
+        const fenced = group ? group.commitError(req.memberId, req.generationId) : 'UNKNOWN_MEMBER_ID';
+        if (fenced !== 'NONE' && fenced !== 'REBALANCE_IN_PROGRESS') return answerAll(() => ErrorCode[fenced]);
+      }
     } catch (error) {
       if (error instanceof KafkaError) return answerAll(() => error.code);
       throw error;

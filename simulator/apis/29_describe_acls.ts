@@ -11,7 +11,7 @@ import { defineApi } from './api.ts';
 export const describeAcls = defineApi({
   request: DescribeAclsRequest,
   response: DescribeAclsResponse,
-  versions: '1',
+  versions: '1-3',
   handle(req, context) {
     const filter = filterFromWire(req);
     const refused = refusal(context, 'DescribeAcls', 'DESCRIBE', 'No Authorizer is configured on the broker');

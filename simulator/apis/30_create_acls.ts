@@ -13,7 +13,7 @@ import { defineApi } from './api.ts';
 export const createAcls = defineApi({
   request: CreateAclsRequest,
   response: CreateAclsResponse,
-  versions: '1',
+  versions: '1-3',
   handle(req, context) {
     const creations = req.creations.map((c) => ({
       resourceType: resourceTypeName(c.resourceType),

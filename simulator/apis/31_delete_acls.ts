@@ -11,7 +11,7 @@ import { defineApi } from './api.ts';
 export const deleteAcls = defineApi({
   request: DeleteAclsRequest,
   response: DeleteAclsResponse,
-  versions: '1',
+  versions: '1-3',
   handle(req, context) {
     const filters = req.filters.map(filterFromWire);
     const refused = refusal(context, 'DeleteAcls', 'ALTER', 'No Authorizer is configured.');

@@ -20,7 +20,7 @@ type Synonym = EncodableType<typeof DescribeConfigsSynonym>;
 export const describeConfigs = defineApi({
   request: DescribeConfigsRequest,
   response: DescribeConfigsResponse,
-  versions: '1-2',
+  versions: '1-4',
   handle(req, { cluster, topics, broker, authorize }) {
     return {
       throttleTimeMs: 0,
@@ -55,7 +55,7 @@ function configsOf({ cluster, topics }: Pick<RequestServices, 'cluster' | 'topic
     const invalid = invalidTopicName(name);
     if (invalid) throw new KafkaError('INVALID_TOPIC_EXCEPTION', invalid);
     const topic = topics.require(name);
-    return Object.keys(TOPIC_CONFIGS).map((config) => topicEntry(topic, config, includeSynonyms));
+    return topicConfigEntries(topic, includeSynonyms);
   }
   if (type === ConfigResource.BROKER) {
     // The empty name means the cluster-wide dynamic defaults.
@@ -73,6 +73,11 @@ function configsOf({ cluster, topics }: Pick<RequestServices, 'cluster' | 'topic
   throw new KafkaError('INVALID_REQUEST', `Unsupported resource type: ${type}`);
 }
 
+/** Every config of a topic as DescribeConfigs lists it (CreateTopics v5+ answers them too). */
+export function topicConfigEntries(topic: Topic, includeSynonyms = false): ConfigEntry[] {
+  return Object.keys(TOPIC_CONFIGS).map((config) => topicEntry(topic, config, includeSynonyms));
+}
+
 function topicEntry(topic: Topic, name: string, includeSynonyms: boolean): ConfigEntry {
   const value = canonical(name, topic.config.get(name));
   const brokerName = BROKER_SYNONYM[name];
@@ -81,8 +86,35 @@ function topicEntry(topic: Topic, name: string, includeSynonyms: boolean): Confi
   const clusterDefault = brokerName ? CLUSTER_DEFAULTS[brokerName] : undefined;
   if (clusterDefault !== undefined) synonyms.push({ name: brokerName, value: clusterDefault, source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG });
   if (brokerName) synonyms.push({ name: brokerName, value: TOPIC_CONFIGS[name].default, source: ConfigSource.DEFAULT_CONFIG });
-  return entry(name, value, false, synonyms, includeSynonyms);
+  return { ...entry(name, value, false, synonyms, includeSynonyms), configType: CONFIG_TYPE[TOPIC_CONFIGS[name].type] };
 }
+
+/** Kafka's ConfigDef.Type codes, which v3+ answer for each config (documentation stays null: there is none here). */
+const CONFIG_TYPE = { boolean: 1, string: 2, int: 3, short: 4, long: 5, double: 6, list: 7 } as const;
+
+/** The types of the broker configs that are no topic config's synonym. */
+const BROKER_CONFIG_TYPES: Record<string, keyof typeof CONFIG_TYPE> = {
+  'node.id': 'int',
+  'broker.id': 'int',
+  listeners: 'list',
+  'advertised.listeners': 'string',
+  'num.partitions': 'int',
+  'default.replication.factor': 'int',
+  'auto.create.topics.enable': 'boolean',
+  'offsets.topic.replication.factor': 'short',
+  'group.initial.rebalance.delay.ms': 'int',
+  'group.min.session.timeout.ms': 'int',
+  'group.max.session.timeout.ms': 'int',
+  'delete.topic.enable': 'boolean',
+  'log.retention.hours': 'int',
+  'log.roll.hours': 'int',
+};
+const TOPIC_CONFIG_OF = Object.fromEntries(Object.entries(BROKER_SYNONYM).map(([topicConfig, broker]) => [broker, topicConfig]));
+
+const brokerConfigType = (name: string): number => {
+  const type = BROKER_CONFIG_TYPES[name] ?? TOPIC_CONFIGS[TOPIC_CONFIG_OF[name]]?.type;
+  return type ? CONFIG_TYPE[type] : 0;
+};
 
 function brokerEntry(config: BrokerConfig, includeSynonyms: boolean): ConfigEntry {
   // Kafka's precedence: cluster-wide dynamic default, then server.properties, then Kafka's default.
@@ -90,7 +122,7 @@ function brokerEntry(config: BrokerConfig, includeSynonyms: boolean): ConfigEntr
   if (config.clusterDefault !== undefined) synonyms.push({ name: config.name, value: config.clusterDefault, source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG });
   if (config.isStatic) synonyms.push({ name: config.name, value: config.value, source: ConfigSource.STATIC_BROKER_CONFIG });
   if (config.kafkaDefault !== undefined) synonyms.push({ name: config.name, value: config.kafkaDefault, source: ConfigSource.DEFAULT_CONFIG });
-  return entry(config.name, config.value, !config.dynamic, synonyms, includeSynonyms);
+  return { ...entry(config.name, config.value, !config.dynamic, synonyms, includeSynonyms), configType: brokerConfigType(config.name) };
 }
 
 /** As Kafka builds an entry: its source is that of its first synonym, DEFAULT_CONFIG without any. */
@@ -102,6 +134,7 @@ function entry(name: string, value: string, readOnly: boolean, synonyms: Synonym
     readOnly,
     configSource,
     isSensitive: false,
+    documentation: null,
     synonyms: includeSynonyms ? synonyms : [],
   };
 }

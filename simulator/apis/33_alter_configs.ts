@@ -20,7 +20,7 @@ type Resource = DecodedType<typeof AlterConfigsResource>;
 export const alterConfigs = defineApi({
   request: AlterConfigsRequest,
   response: AlterConfigsResponse,
-  versions: '0-1',
+  versions: '0-2',
   handle(req, { cluster, topics, broker, authorize }) {
     const twice = namesGivenTwice(req.resources.map((r) => `${r.resourceType}:${r.resourceName}`));
     return {

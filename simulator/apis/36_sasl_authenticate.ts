@@ -12,7 +12,7 @@ import { defineApi } from './api.ts';
 export const saslAuthenticate = defineApi({
   request: SaslAuthenticateRequest,
   response: SaslAuthenticateResponse,
-  versions: '0-1',
+  versions: '0-2',
   async handle(req, { session, connection }) {
     const failed = (errorCode: number, errorMessage: string) => ({ errorCode, errorMessage, authBytes: Buffer.alloc(0), sessionLifetimeMs: 0 });
     if (!session.expectsAuthenticate) return failed(ErrorCode.ILLEGAL_SASL_STATE, 'SaslAuthenticate request received after successful authentication');

@@ -13,7 +13,7 @@ type TopicResult = EncodableType<typeof CreatePartitionsTopicResult>;
 export const createPartitions = defineApi({
   request: CreatePartitionsRequest,
   response: CreatePartitionsResponse,
-  versions: '0-1',
+  versions: '0-3',
   handle(req, { topics, authorize }) {
     const added = req.topics.reduce((sum, t) => sum + Math.max(0, t.count - (topics.get(t.name)?.partitions.length ?? t.count)), 0);
     if (added > MAX_RECORDS_PER_REQUEST) return { throttleTimeMs: 0, results: req.topics.map((t) => ({ name: t.name, ...TOO_LARGE })) };

@@ -8,7 +8,7 @@ import { defineApi } from './api.ts';
 export const deleteGroups = defineApi({
   request: DeleteGroupsRequest,
   response: DeleteGroupsResponse,
-  versions: '0-1',
+  versions: '0-2',
   handle(req, { groups, broker, authorize }) {
     return {
       throttleTimeMs: 0,

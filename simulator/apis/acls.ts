@@ -5,7 +5,7 @@
 
 import { ErrorCode } from '../protocol/errors.ts';
 import { MalformedFrameError } from '../protocol/wire.ts';
-import { operationName, patternTypeName, permissionName, resourceTypeName, type AclFilter } from '../security/acl.ts';
+import { OPERATIONS, operationName, patternTypeName, permissionName, resourceTypeName, type AclFilter, type AclOperation, type AclResourceType } from '../security/acl.ts';
 import { clusterDenied, type Outcome } from './admin.ts';
 import type { RequestContext } from './api.ts';
 
@@ -56,4 +56,25 @@ export function refusal(context: RequestContext, apiName: string, operation: 'DE
   if (denied) return denied;
   if (!context.security.authorizer.enabled) return { errorCode: ErrorCode.SECURITY_DISABLED, errorMessage: noAuthorizerMessage };
   return null;
+}
+
+/** The operations Kafka reports as authorised for each resource type (authorizedOperations bitfields). */
+const REPORTED_OPERATIONS = {
+  TOPIC: ['READ', 'WRITE', 'CREATE', 'DELETE', 'ALTER', 'DESCRIBE', 'DESCRIBE_CONFIGS', 'ALTER_CONFIGS'],
+  GROUP: ['READ', 'DELETE', 'DESCRIBE', 'DESCRIBE_CONFIGS', 'ALTER_CONFIGS'],
+  CLUSTER: ['CREATE', 'ALTER', 'DESCRIBE', 'CLUSTER_ACTION', 'DESCRIBE_CONFIGS', 'ALTER_CONFIGS', 'IDEMPOTENT_WRITE', 'CREATE_TOKENS', 'DESCRIBE_TOKENS'],
+  TRANSACTIONAL_ID: ['WRITE', 'DESCRIBE'],
+} as const satisfies Partial<Record<AclResourceType, readonly AclOperation[]>>;
+
+/** Kafka's "no authorized operations asked for" value of the authorizedOperations fields. */
+export const OPERATIONS_NOT_ASKED = -2147483648;
+
+/**
+ * The authorizedOperations bitfield of a resource (Metadata v8+, DescribeGroups v3+,
+ * DescribeCluster, ConsumerGroupDescribe): bit n set when the client may perform operation code n.
+ */
+export function authorizedOperations(authorize: RequestContext['authorize'], type: keyof typeof REPORTED_OPERATIONS, name?: string): number {
+  let bits = 0;
+  for (const operation of REPORTED_OPERATIONS[type]) if (authorize(operation, type, name)) bits |= 1 << OPERATIONS[operation];
+  return bits;
 }

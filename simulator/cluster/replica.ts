@@ -22,6 +22,13 @@ export class Replica {
   }
 }
 
+/** The leader epoch the batch holding `offset` was written in (-1 before the first batch), from a log's leader epochs. */
+export function epochAt(ranges: readonly { epoch: number; startOffset: number }[], offset: number): number {
+  let epoch = -1;
+  for (const r of ranges) if (r.startOffset <= offset) epoch = r.epoch;
+  return epoch;
+}
+
 /**
  * Where a follower's log stops agreeing with its leader's (Kafka's truncation by leader epoch,
  * KIP-101/279): the first offset whose epoch differs, or the shorter log's end.
@@ -30,11 +37,6 @@ export function divergenceOffset(follower: PartitionLog, leader: PartitionLog): 
   const ours = follower.leaderEpochs;
   const theirs = leader.leaderEpochs;
   const end = Math.min(follower.endOffset, leader.endOffset);
-  const epochAt = (ranges: readonly { epoch: number; startOffset: number }[], offset: number) => {
-    let epoch = -1;
-    for (const r of ranges) if (r.startOffset <= offset) epoch = r.epoch;
-    return epoch;
-  };
   const boundaries = [...new Set([...ours, ...theirs].map((r) => r.startOffset))].filter((o) => o < end).sort((a, b) => a - b);
   for (const offset of boundaries) {
     if (epochAt(ours, offset) !== epochAt(theirs, offset)) return offset;

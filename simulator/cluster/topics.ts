@@ -79,8 +79,11 @@ export class Topics {
     return topic;
   }
 
-  /** Creates a topic as the controller does, or throws the KafkaError Kafka would answer with. */
-  create(spec: NewTopic, validateOnly = false): Topic {
+  /**
+   * Creates a topic as the controller does, or throws the KafkaError Kafka would answer with.
+   * With `validateOnly`, checks all the same and creates nothing; the answer says what would be made.
+   */
+  create(spec: NewTopic, validateOnly = false): { topic: Topic; partitions: number; replicationFactor: number } {
     const invalid = invalidTopicName(spec.name);
     if (invalid) throw new KafkaError('INVALID_TOPIC_EXCEPTION', invalid);
     if (this.byName.has(spec.name)) throw new KafkaError('TOPIC_ALREADY_EXISTS', `Topic '${spec.name}' already exists.`);
@@ -94,13 +97,14 @@ export class Topics {
     const violation = this.deps.options.createTopicPolicy?.({ ...spec, partitions: assignments.length, replicationFactor: assignments[0].length });
     if (violation) throw new KafkaError('POLICY_VIOLATION', violation);
     const topic = new Topic(spec.name, this.newTopicId(), configs, spec.internal);
-    if (validateOnly) return topic;
+    const created = { topic, partitions: assignments.length, replicationFactor: assignments[0].length };
+    if (validateOnly) return created;
 
     this.byName.set(topic.name, topic);
     assignments.forEach((replicas, index) => topic.partitions.push(new Partition(topic, index, replicas, replicas[0], this.deps.logs(true))));
     this.deps.changed();
     this.deps.events.emit({ type: 'topic-created', topic: topic.name, partitions: assignments.length, replicationFactor: topic.replicationFactor });
-    return topic;
+    return created;
   }
 
   delete(name: string): void {

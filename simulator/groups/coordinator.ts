@@ -103,6 +103,14 @@ export class GroupCoordinator {
     this.cluster.events.emit({ type: 'offsets-committed', group: groupId, topic, partition, offset: value.offset });
   }
 
+  /** Whether an open transaction holds commits of this group's partition (what requireStable waits on). */
+  hasPendingCommit(groupId: string, topic: string, partition: number): boolean {
+    for (const [key, pending] of this.pendingTxnOffsets) {
+      if (key.slice(0, key.lastIndexOf('/')) === groupId && pending.some((p) => p.topic === topic && p.partition === partition)) return true;
+    }
+    return false;
+  }
+
   /** Offsets a transaction commits (TxnOffsetCommit): held back until its EndTxn. */
   commitInTransaction(groupId: string, producerId: number, topic: string, partition: number, value: CommittedOffset): void {
     const key = `${groupId}/${producerId}`;
