@@ -13,6 +13,7 @@ import { securityScenarios } from './scenarios/security.ts';
 import { topicScenarios } from './scenarios/topics.ts';
 import { transactionScenarios } from './scenarios/transactions.ts';
 import { userScenarios } from './scenarios/users.ts';
+import { kafka4Scenarios } from './scenarios/kafka4.ts';
 
 /**
  * The broker settings both sides run with: one broker, Kafka's defaults, except that groups form
@@ -37,6 +38,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...cleaningScenarios,
   ...clientScenarios,
   ...userScenarios,
+  ...kafka4Scenarios,
 ];
 
 /**

@@ -16,6 +16,13 @@ export const KAFKA_TOOLS = {
   'kafka-reassign-partitions': 'org.apache.kafka.tools.reassign.ReassignPartitionsCommand',
   'kafka-log-dirs': 'org.apache.kafka.tools.LogDirsCommand',
   'kafka-metadata-quorum': 'org.apache.kafka.tools.MetadataQuorumCommand',
+  'kafka-console-producer': 'org.apache.kafka.tools.ConsoleProducer',
+  'kafka-console-consumer': 'org.apache.kafka.tools.consumer.ConsoleConsumer',
+  'kafka-consumer-groups': 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand',
+  'kafka-topics': 'org.apache.kafka.tools.TopicCommand',
+  'kafka-transactions': 'org.apache.kafka.tools.TransactionsCommand',
+  'kafka-cluster': 'org.apache.kafka.tools.ClusterTool',
+  'kafka-get-offsets': 'org.apache.kafka.tools.GetOffsetShell',
 } as const;
 
 export type KafkaToolName = keyof typeof KAFKA_TOOLS;
@@ -32,6 +39,8 @@ export interface KafkaToolOptions {
   clientConfig?: Record<string, string>;
   timeoutMs?: number;
   version?: string;
+  /** What the tool reads on its standard input (kafka-console-producer's lines); none without it. */
+  input?: string;
 }
 
 /**
@@ -69,7 +78,8 @@ export async function runKafkaTool(tool: KafkaToolName, bootstrap: string, args:
       ...args,
     ];
     return await new Promise<KafkaToolRun>((resolve, reject) => {
-      const child = spawn(java.command!, command, { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(java.command!, command, { stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+      if (options.input !== undefined) child.stdin!.end(options.input);
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

@@ -88,7 +88,7 @@ function describeTopic({ cluster, topics }: Pick<RequestServices, 'cluster' | 't
  * Partitions as the answering broker sees them: the controller's view, except that a broker cut
  * off from the controller still names itself leader of what it led (and clients believe it).
  */
-function topicMetadataOf(cluster: ClusterView, topic: Topic, brokerId: number): TopicMetadata {
+export function topicMetadataOf(cluster: ClusterView, topic: Topic, brokerId: number): TopicMetadata {
   const live = new Set(cluster.liveBrokers.map((b) => b.id));
   return {
     errorCode: ErrorCode.NONE,

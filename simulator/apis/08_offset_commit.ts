@@ -26,8 +26,11 @@ export const offsetCommit = defineApi({
     });
     if (!authorize('READ', 'GROUP', req.groupId)) return answerAll(ErrorCode.GROUP_AUTHORIZATION_FAILED, false);
     try {
-      const group = groups.group(req.groupId, broker.id, true);
-      const groupError = group.commitError(req.memberId, req.generationIdOrMemberEpoch);
+      // A consumer-protocol group (KIP-848) checks the member's epoch; a classic one its generation.
+      const consumerGroup = groups.consumerGroup(req.groupId, broker.id);
+      const groupError = consumerGroup
+        ? consumerGroup.memberError(req.memberId, req.generationIdOrMemberEpoch)
+        : groups.group(req.groupId, broker.id, true).commitError(req.memberId, req.generationIdOrMemberEpoch);
       if (groupError !== 'NONE') return answerAll(ErrorCode[groupError]);
     } catch (error) {
       if (error instanceof KafkaError) return answerAll(error.code);

@@ -16,6 +16,10 @@ export const joinGroup = defineApi({
     const { minSessionTimeoutMs, maxSessionTimeoutMs } = groups.options;
     if (req.sessionTimeoutMs < minSessionTimeoutMs || req.sessionTimeoutMs > maxSessionTimeoutMs) return failed(ErrorCode.INVALID_SESSION_TIMEOUT);
     try {
+      // A group of the consumer protocol (KIP-848) with members keeps its id; an empty one gives it up.
+      const consumerGroup = groups.consumerGroup(req.groupId, broker.id);
+      if (consumerGroup && consumerGroup.members.size > 0) return failed(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+      if (consumerGroup) groups.consumerGroups.delete(req.groupId);
       const group = groups.group(req.groupId, broker.id, true);
       const result = await group.join({
         memberId: req.memberId,

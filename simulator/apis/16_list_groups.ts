@@ -7,8 +7,9 @@ import { ListGroupsRequest } from '../protocol/messages/ListGroupsRequest.ts';
 import { ListGroupsResponse } from '../protocol/messages/ListGroupsResponse.ts';
 import { defineApi } from './api.ts';
 
-/** Kafka's GroupType of the groups the classic rebalance protocol runs. */
+/** Kafka's GroupType of the groups the classic rebalance protocol runs, and of those KIP-848's does. */
 const CLASSIC = 'classic';
+const CONSUMER = 'consumer';
 
 export const listGroups = defineApi({
   request: ListGroupsRequest,
@@ -24,11 +25,21 @@ export const listGroups = defineApi({
         wanted(req.statesFilter, g.state) &&
         wanted(req.typesFilter, CLASSIC),
     );
+    const consumers = [...groups.consumerGroups.values()].filter(
+      (g) =>
+        groups.coordinatorOf(g.groupId) === broker.id &&
+        (everyGroup || authorize('DESCRIBE', 'GROUP', g.groupId)) &&
+        wanted(req.statesFilter, g.state) &&
+        wanted(req.typesFilter, CONSUMER),
+    );
     return {
       throttleTimeMs: 0,
       errorCode: ErrorCode.NONE,
       // A group that only holds committed offsets is, to Kafka 4's group coordinator, an empty consumer group.
-      groups: coordinated.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType ?? 'consumer', groupState: g.state, groupType: CLASSIC })),
+      groups: [
+        ...coordinated.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType ?? 'consumer', groupState: g.state, groupType: CLASSIC })),
+        ...consumers.map((g) => ({ groupId: g.groupId, protocolType: 'consumer', groupState: g.state, groupType: CONSUMER })),
+      ],
     };
   },
 });

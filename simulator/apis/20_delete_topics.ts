@@ -26,7 +26,7 @@ export const deleteTopics = defineApi({
     const named = requested.flatMap((t) => (t.name === null ? [] : [t.name]));
     const twice = namesGivenTwice(named);
     const responses: TopicResult[] = [...twice].map((name) => ({ name, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Duplicate topic name.' }));
-    for (const t of requested) if (t.name === null) responses.push({ name: null, topicId: t.topicId, errorCode: ErrorCode.UNKNOWN_TOPIC_ID, errorMessage: null });
+    for (const t of requested) if (t.name === null) responses.push({ name: null, topicId: t.topicId, errorCode: ErrorCode.UNKNOWN_TOPIC_ID, errorMessage: 'This server does not host this topic ID.' });
     for (const name of new Set(named)) {
       if (twice.has(name)) continue;
       const id = topics.get(name)?.id;

@@ -8,11 +8,11 @@ import { brokerConfigs, ConfigResource, resourceLabel } from '../cluster/broker-
 import type { Broker } from '../cluster/broker.ts';
 import { validateTopicConfigs } from '../cluster/configs.ts';
 import { invalidTopicName } from '../cluster/topic.ts';
-import { ErrorCode, KafkaError } from '../protocol/errors.ts';
+import { KafkaError } from '../protocol/errors.ts';
 import { AlterConfigsRequest, AlterConfigsResource } from '../protocol/messages/AlterConfigsRequest.ts';
 import { AlterConfigsResponse } from '../protocol/messages/AlterConfigsResponse.ts';
 import type { DecodedType } from '../protocol/schema.ts';
-import { configsDenied, namesGivenTwice, outcomeOf } from './admin.ts';
+import { alterEachResource, namesGivenTwice } from './admin.ts';
 import { defineApi, type RequestServices } from './api.ts';
 
 type Resource = DecodedType<typeof AlterConfigsResource>;
@@ -22,17 +22,7 @@ export const alterConfigs = defineApi({
   response: AlterConfigsResponse,
   versions: '0-2',
   handle(req, { cluster, topics, broker, authorize }) {
-    const twice = namesGivenTwice(req.resources.map((r) => `${r.resourceType}:${r.resourceName}`));
-    return {
-      throttleTimeMs: 0,
-      responses: req.resources.map((r) => ({
-        resourceType: r.resourceType,
-        resourceName: r.resourceName,
-        ...(twice.has(`${r.resourceType}:${r.resourceName}`)
-          ? { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Each resource must appear at most once.' }
-          : (configsDenied(r.resourceType, r.resourceName, 'ALTER_CONFIGS', authorize) ?? outcomeOf(() => alter({ cluster, topics }, broker, r, req.validateOnly)))),
-      })),
-    };
+    return { throttleTimeMs: 0, responses: alterEachResource(req.resources, authorize, (r) => alter({ cluster, topics }, broker, r, req.validateOnly)) };
   },
   describe: (req) =>
     req.resources
@@ -62,7 +52,7 @@ function alter({ cluster, topics }: Pick<RequestServices, 'cluster' | 'topics'>,
   }
 }
 
-function refuseBrokerConfigs(cluster: RequestServices['cluster'], broker: Broker, name: string, configNames: string[]): void {
+export function refuseBrokerConfigs(cluster: RequestServices['cluster'], broker: Broker, name: string, configNames: string[]): void {
   if (name !== '') {
     if (!/^-?\d+$/.test(name)) throw new KafkaError('INVALID_REQUEST', `Node id must be an integer, but it is: ${name}`);
     if (Number(name) !== broker.id) throw new KafkaError('INVALID_REQUEST', `Unexpected broker id, expected ${broker.id}, but received ${name}`);

@@ -16,7 +16,7 @@ export const deleteGroups = defineApi({
         const answer = (errorCode: number) => ({ groupId, errorCode });
         if (!authorize('DELETE', 'GROUP', groupId)) return answer(ErrorCode.GROUP_AUTHORIZATION_FAILED);
         try {
-          const group = groups.group(groupId, broker.id);
+          const group = groups.group(groupId, broker.id) ?? groups.consumerGroup(groupId, broker.id);
           if (!group || group.state === 'Dead') return answer(ErrorCode.GROUP_ID_NOT_FOUND);
           if (group.state !== 'Empty') return answer(ErrorCode.NON_EMPTY_GROUP);
           groups.deleteGroup(groupId);

@@ -40,6 +40,27 @@ export function namesGivenTwice(names: readonly string[]): Set<string> {
 }
 
 /**
+ * AlterConfigs' and IncrementalAlterConfigs' answer: each resource altered on its own (`alter`
+ * throws the KafkaError of its refusal), after the checks both make — a resource named twice is
+ * INVALID_REQUEST, and the client must be allowed to alter its configs.
+ */
+export function alterEachResource<R extends { resourceType: number; resourceName: string }>(
+  resources: readonly R[],
+  authorize: RequestContext['authorize'],
+  alter: (resource: R) => void,
+): (Outcome & { resourceType: number; resourceName: string })[] {
+  const key = (r: R) => `${r.resourceType}:${r.resourceName}`;
+  const twice = namesGivenTwice(resources.map(key));
+  return resources.map((r) => ({
+    resourceType: r.resourceType,
+    resourceName: r.resourceName,
+    ...(twice.has(key(r))
+      ? { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Each resource must appear at most once.' }
+      : (configsDenied(r.resourceType, r.resourceName, 'ALTER_CONFIGS', authorize) ?? outcomeOf(() => alter(r)))),
+  }));
+}
+
+/**
  * Whether DescribeConfigs / AlterConfigs may see or change a resource's configs: a topic's need the
  * operation on the topic, a broker's on the cluster. The refusal Kafka answers, or null when allowed.
  */

@@ -20,6 +20,7 @@ import { createTopics } from './19_create_topics.ts';
 import { deleteTopics } from './20_delete_topics.ts';
 import { deleteRecords } from './21_delete_records.ts';
 import { initProducerId } from './22_init_producer_id.ts';
+import { offsetForLeaderEpoch } from './23_offset_for_leader_epoch.ts';
 import { addPartitionsToTxn } from './24_add_partitions_to_txn.ts';
 import { addOffsetsToTxn } from './25_add_offsets_to_txn.ts';
 import { endTxn } from './26_end_txn.ts';
@@ -33,10 +34,19 @@ import { saslAuthenticate } from './36_sasl_authenticate.ts';
 import { createPartitions } from './37_create_partitions.ts';
 import { deleteGroups } from './42_delete_groups.ts';
 import { electLeaders } from './43_elect_leaders.ts';
+import { incrementalAlterConfigs } from './44_incremental_alter_configs.ts';
+import { offsetDelete } from './47_offset_delete.ts';
 import { describeClientQuotas } from './48_describe_client_quotas.ts';
 import { describeUserScramCredentials } from './50_describe_user_scram_credentials.ts';
 import { alterUserScramCredentials } from './51_alter_user_scram_credentials.ts';
+import { describeCluster } from './60_describe_cluster.ts';
+import { describeProducers } from './61_describe_producers.ts';
+import { describeTransactions } from './65_describe_transactions.ts';
+import { listTransactions } from './66_list_transactions.ts';
+import { consumerGroupHeartbeat } from './68_consumer_group_heartbeat.ts';
+import { consumerGroupDescribe } from './69_consumer_group_describe.ts';
+import { describeTopicPartitions } from './75_describe_topic_partitions.ts';
 
-export const ALL_APIS: readonly Api[] = [produce, fetch, listOffsets, metadata, offsetCommit, offsetFetch, findCoordinator, joinGroup, heartbeat, leaveGroup, syncGroup, describeGroups, listGroups, saslHandshake, apiVersions, createTopics, deleteTopics, deleteRecords, initProducerId, addPartitionsToTxn, addOffsetsToTxn, endTxn, txnOffsetCommit, describeAcls, createAcls, deleteAcls, describeConfigs, alterConfigs, saslAuthenticate, createPartitions, deleteGroups, electLeaders, describeClientQuotas, describeUserScramCredentials, alterUserScramCredentials];
+export const ALL_APIS: readonly Api[] = [produce, fetch, listOffsets, metadata, offsetCommit, offsetFetch, findCoordinator, joinGroup, heartbeat, leaveGroup, syncGroup, describeGroups, listGroups, saslHandshake, apiVersions, createTopics, deleteTopics, deleteRecords, initProducerId, offsetForLeaderEpoch, addPartitionsToTxn, addOffsetsToTxn, endTxn, txnOffsetCommit, describeAcls, createAcls, deleteAcls, describeConfigs, alterConfigs, saslAuthenticate, createPartitions, deleteGroups, electLeaders, incrementalAlterConfigs, offsetDelete, describeClientQuotas, describeUserScramCredentials, alterUserScramCredentials, describeCluster, describeProducers, describeTransactions, listTransactions, consumerGroupHeartbeat, consumerGroupDescribe, describeTopicPartitions];
 
 export const API_BY_KEY: ReadonlyMap<number, Api> = new Map(ALL_APIS.map((api) => [api.key, api]));

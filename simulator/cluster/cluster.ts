@@ -108,6 +108,8 @@ export class Cluster {
       initialRebalanceDelayMs: this.options.groupInitialRebalanceDelayMs,
       minSessionTimeoutMs: this.options.groupMinSessionTimeoutMs,
       maxSessionTimeoutMs: this.options.groupMaxSessionTimeoutMs,
+      consumerSessionTimeoutMs: this.options.groupConsumerSessionTimeoutMs,
+      consumerHeartbeatIntervalMs: this.options.groupConsumerHeartbeatIntervalMs,
     });
     this.transactions = new TransactionCoordinator(this, this.options.transactionStateTopicPartitions);
     this.records = new PartitionRecords({

@@ -39,6 +39,10 @@ export interface ClusterOptions extends SecurityOptions, BrokerLayoutOptions, Co
    */
   groupMinSessionTimeoutMs?: number;
   groupMaxSessionTimeoutMs?: number;
+  /** Kafka's group.consumer.session.timeout.ms (default 45000): a consumer-protocol member (KIP-848) silent for longer is removed. */
+  groupConsumerSessionTimeoutMs?: number;
+  /** Kafka's group.consumer.heartbeat.interval.ms (default 5000): how often consumer-protocol members heartbeat. */
+  groupConsumerHeartbeatIntervalMs?: number;
   /** Kafka's offsets.topic.num.partitions (default 50). */
   offsetsTopicPartitions?: number;
   /** Kafka's transaction.state.log.num.partitions (default 50). */
@@ -86,6 +90,8 @@ export function resolveOptions(options: ClusterOptions): ResolvedOptions {
     groupInitialRebalanceDelayMs: 3000,
     groupMinSessionTimeoutMs: 6000,
     groupMaxSessionTimeoutMs: 1_800_000,
+    groupConsumerSessionTimeoutMs: 45_000,
+    groupConsumerHeartbeatIntervalMs: 5000,
     offsetsTopicPartitions: 50,
     transactionStateTopicPartitions: 50,
     logRetentionCheckIntervalMs: 300_000,

@@ -5,10 +5,11 @@
 
 import type { Cluster } from '../cluster/cluster.ts';
 import { InternalTopicPlacement } from '../cluster/internal-topics.ts';
-import { KafkaError } from '../protocol/errors.ts';
+import { KafkaError, type ErrorName } from '../protocol/errors.ts';
 import type { NewRecord } from '../protocol/records.ts';
 import type { GroupSnapshot } from '../introspection/snapshot.ts';
 import { decodeAssignment } from './consumer-protocol.ts';
+import { ConsumerGroup } from './consumer-group.ts';
 import { Group, type GroupChange } from './group.ts';
 import { offsetKey, offsetValue, parseOffsetRecord } from './offsets-format.ts';
 
@@ -32,10 +33,17 @@ export interface CoordinatorOptions {
   /** Kafka's group.min.session.timeout.ms / group.max.session.timeout.ms (default 6000 / 1800000). */
   minSessionTimeoutMs: number;
   maxSessionTimeoutMs: number;
+  /** Kafka's group.consumer.session.timeout.ms and group.consumer.heartbeat.interval.ms (KIP-848 groups; default 45000 / 5000). */
+  consumerSessionTimeoutMs: number;
+  consumerHeartbeatIntervalMs: number;
 }
 
 export class GroupCoordinator {
   readonly groups = new Map<string, Group>();
+  /** Groups under the consumer rebalance protocol (KIP-848); a group id is in one map or the other. */
+  readonly consumerGroups = new Map<string, ConsumerGroup>();
+  /** The epoch each consumer group was last reported stable at. */
+  private readonly stableEpochs = new Map<string, number>();
   private readonly offsets = new Map<string, CommittedOffsets>();
   private loaded = false;
   /** "group/producerId" → offsets committed inside a transaction that has not ended yet */
@@ -69,6 +77,38 @@ export class GroupCoordinator {
   group(groupId: string, brokerId: number, create = false): Group | undefined {
     this.requireCoordinator(groupId, brokerId);
     return create ? this.ensureGroup(groupId) : this.groups.get(groupId);
+  }
+
+  /**
+   * The KIP-848 group, if `brokerId` coordinates it; creates it when `create` is set. A classic
+   * group with members keeps the id (INCONSISTENT_GROUP_PROTOCOL); an empty one gives it up.
+   */
+  consumerGroup(groupId: string, brokerId: number, create = false): ConsumerGroup | undefined {
+    this.requireCoordinator(groupId, brokerId);
+    const existing = this.consumerGroups.get(groupId);
+    if (existing || !create) return existing;
+    const classic = this.groups.get(groupId);
+    if (classic && classic.members.size > 0) throw new KafkaError('INCONSISTENT_GROUP_PROTOCOL', `Group ${groupId} is a classic group with members: consumers of the consumer protocol cannot join it.`);
+    classic?.shutdown();
+    this.groups.delete(groupId);
+    const group = new ConsumerGroup(groupId, {
+      sessionTimeoutMs: this.options.consumerSessionTimeoutMs,
+      topics: () => new Map([...this.cluster.topics.values()].map((t) => [t.name, t.partitions.length])),
+      newMemberId: () => this.cluster.random.uuid(),
+      onChange: (g, reason) =>
+        this.cluster.events.emit({ type: 'group-changed', group: g.groupId, state: g.state, generationId: g.groupEpoch, change: 'rebalance-started', reason }),
+    });
+    this.consumerGroups.set(groupId, group);
+    return group;
+  }
+
+  /** After a heartbeat: a consumer group that has converged says so, once per epoch. */
+  reportConsumerGroup(group: ConsumerGroup): void {
+    if (group.state !== 'Stable') return;
+    const last = this.stableEpochs.get(group.groupId);
+    if (last === group.groupEpoch) return;
+    this.stableEpochs.set(group.groupId, group.groupEpoch);
+    this.cluster.events.emit({ type: 'group-changed', group: group.groupId, state: group.state, generationId: group.groupEpoch, change: 'rebalance-completed', protocol: group.assignorName, members: [...group.members.keys()] });
   }
 
   private ensureGroup(groupId: string): Group {
@@ -127,6 +167,34 @@ export class GroupCoordinator {
     if (commit) for (const { topic, partition, value } of pending) this.commit(groupId, topic, partition, value);
   }
 
+  /**
+   * OffsetDelete: removes a group's committed offsets of some partitions, with tombstones. A group
+   * with members keeps those of topics it reads (GROUP_SUBSCRIBED_TO_TOPIC for them). Returns the
+   * error of each partition (NONE when deleted).
+   */
+  deleteOffsets(groupId: string, partitions: { topic: string; partition: number }[], brokerId: number): Map<string, ErrorName> {
+    this.requireCoordinator(groupId, brokerId);
+    const group = this.groups.get(groupId);
+    if (!group && !this.offsets.has(groupId)) throw new KafkaError('GROUP_ID_NOT_FOUND', `Group ${groupId} not found.`);
+    const subscribed = group?.subscribedTopics() ?? new Set<string>();
+    const outcome = new Map<string, ErrorName>();
+    const tombstones: NewRecord[] = [];
+    for (const { topic, partition } of partitions) {
+      const key = `${topic}\0${partition}`;
+      if (subscribed.has(topic)) {
+        outcome.set(key, 'GROUP_SUBSCRIBED_TO_TOPIC');
+        continue;
+      }
+      outcome.set(key, 'NONE');
+      if (this.committed(groupId).get(topic)?.has(partition)) {
+        tombstones.push({ key: offsetKey(groupId, topic, partition), value: null });
+        this.remember(groupId, topic, partition, null);
+      }
+    }
+    if (tombstones.length > 0) this.appendToOffsetsTopic(groupId, tombstones);
+    return outcome;
+  }
+
   /** Deletes a group's offsets with tombstones, as DeleteGroups does. */
   deleteGroup(groupId: string): void {
     const tombstones = [...this.committed(groupId)].flatMap(([topic, partitions]) =>
@@ -136,6 +204,8 @@ export class GroupCoordinator {
     this.offsets.delete(groupId);
     this.groups.get(groupId)?.shutdown();
     this.groups.delete(groupId);
+    this.consumerGroups.get(groupId)?.shutdown();
+    this.consumerGroups.delete(groupId);
     this.cluster.events.emit({ type: 'group-deleted', group: groupId });
   }
 
@@ -171,6 +241,29 @@ export class GroupCoordinator {
   }
 
   describe(): GroupSnapshot[] {
+    const offsetsOf = (groupId: string) =>
+      [...this.committed(groupId)].flatMap(([topic, partitions]) =>
+        [...partitions].map(([partition, committed]) => {
+          const highWatermark = this.cluster.topics.partition(topic, partition)?.highWatermark ?? -1;
+          return { topic, partition, committed: committed.offset, highWatermark, lag: Math.max(0, highWatermark - committed.offset) };
+        }),
+      );
+    const consumerGroups: GroupSnapshot[] = [...this.consumerGroups.values()].map((group) => ({
+      groupId: group.groupId,
+      state: group.state,
+      generationId: group.groupEpoch,
+      protocolType: 'consumer',
+      protocol: group.assignorName,
+      leader: null,
+      coordinator: this.coordinatorOf(group.groupId),
+      members: [...group.members.values()].map((m) => ({
+        memberId: m.memberId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        assignment: Object.fromEntries([...m.assigned].map(([topic, ps]) => [topic, [...ps].sort((x, y) => x - y)])),
+      })),
+      offsets: offsetsOf(group.groupId),
+    }));
     return [...this.groups.values()].map((group) => ({
       groupId: group.groupId,
       state: group.state,
@@ -185,13 +278,8 @@ export class GroupCoordinator {
         clientHost: m.clientHost,
         assignment: group.protocolType === 'consumer' ? decodeAssignment(m.assignment) : null,
       })),
-      offsets: [...this.committed(group.groupId)].flatMap(([topic, partitions]) =>
-        [...partitions].map(([partition, committed]) => {
-          const highWatermark = this.cluster.topics.partition(topic, partition)?.highWatermark ?? -1;
-          return { topic, partition, committed: committed.offset, highWatermark, lag: Math.max(0, highWatermark - committed.offset) };
-        }),
-      ),
-    }));
+      offsets: offsetsOf(group.groupId),
+    }) as GroupSnapshot).concat(consumerGroups);
   }
 
   /**
@@ -200,15 +288,18 @@ export class GroupCoordinator {
    * stay, as the new coordinator reads them from the replicated partition.
    */
   onCoordinatorMoved(offsetsPartition: number): void {
-    for (const [groupId, group] of this.groups) {
-      if (this.placement.partitionIndexFor(groupId) !== offsetsPartition) continue;
-      group.shutdown();
-      this.groups.delete(groupId);
+    for (const groups of [this.groups, this.consumerGroups]) {
+      for (const [groupId, group] of groups) {
+        if (this.placement.partitionIndexFor(groupId) !== offsetsPartition) continue;
+        group.shutdown();
+        groups.delete(groupId);
+      }
     }
   }
 
   shutdown(): void {
-    for (const group of this.groups.values()) group.shutdown();
+    for (const group of [...this.groups.values(), ...this.consumerGroups.values()]) group.shutdown();
     this.groups.clear();
+    this.consumerGroups.clear();
   }
 }

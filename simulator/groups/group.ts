@@ -8,6 +8,7 @@
 // did not); the leader then gets the member list and sends everyone's assignment through SyncGroup.
 
 import { ErrorCode, type ErrorName } from '../protocol/errors.ts';
+import { decodeSubscribedTopics } from './consumer-protocol.ts';
 
 export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
 
@@ -247,6 +248,17 @@ export class Group {
   }
 
   /** Each member votes for its most preferred protocol among those every member supports. */
+  /** The topics the members of a consumer group read (their subscriptions); none for other protocol types. */
+  subscribedTopics(): Set<string> {
+    const topics = new Set<string>();
+    if (this.protocolType !== 'consumer') return topics;
+    for (const member of this.members.values()) {
+      const metadata = member.protocols.find((p) => p.name === this.protocolName)?.metadata ?? member.protocols[0]?.metadata;
+      for (const topic of (metadata && decodeSubscribedTopics(metadata)) ?? []) topics.add(topic);
+    }
+    return topics;
+  }
+
   private selectProtocol(): string {
     const members = [...this.members.values()];
     const candidates = members[0].protocols.map((p) => p.name).filter((name) => members.every((m) => m.protocols.some((p) => p.name === name)));

@@ -1,6 +1,7 @@
 // The cluster's event stream: everything that happens, as typed events, for labs' live views,
 // checks, the chaos screen, the history checker and the grader.
 
+import type { ConsumerGroupState } from '../groups/consumer-group.ts';
 import type { GroupChange, GroupState } from '../groups/group.ts';
 import type { PartitionCleaning } from '../log/cleaner.ts';
 
@@ -79,7 +80,7 @@ export type ClusterEvent =
     }
   /** Retention or compaction removed records from a partition (what, and where the log now starts). */
   | ({ type: 'log-cleaned' } & PartitionCleaning)
-  | ({ type: 'group-changed'; group: string; state: GroupState; generationId: number } & GroupChange)
+  | ({ type: 'group-changed'; group: string; state: GroupState | ConsumerGroupState; generationId: number } & GroupChange)
   | { type: 'group-deleted'; group: string }
   | { type: 'offsets-committed'; group: string; topic: string; partition: number; offset: number }
   | { type: 'broker-state-changed'; brokerId: number; state: 'up' | 'paused' | 'down'; how: 'killed' | 'stopped' | 'restarted' | 'paused' | 'resumed' }

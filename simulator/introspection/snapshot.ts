@@ -75,7 +75,8 @@ export interface CommittedOffsetSnapshot {
 
 export interface GroupSnapshot {
   groupId: string;
-  state: 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
+  /** Classic groups: Empty, PreparingRebalance, CompletingRebalance, Stable; consumer-protocol groups (KIP-848): Empty, Assigning, Reconciling, Stable. */
+  state: 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Assigning' | 'Reconciling' | 'Stable' | 'Dead';
   generationId: number;
   protocolType: string | null;
   protocol: string | null;

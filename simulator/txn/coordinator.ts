@@ -170,6 +170,17 @@ export class TransactionCoordinator {
 
   // ---------------------------------------------------------------- state log
 
+  /** A transaction's state, for DescribeTransactions: NOT_COORDINATOR unless this broker coordinates it. */
+  lookUp(transactionalId: string, brokerId: number): Readonly<TxnMetadata> | undefined {
+    this.requireCoordinator(transactionalId, brokerId);
+    return this.transactions.get(transactionalId);
+  }
+
+  /** The transactions a broker coordinates, for ListTransactions (clients ask every broker). */
+  coordinatedBy(brokerId: number): readonly Readonly<TxnMetadata>[] {
+    return [...this.transactions.values()].filter((txn) => this.placement.coordinatorOf(txn.transactionalId) === brokerId);
+  }
+
   private requireCoordinator(transactionalId: string, brokerId: number): void {
     if (transactionalId === '') throw new KafkaError('INVALID_REQUEST', 'The transactional id must not be empty.');
     this.placement.requireCoordinator(transactionalId, brokerId);

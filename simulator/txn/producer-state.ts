@@ -21,6 +21,10 @@ interface ProducerEntry {
   batches: BatchMeta[];
   /** Last offset of its newest data batch, -1 before any: the compactor keeps that batch (Kafka's lastRecordsOfActiveProducers). */
   lastDataOffset: number;
+  /** The largest timestamp of its last batch (-1 before any). */
+  lastTimestamp?: number;
+  /** The coordinator epoch of its last transaction marker (-1 before any). */
+  coordinatorEpoch?: number;
 }
 
 /** A partition's producer state as JSON, as a log snapshots it (Kafka's .snapshot files). */
@@ -28,6 +32,17 @@ export interface ProducerStateSnapshot {
   producers: [number, ProducerEntry][];
   ongoing: [number, number][];
   aborted: AbortedTransaction[];
+}
+
+/** A producer as DescribeProducers reports it. */
+export interface ActiveProducer {
+  producerId: number;
+  producerEpoch: number;
+  lastSequence: number;
+  lastTimestamp: number;
+  coordinatorEpoch: number;
+  /** The first offset of its open transaction here, or -1. */
+  currentTxnStartOffset: number;
 }
 
 export interface AbortedTransaction {
@@ -86,6 +101,7 @@ export class ProducerState {
       this.producers.set(header.producerId, entry);
     }
     entry.lastDataOffset = baseOffset + header.lastOffsetDelta;
+    entry.lastTimestamp = header.maxTimestamp;
     if (header.baseSequence !== NO_SEQUENCE) {
       entry.batches.push({ firstSeq: header.baseSequence, lastSeq: (header.baseSequence + header.lastOffsetDelta) % 0x80000000, firstOffset: baseOffset });
       if (entry.batches.length > CACHED_BATCHES) entry.batches.shift();
@@ -118,6 +134,16 @@ export class ProducerState {
     for (const [id, offset] of copy.ongoing) state.ongoing.set(id, offset);
     state.aborted.push(...copy.aborted);
     return state;
+  /** The producers this partition has state for (Kafka's DescribeProducers). */
+  active(): ActiveProducer[] {
+    return [...this.producers].map(([producerId, entry]) => ({
+      producerId,
+      producerEpoch: entry.epoch,
+      lastSequence: entry.batches.at(-1)?.lastSeq ?? -1,
+      lastTimestamp: entry.lastTimestamp ?? -1,
+      coordinatorEpoch: entry.coordinatorEpoch ?? -1,
+      currentTxnStartOffset: this.ongoing.get(producerId) ?? -1,
+    }));
   }
 
   hasOpenTransaction(producerId: number): boolean {
