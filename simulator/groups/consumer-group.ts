@@ -202,8 +202,9 @@ export class ConsumerGroup {
     this.settings.onChange(this, `member ${member.memberId} ${why}`);
   }
 
+  /** Moves the group epoch on, once for all the changes one heartbeat (or one removal) brings, as Kafka does. */
   private bumpEpoch(reason: string): void {
-    this.groupEpoch++;
+    if (this.groupEpoch === this.assignmentEpoch) this.groupEpoch++;
     this.settings.onChange(this, `epoch ${this.groupEpoch}: ${reason}`);
   }
 
@@ -228,8 +229,8 @@ export class ConsumerGroup {
     const subscriptions = new Map([...this.members.values()].map((m) => [m.memberId, this.subscriptionOf(m, existing)]));
     const metadata = [...new Set([...subscriptions.values()].flat())].sort().map((t) => `${t}:${existing.get(t)}`).join(',');
     if (metadata !== this.subscribedMetadata) {
-      if (this.subscribedMetadata !== '' || metadata !== '') this.groupEpoch++;
       this.subscribedMetadata = metadata;
+      this.bumpEpoch('the subscribed topics changed');
     }
     if (this.groupEpoch === this.assignmentEpoch) return;
     this.target = this.assignorName === 'range' ? assignRange(subscriptions, existing) : assignUniform(subscriptions, existing, this.target);
