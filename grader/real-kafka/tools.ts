@@ -82,8 +82,8 @@ export async function runKafkaTool(tool: KafkaToolName, bootstrap: string, args:
       if (options.input !== undefined) child.stdin!.end(options.input);
       let stdout = '';
       let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+      child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
         reject(new Error(`${tool} ${args.join(' ')} did not finish within ${options.timeoutMs ?? 60_000} ms:\n${stderr.slice(-2000)}`));

@@ -5,7 +5,7 @@
 // which a cluster without tiered storage has none of. v4+ check the client's leader epoch and
 // answer each offset's epoch.
 
-import { epochAt, epochRanges } from '../cluster/replica.ts';
+import { epochAt } from '../cluster/replica.ts';
 import type { Topics } from '../cluster/topics.ts';
 import type { PartitionLog } from '../log/partition-log.ts';
 import { readBatchHeader, readRecords } from '../protocol/records.ts';
@@ -84,7 +84,7 @@ function lookUp(
   if (epochError !== null) return answer(epochError);
   if (!partition.isLedBy(brokerId)) return answer(ErrorCode.NOT_LEADER_OR_FOLLOWER);
   const log = partition.logOn(brokerId);
-  const epochs = () => epochRanges(log);
+  const epochs = () => log.leaderEpochs;
   const found = (offset: number, ts: number) => answer(ErrorCode.NONE, offset, ts, epochAt(epochs(), offset));
   // No tiered storage: the local log is the whole log, and nothing is tiered or waiting to be.
   if (timestamp === EARLIEST || timestamp === EARLIEST_LOCAL) return log.startOffset < log.endOffset ? found(log.startOffset, -1) : answer(ErrorCode.NONE, log.startOffset);

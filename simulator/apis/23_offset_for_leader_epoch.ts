@@ -3,7 +3,6 @@
 // current epoch. Consumers ask it after a leader change to find out whether the log they read was
 // truncated; the client's current leader epoch is checked first, as Fetch checks it.
 
-import { epochRanges } from '../cluster/replica.ts';
 import type { Partition } from '../cluster/topic.ts';
 import { ErrorCode } from '../protocol/errors.ts';
 import { OffsetForLeaderEpochRequest } from '../protocol/messages/OffsetForLeaderEpochRequest.ts';
@@ -44,7 +43,7 @@ function endOffsetFor(partition: Partition, brokerId: number, requested: number)
   const log = partition.logOn(brokerId);
   const current = partition.replica(brokerId)?.knownLeaderEpoch ?? partition.leaderEpoch;
   // The current epoch starts where its first batch is, or at the log end when it has none yet.
-  const ranges = epochRanges(log);
+  const ranges = log.leaderEpochs.map((e) => ({ epoch: e.epoch, startOffset: e.startOffset }));
   if (ranges.at(-1)?.epoch !== current) ranges.push({ epoch: current, startOffset: log.endOffset });
   // An epoch newer than any this log knows is as unknown as an undefined one.
   if (requested === UNDEFINED || requested > current) return { leaderEpoch: UNDEFINED, endOffset: UNDEFINED };

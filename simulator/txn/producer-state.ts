@@ -134,6 +134,8 @@ export class ProducerState {
     for (const [id, offset] of copy.ongoing) state.ongoing.set(id, offset);
     state.aborted.push(...copy.aborted);
     return state;
+  }
+
   /** The producers this partition has state for (Kafka's DescribeProducers). */
   active(): ActiveProducer[] {
     return [...this.producers].map(([producerId, entry]) => ({
