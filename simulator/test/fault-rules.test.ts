@@ -224,7 +224,7 @@ describe('per-request fault rules', () => {
     const context = { ...c.services, broker: c.brokers.get(1)!, version: 0 } as never;
     const erroring = ALL_APIS.filter((api) => api.errorResponse);
     expect(erroring.map((api) => api.name).sort()).toEqual(
-      ['AddOffsetsToTxn', 'AddPartitionsToTxn', 'CreateTopics', 'DeleteTopics', 'EndTxn', 'Fetch', 'FindCoordinator', 'Heartbeat', 'InitProducerId', 'JoinGroup', 'LeaveGroup', 'ListOffsets', 'Metadata', 'OffsetCommit', 'OffsetFetch', 'Produce', 'SyncGroup', 'TxnOffsetCommit'].sort(),
+      ['AddOffsetsToTxn', 'AddPartitionsToTxn', 'ConsumerGroupHeartbeat', 'CreateTopics', 'DeleteTopics', 'EndTxn', 'Fetch', 'FindCoordinator', 'Heartbeat', 'InitProducerId', 'JoinGroup', 'LeaveGroup', 'ListOffsets', 'Metadata', 'OffsetCommit', 'OffsetFetch', 'Produce', 'SyncGroup', 'TxnOffsetCommit'].sort(),
     );
     for (const api of erroring) {
       for (let version = api.versions.min; version <= api.versions.max; version++) {
