@@ -46,7 +46,10 @@ async function consume(warmUpMs: number, measureMs: number): Promise<void> {
       }
     },
   });
+  // A producer that dies early must not leave the benchmark waiting: give up a minute after the window.
+  const giveUp = setTimeout(finish, warmUpMs + measureMs + 60_000);
   await finished;
+  clearTimeout(giveUp);
   await consumer.disconnect();
   latencies.sort((x, y) => x - y);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];

@@ -4,6 +4,7 @@
 // than replica.lag.time.max.ms leave the ISR (and rejoin once caught up). ISR changes go through
 // the controller, so a leader cut off from it cannot shrink its ISR — its acks=all writes stall.
 
+import { KafkaError } from '../protocol/errors.ts';
 import type { Cluster } from './cluster.ts';
 import { divergenceOffset } from './replica.ts';
 import type { Partition } from './topic.ts';
@@ -81,8 +82,13 @@ export class Replication {
       }
     }
     if (follower.log.startOffset < leader.log.startOffset) follower.log.advanceStartOffset(leader.log.startOffset);
-    for (const batch of leader.log.read(follower.logEndOffset, Infinity, REPLICA_FETCH_RESPONSE_MAX_BYTES)) {
-      if (batch.baseOffset >= follower.logEndOffset) follower.log.appendCopy(batch.data);
+    try {
+      for (const batch of leader.log.read(follower.logEndOffset, Infinity, REPLICA_FETCH_RESPONSE_MAX_BYTES)) {
+        if (batch.baseOffset >= follower.logEndOffset) follower.log.appendCopy(batch.data);
+      }
+    } catch (error) {
+      // The follower's disk refused the copy (KAFKA_STORAGE_ERROR): it falls behind, and leaves the ISR in time.
+      if (!(error instanceof KafkaError)) throw error;
     }
     const now = Date.now();
     if (follower.logEndOffset >= leader.logEndOffset) follower.lastCaughtUpAt = now;

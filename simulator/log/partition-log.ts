@@ -13,6 +13,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TopicConfig } from '../cluster/configs.ts';
+import { KafkaError } from '../protocol/errors.ts';
 import { controlType, readBatchHeader, stampBatch, type BatchHeader } from '../protocol/records.ts';
 import { ProducerState, type ProducerStateSnapshot } from '../txn/producer-state.ts';
 import type { CachedRun } from './batch-cache.ts';
@@ -200,14 +201,19 @@ export class PartitionLog {
 
   /** Appends a batch copied from the leader, as it is: a follower keeps the leader's offsets and epochs. */
   appendCopy(data: Buffer): StoredBatch {
-    return this.add(data);
+    return this.add(keepable(data));
   }
 
+  /** Throws KAFKA_STORAGE_ERROR, and keeps nothing of the batch, when the disk refuses it (full, gone). */
   private add(data: Buffer): StoredBatch {
     const header = readBatchHeader(data);
     const batch = storedBatch(data);
-    const active = this.activeFor(batch);
-    active.append(batch);
+    try {
+      this.activeFor(batch).append(batch);
+    } catch (error) {
+      const { topic, partition } = this.options;
+      throw new KafkaError('KAFKA_STORAGE_ERROR', `Error while appending records to ${topic}-${partition} in dir ${this.dir}: ${(error as Error).message}`);
+    }
     this.endOffset = batch.lastOffset + 1;
     this.cache?.add(batch);
     this.trackEpoch(header.partitionLeaderEpoch, batch.baseOffset, true);

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import type { Cluster, ClusterOptions } from '../index.ts';
 import { eventually, kafkaFor } from './support/cluster.ts';
@@ -187,6 +187,36 @@ describe('damaged replicas (issue 15, item 3)', () => {
     const kafka = kafkaFor(restarted);
     await produce(kafka, 'precious', 1000, 10);
     expect(await consumeAll(kafka, 'precious', 100)).toEqual([...Array.from({ length: 90 }, (_, i) => value(i)), ...Array.from({ length: 10 }, (_, i) => value(1000 + i))]);
+  });
+});
+
+describe('a disk that refuses a write', () => {
+  it('answers KAFKA_STORAGE_ERROR, keeps nothing of the batch, and takes the next one', async () => {
+    const cluster = await start({ brokers: 1 });
+    cluster.createTopic({ name: 'full', partitions: 1 });
+    const kafka = kafkaFor(cluster);
+    await produce(kafka, 'full', 0, 10);
+    const file = segment(cluster.storage.root!, 1, 'full');
+    const size = fs.statSync(file).size;
+    const noSpace = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    const write = vi.spyOn(fs, 'writeSync').mockImplementationOnce(() => {
+      throw noSpace;
+    });
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, retry: { retries: 0 } });
+    await producer.connect();
+    try {
+      await expect(producer.send({ topic: 'full', acks: -1, messages: [{ partition: 0, value: 'refused' }] })).rejects.toThrow(/Disk error/);
+      expect(write).toHaveBeenCalled();
+      write.mockRestore();
+      expect(fs.statSync(file).size).toBe(size);
+      const [accepted] = await producer.send({ topic: 'full', acks: -1, messages: [{ partition: 0, value: 'accepted' }] });
+      expect(accepted.baseOffset).toBe('10');
+    } finally {
+      write.mockRestore();
+      await producer.disconnect();
+    }
+    expect(cluster.readPartition('full', 0).map((r) => r.value!.toString())).toEqual([...Array.from({ length: 10 }, (_, i) => value(i)), 'accepted']);
+    expect(cluster.events.recent().some((e) => e.type === 'request-handled' && e.api === 'Produce' && e.errors.includes('KAFKA_STORAGE_ERROR'))).toBe(true);
   });
 });
 
