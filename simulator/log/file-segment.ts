@@ -128,8 +128,8 @@ export class FileSegment implements Segment {
     readonly baseOffset: number,
     private readonly settings: SegmentSettings,
     private readonly files: OpenFiles,
-    /** Open for appends while this is the active segment. */
-    private appendFd: number | null,
+    /** Takes appends: the active segment, until sealed. */
+    private open: boolean,
     suffix = '.log',
   ) {
     this.logPath = path.join(dir, segmentFileName(baseOffset, suffix));
@@ -144,9 +144,8 @@ export class FileSegment implements Segment {
     fs.mkdirSync(dir, { recursive: true });
     const logPath = path.join(dir, segmentFileName(baseOffset, suffix));
     files.close(logPath);
-    const fd = fs.openSync(logPath, 'a+');
-    fs.ftruncateSync(fd, 0);
-    return new FileSegment(dir, baseOffset, settings, files, fd, suffix);
+    fs.closeSync(fs.openSync(logPath, 'w'));
+    return new FileSegment(dir, baseOffset, settings, files, true, suffix);
   }
 
   /**
@@ -157,8 +156,7 @@ export class FileSegment implements Segment {
    */
   static open(dir: string, baseOffset: number, settings: SegmentSettings, files: OpenFiles, { active, recover }: { active: boolean; recover: boolean }): OpenedSegment {
     const logPath = path.join(dir, segmentFileName(baseOffset, '.log'));
-    const fd = active ? fs.openSync(logPath, 'a+') : null;
-    const segment = new FileSegment(dir, baseOffset, settings, files, fd);
+    const segment = new FileSegment(dir, baseOffset, settings, files, active);
     const stat = fs.statSync(logPath);
     segment.sizeInBytes = stat.size;
     segment.lastModified = stat.mtimeMs;
@@ -179,15 +177,15 @@ export class FileSegment implements Segment {
   }
 
   get writable(): boolean {
-    return this.appendFd !== null;
+    return this.open;
   }
 
   get indexFull(): boolean {
     return this.offsetIndex.isFull || this.timeIndex.isFull;
   }
 
-  private get readFd(): number {
-    return this.appendFd ?? this.files.fd(this.logPath);
+  private get fd(): number {
+    return this.files.fd(this.logPath);
   }
 
   private indexPath(suffix: '.index' | '.timeindex'): string {
@@ -195,15 +193,15 @@ export class FileSegment implements Segment {
   }
 
   append(batch: StoredBatch): void {
-    if (this.appendFd === null) throw new Error(`${this.logPath} is sealed`);
+    if (!this.open) throw new Error(`${this.logPath} is sealed`);
     const position = this.sizeInBytes;
     const { data } = batch;
     try {
-      for (let written = 0; written < data.length; ) written += fs.writeSync(this.appendFd, data, written);
+      for (let written = 0; written < data.length; ) written += fs.writeSync(this.fd, data, written, data.length - written, position + written);
     } catch (error) {
       // Nothing half-written stays behind: the log stays as it was, and the append fails.
       try {
-        fs.ftruncateSync(this.appendFd, position);
+        fs.ftruncateSync(this.fd, position);
       } catch {
         // The disk is gone; recovery cuts the torn batch on the next start.
       }
@@ -237,7 +235,7 @@ export class FileSegment implements Segment {
     if (offset >= this.nextOffset) return { batches, bytes, damage: null, limited: false };
     // Enough to hold maxBytes from the batch holding `offset`, which starts at most an index interval (and a batch) after the entry.
     const chunk = Math.min(Math.max(maxBytes, 0), 8 * SCAN_CHUNK_BYTES) + this.settings.indexIntervalBytes + 64 * 1024;
-    const reader = new BatchReader(this.readFd, this.sizeInBytes, Math.min(chunk, READ_BUFFER_BYTES), lease);
+    const reader = new BatchReader(this.fd, this.sizeInBytes, Math.min(chunk, READ_BUFFER_BYTES), lease);
     let position = this.offsetIndex.lookup(offset);
     let minOffset = this.baseOffset;
     while (position < this.sizeInBytes) {
@@ -256,7 +254,7 @@ export class FileSegment implements Segment {
 
   *batches(offset = this.baseOffset): Generator<StoredBatch, Damage | null> {
     const end = this.sizeInBytes;
-    const reader = new BatchReader(this.readFd, end, SCAN_CHUNK_BYTES);
+    const reader = new BatchReader(this.fd, end, SCAN_CHUNK_BYTES);
     let position = this.offsetIndex.lookup(offset);
     let minOffset = this.baseOffset;
     while (position < end) {
@@ -277,7 +275,7 @@ export class FileSegment implements Segment {
     if (offset >= this.nextOffset) return 0;
     let position = 0;
     if (offset > this.baseOffset) {
-      const reader = new BatchReader(this.readFd, this.sizeInBytes, SCAN_CHUNK_BYTES);
+      const reader = new BatchReader(this.fd, this.sizeInBytes, SCAN_CHUNK_BYTES);
       position = this.offsetIndex.lookup(offset);
       for (;;) {
         const batch = reader.batchAt(position, -Infinity);
@@ -296,8 +294,7 @@ export class FileSegment implements Segment {
   }
 
   private cutAt(position: number): void {
-    if (this.appendFd !== null) fs.ftruncateSync(this.appendFd, position);
-    else fs.truncateSync(this.logPath, position);
+    fs.ftruncateSync(this.fd, position);
     this.sizeInBytes = position;
     if (position === 0) this.rollingBasedTimestamp = -1;
   }
@@ -312,7 +309,7 @@ export class FileSegment implements Segment {
     this.offsetOfMaxTimestampSoFar = last?.offset ?? this.baseOffset;
     this.nextOffset = Math.max(this.baseOffset, this.offsetIndex.count > 0 ? this.offsetIndex.lastOffset + 1 : this.baseOffset);
     const from = Math.min(last ? this.offsetIndex.lookup(last.offset) : 0, this.offsetIndex.lookup(Infinity));
-    const reader = new BatchReader(this.readFd, this.sizeInBytes, SCAN_CHUNK_BYTES);
+    const reader = new BatchReader(this.fd, this.sizeInBytes, SCAN_CHUNK_BYTES);
     let minOffset = this.baseOffset;
     for (let position = from; position < this.sizeInBytes; ) {
       const batch = reader.batchAt(position, minOffset);
@@ -338,7 +335,7 @@ export class FileSegment implements Segment {
     this.nextOffset = this.baseOffset;
     this.rollingBasedTimestamp = -1;
     this.indexesDirty = true;
-    const reader = new BatchReader(this.readFd, this.sizeInBytes, SCAN_CHUNK_BYTES);
+    const reader = new BatchReader(this.fd, this.sizeInBytes, SCAN_CHUNK_BYTES);
     let position = 0;
     let damage: Damage | null = null;
     while (position < this.sizeInBytes) {
@@ -362,7 +359,7 @@ export class FileSegment implements Segment {
   private readRollingBasedTimestamp(): void {
     if (this.sizeInBytes < BATCH_OVERHEAD) return;
     const header = Buffer.alloc(BATCH_OVERHEAD);
-    fs.readSync(this.readFd, header, 0, BATCH_OVERHEAD, 0);
+    fs.readSync(this.fd, header, 0, BATCH_OVERHEAD, 0);
     this.rollingBasedTimestamp = Number(header.readBigInt64BE(AT.maxTimestamp));
   }
 
@@ -395,21 +392,16 @@ export class FileSegment implements Segment {
   }
 
   async seal(persistent: boolean): Promise<void> {
-    const fd = this.appendFd;
-    if (fd === null) return;
-    this.appendFd = null;
+    if (!this.open) return;
+    this.open = false;
     this.timeIndex.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestampSoFar, true);
-    if (!persistent) {
-      fs.closeSync(fd);
-      return;
-    }
+    if (!persistent) return;
     this.writeIndexes(false);
+    // Flushed through descriptors of its own: the shared ones may be let go meanwhile.
     this.flushing = (async () => {
       try {
-        await new Promise<void>((resolve, reject) => fs.fsync(fd, (error) => (error ? reject(error) : resolve())));
-        for (const suffix of ['.index', '.timeindex'] as const) await syncFile(this.indexPath(suffix));
+        for (const file of [this.logPath, this.indexPath('.index'), this.indexPath('.timeindex')]) await syncFile(file);
       } finally {
-        fs.closeSync(fd);
         this.flushing = null;
       }
     })();
@@ -418,20 +410,18 @@ export class FileSegment implements Segment {
 
   close(persistent: boolean): void {
     if (persistent) {
-      if (this.appendFd !== null) this.timeIndex.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestampSoFar, true);
+      if (this.open) this.timeIndex.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestampSoFar, true);
       this.writeIndexes(true);
-      if (this.appendFd !== null) fs.fsyncSync(this.appendFd);
-      // A seal still flushing in the background: flush here, before the clean-shutdown marker says it is done.
-      else if (this.flushing && fs.existsSync(this.logPath)) syncFileNow(this.logPath);
+      // The active segment, or a sealed one still flushing in the background: flush here, before
+      // the clean-shutdown marker says it is done.
+      if ((this.open || this.flushing) && fs.existsSync(this.logPath)) syncFileNow(this.logPath);
     }
-    if (this.appendFd !== null) fs.closeSync(this.appendFd);
-    this.appendFd = null;
+    this.open = false;
     this.files.close(this.logPath);
   }
 
   delete(): void {
-    if (this.appendFd !== null) fs.closeSync(this.appendFd);
-    this.appendFd = null;
+    this.open = false;
     this.files.close(this.logPath);
     for (const file of [this.logPath, this.indexPath('.index'), this.indexPath('.timeindex')]) fs.rmSync(file, { force: true });
   }

@@ -1,6 +1,6 @@
-// File descriptors for reading closed segments, opened when first read and kept while recently
-// used: a cluster with thousands of segments holds a bounded number of descriptors (active
-// segments keep their own, for appending).
+// File descriptors of segment files, opened when first used and kept while recently used: a
+// cluster with thousands of partitions and segments holds a bounded number of descriptors (a
+// laptop's limit may be 256), and reopens a file that was let go when it is needed again.
 
 import fs from 'node:fs';
 
@@ -15,7 +15,7 @@ export class OpenFiles {
     if (fd !== undefined) {
       this.fds.delete(path);
     } else {
-      fd = fs.openSync(path, 'r');
+      fd = fs.openSync(path, 'r+');
       if (this.fds.size >= this.max) {
         const [oldest, oldestFd] = this.fds.entries().next().value!;
         this.fds.delete(oldest);

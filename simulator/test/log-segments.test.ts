@@ -225,6 +225,23 @@ describe('segments', () => {
   });
 });
 
+describe('file descriptors', () => {
+  it.skipIf(!fs.existsSync('/proc/self/fd'))('a broker writing to hundreds of partitions keeps a bounded number of files open (a laptop allows 256)', async () => {
+    const openFiles = () => fs.readdirSync('/proc/self/fd').length;
+    const before = openFiles();
+    const cluster = await start();
+    const kafka = kafkaFor(cluster);
+    cluster.createTopic({ name: 'wide', partitions: 400 });
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    await producer.send({ topic: 'wide', acks: -1, messages: Array.from({ length: 400 }, (_, partition) => ({ partition, value: `to ${partition}` })) });
+    await producer.disconnect();
+    expect(fs.readdirSync(path.join(cluster.storage.root!, 'broker-1')).filter((name) => name.startsWith('wide-'))).toHaveLength(400);
+    expect(openFiles() - before).toBeLessThan(200);
+    for (const partition of [0, 199, 399]) expect(cluster.readPartition('wide', partition).map((r) => r.value!.toString())).toEqual([`to ${partition}`]);
+  });
+});
+
 describe('storage', () => {
   it('by default puts the logs in a temporary folder, removed when the cluster stops', async () => {
     const cluster = await start();
