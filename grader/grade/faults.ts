@@ -5,7 +5,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { startCluster, type ClusterHandle } from '../../simulator/index.ts';
+import { startCluster, type ClusterHandle, type ClusterOptions } from '../../simulator/index.ts';
 import { runScenario } from '../../simulator/faults/scenario/index.ts';
 import type { FaultScenario } from './grading-fields.ts';
 import type { TestResult } from './grading.ts';
@@ -22,14 +22,19 @@ export interface FaultCluster {
   stop(): Promise<void>;
 }
 
+/**
+ * The test's cluster: `cluster`'s settings (the lab's), its brokers unless the test names how many,
+ * a short broker session (a killed broker is fenced within 2 s) and the run's seed.
+ */
 export async function startFaultCluster(
   fault: FaultScenario,
-  { seed, scenarioFile, numPartitions = 1, groupInitialRebalanceDelayMs = 0 }: { seed: number; scenarioFile: string; numPartitions?: number; groupInitialRebalanceDelayMs?: number },
+  { seed, scenarioFile, cluster: settings = {} }: { seed: number; scenarioFile: string; cluster?: Omit<ClusterOptions, 'port'> },
 ): Promise<FaultCluster> {
-  const cluster = await startCluster({ brokers: fault.brokers, port: 0, numPartitions, groupInitialRebalanceDelayMs, seed, brokerSessionTimeoutMs: 2000 });
+  const brokers = fault.brokers ?? settings.brokers ?? 1;
+  const cluster = await startCluster({ groupInitialRebalanceDelayMs: 0, ...settings, brokers, port: 0, seed, brokerSessionTimeoutMs: 2000 });
   fs.mkdirSync(path.dirname(scenarioFile), { recursive: true });
   fs.writeFileSync(scenarioFile, `${JSON.stringify({ ...JSON.parse(fault.text), seed }, null, 2)}\n`);
-  const replay = `kafka-lab broker --brokers ${fault.brokers} --port 0 --seed ${seed} --scenario ${scenarioFile}`;
+  const replay = `kafka-lab broker --brokers ${brokers} --port 0 --seed ${seed} --scenario ${scenarioFile}`;
   const timeline: string[] = [];
   return {
     cluster,

@@ -13,11 +13,11 @@ import { DEFAULT_LIMITS, type SandboxLimits } from './sandbox/sandbox.ts';
 
 export { ALWAYS, fields, z };
 
-/** A test's faults: the scenario, where it came from (for the replay file), and the brokers it needs. */
+/** A test's faults: the scenario, where it came from (for the replay file), and the brokers it needs (else the cluster's own). */
 export interface FaultScenario {
   scenario: Scenario;
   file: string;
-  brokers: number;
+  brokers?: number;
   text: string;
 }
 
@@ -56,7 +56,7 @@ export function testFields(file: string, creditText: string) {
     visibility: oneOf(VISIBILITIES, "Gradescope's visibility of the test").default('visible'),
     partial: flag(creditText).default(false),
     scenario: scenarioField(file).optional(),
-    brokers: integer({ min: 1, max: 9 }, "brokers of the scenario's cluster").optional(),
+    brokers: integer({ min: 1, max: 9 }, "brokers of the scenario's cluster (default: the lab's, or 1)").optional(),
   };
 }
 
@@ -89,9 +89,9 @@ export function toLimits(limits: z.output<typeof limitsField>): SandboxLimits {
   return limits ? { wallClockMs: limits.wallClockSeconds * 1000, memoryMb: limits.memoryMb, processes: limits.processes, cpuSeconds: limits.cpuSeconds } : DEFAULT_LIMITS;
 }
 
-/** A test's scenario as it runs: the loaded file and its brokers (1 unless said). */
+/** A test's scenario as it runs: the loaded file and its brokers, when it names them. */
 export function faultScenario(test: { scenario?: Omit<FaultScenario, 'brokers'>; brokers?: number }): { scenario?: FaultScenario } {
-  return test.scenario ? { scenario: { ...test.scenario, brokers: test.brokers ?? 1 } } : {};
+  return test.scenario ? { scenario: { ...test.scenario, ...(test.brokers !== undefined && { brokers: test.brokers }) } } : {};
 }
 
 /** The file read as JSON and checked against `schema`, or a GradingFileError naming every problem. */

@@ -63,21 +63,37 @@ function waitReady(run: SandboxRun, ready: RegExp): Promise<boolean> {
   });
 }
 
-export async function runStepPrograms(step: StepDefinition, context: ProgramsContext): Promise<ProgramsOutcome> {
+/** A background program that got Ctrl-C has this long to end. */
+const INTERRUPT_GRACE_MS = 10_000;
+const UNTIL_POLL_MS = 500;
+
+export interface StepRunOptions {
+  /**
+   * Polled while background programs run, as the lab screen runs a step's checks while a
+   * student's consumers run: once it says true, they get Ctrl-C (SIGINT) and may end with 0, their
+   * own exit code, or 130. Without it (or never true), they must end by themselves.
+   */
+  until?: () => Promise<boolean>;
+}
+
+export async function runStepPrograms(step: StepDefinition, context: ProgramsContext, { until }: StepRunOptions = {}): Promise<ProgramsOutcome> {
   const problems: string[] = [];
   const transcript: string[] = [];
-  const background: { command: RunCommand; run: SandboxRun }[] = [];
-  const finish = async (command: RunCommand, run: SandboxRun) => {
+  const background: { command: RunCommand; run: SandboxRun; ended: boolean; interrupted: boolean }[] = [];
+  const finish = async (command: RunCommand, run: SandboxRun, interrupted = false) => {
     const exit = await run.exit;
     const text = commandText(context.lab, command, context.language);
-    transcript.push(`$ ${text}`, ...run.output.slice(-TAIL_LINES));
+    transcript.push(`$ ${text}`, ...run.output.slice(-TAIL_LINES), ...(interrupted ? ['[Ctrl-C: the step passed]'] : []));
+    const fine = exit.code === command.exitCode || (interrupted && (exit.code === 0 || exit.code === 130 || exit.signal === 'SIGINT'));
     if (exit.reason) problems.push(`${text}: ${exit.reason}`);
-    else if (exit.code !== command.exitCode) problems.push(`${text}: ${exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`}${command.exitCode === 0 ? '' : ` (expected ${command.exitCode})`}`);
+    else if (!fine) problems.push(`${text}: ${exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`}${command.exitCode === 0 ? '' : ` (expected ${command.exitCode})`}${interrupted ? ' after Ctrl-C' : ''}`);
   };
   for (const command of step.run) {
     const run = await startProgram(context, command);
     if (command.background) {
-      background.push({ command, run });
+      const entry = { command, run, ended: false, interrupted: false };
+      void run.exit.then(() => (entry.ended = true));
+      background.push(entry);
       if (!(await waitReady(run, new RegExp(command.ready ?? '.')))) {
         problems.push(`${commandText(context.lab, command, context.language)}: ended before printing a line like /${command.ready ?? '.'}/`);
         break;
@@ -86,11 +102,21 @@ export async function runStepPrograms(step: StepDefinition, context: ProgramsCon
     }
     await finish(command, run);
   }
-  for (const { command, run } of background) await finish(command, run);
+  if (until && problems.length === 0 && background.some((b) => !b.ended)) {
+    const deadline = Date.now() + context.limits.wallClockMs;
+    while (Date.now() < deadline && background.some((b) => !b.ended) && !(await until())) await new Promise((resolve) => setTimeout(resolve, UNTIL_POLL_MS));
+    for (const entry of background.filter((b) => !b.ended)) {
+      entry.interrupted = true;
+      entry.run.interrupt();
+      const timer = setTimeout(() => entry.run.kill(`did not end within ${INTERRUPT_GRACE_MS / 1000} s of Ctrl-C`), INTERRUPT_GRACE_MS);
+      void entry.run.exit.then(() => clearTimeout(timer));
+    }
+  }
+  for (const { command, run, interrupted } of background) await finish(command, run, interrupted);
   const description = `the step's programs run to completion (their exit code within ${context.limits.wallClockMs / 1000} s, ${context.limits.memoryMb} MB)`;
   const result: CheckResult =
     problems.length === 0
       ? { description, status: 'pass', summary: `${step.run.map((c) => commandText(context.lab, c, context.language)).join('; ')}: exit code ${[...new Set(step.run.map((c) => c.exitCode))].join(', ')}` }
-      : { description, status: 'fail', summary: problems[0], saw: problems.join('; '), expected: 'every program ends by itself with its exit code (0 unless the step asks for a crash)' };
+      : { description, status: 'fail', summary: problems[0], saw: problems.join('; '), expected: 'every program ends with its exit code (0 unless the step asks for a crash; background ones once the step passes)' };
   return { result, transcript: transcript.join('\n') };
 }

@@ -118,7 +118,7 @@ async function gradeVerifier(submission: Submission, context: GradeContext, { gr
       const faults = await startFaultCluster(test.scenario!, {
         seed: test.scenario!.scenario.seed ?? context.seed,
         scenarioFile: path.join(context.outDir, submission.id, `scenario-${test.index + 1}.json`),
-        numPartitions: ta.partitions,
+        cluster: { numPartitions: ta.partitions },
       });
       try {
         const outcome = await run(test.run, faults.cluster.bootstrapServers, {}, () => faults.fire());

@@ -8,7 +8,8 @@
 //   expose:  folders inside hidden ones that must stay (its own work dir, the interpreter, the venv)
 //   brokers: [{ host, port, socket }]: listen on host:port here, forward to the unix socket outside
 //   uid, gid, cwd, env, command, args, rlimits: the program and its limits (prlimit options)
-// fd 3: JSON lines to the grader: {"started": pid} then {"exit": code, "signal": name}.
+// fd 3: JSON lines to the grader: {"started": pid} then {"exit": code, "signal": name}; from the
+// grader, the line "interrupt" passes Ctrl-C (SIGINT) on to the program.
 
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -106,3 +107,8 @@ child.on('exit', (code, signal) => {
   process.exit(code ?? 128);
 });
 for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => child.kill('SIGKILL'));
+const control = new net.Socket({ fd: 3, readable: true, writable: false });
+control.on('error', () => {});
+control.on('data', (data) => {
+  if (String(data).includes('interrupt')) child.kill('SIGINT');
+});

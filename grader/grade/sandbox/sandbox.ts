@@ -59,6 +59,8 @@ export interface SandboxRun {
   readonly exit: Promise<SandboxExit>;
   /** Stops it now (and everything it started). */
   kill(reason?: string): void;
+  /** Ctrl-C: SIGINT to the program, which may end as it likes (the wall clock still holds). */
+  interrupt(): void;
 }
 
 // From the package root: the grader also runs bundled (dist/bin/), where import.meta.url is elsewhere.
@@ -90,13 +92,21 @@ function cgroupFlavour(): 'v1' | 'v2' | undefined {
   return undefined;
 }
 
+/**
+ * Where the programs' cgroups go, under each controller's root: `kafka-lab-grade`, or
+ * $KAFKA_LAB_GRADE_CGROUP — a cgroup the grader itself runs in, say, so that its programs count
+ * against its own limits too (`npm run bench:grade` runs the grader in 768 MB and half a CPU).
+ */
+const cgroupParent = () => (process.env.KAFKA_LAB_GRADE_CGROUP ?? 'kafka-lab-grade').replace(/^\/+|\/+$/g, '');
+
 function makeCgroup(name: string, limits: SandboxLimits): Cgroup | undefined {
   const flavour = cgroupFlavour();
+  const parentName = cgroupParent();
   const memoryBytes = String(limits.memoryMb * 1024 * 1024);
   try {
     if (flavour === 'v1') {
-      const memory = `/sys/fs/cgroup/memory/kafka-lab-grade/${name}`;
-      const pids = `/sys/fs/cgroup/pids/kafka-lab-grade/${name}`;
+      const memory = `/sys/fs/cgroup/memory/${parentName}/${name}`;
+      const pids = `/sys/fs/cgroup/pids/${parentName}/${name}`;
       fs.mkdirSync(memory, { recursive: true });
       fs.mkdirSync(pids, { recursive: true });
       fs.writeFileSync(path.join(memory, 'memory.limit_in_bytes'), memoryBytes);
@@ -109,7 +119,7 @@ function makeCgroup(name: string, limits: SandboxLimits): Cgroup | undefined {
       return { flavour, dirs: [memory, pids], memory, pids };
     }
     if (flavour === 'v2') {
-      const parent = '/sys/fs/cgroup/kafka-lab-grade';
+      const parent = `/sys/fs/cgroup/${parentName}`;
       fs.mkdirSync(parent, { recursive: true });
       fs.writeFileSync(path.join(parent, 'cgroup.subtree_control'), '+memory +pids');
       const dir = path.join(parent, name);
@@ -345,6 +355,14 @@ export async function runSandboxed(spec: SandboxSpec): Promise<SandboxRun> {
     kill: (reason) => {
       stopReason ??= reason;
       killAll();
+    },
+    interrupt: () => {
+      try {
+        if (isolated) (child.stdio[3] as net.Socket).write('interrupt\n');
+        else if (child.pid) process.kill(-child.pid, 'SIGINT');
+      } catch {
+        // already gone
+      }
     },
   };
 }
