@@ -4,9 +4,13 @@
 import type { AnyCheckKind } from './check-kind.ts';
 import { assignmentFile } from './assignment-file.ts';
 import { assignmentVerdicts } from './assignment-verdicts.ts';
+import { acknowledgedWrites } from './acknowledged-writes.ts';
 import { avroFile } from './avro-file.ts';
 import { avroRecords } from './avro-records.ts';
+import { chunkedFile } from './chunked-file.ts';
 import { clientConnected } from './client-connected.ts';
+import { compactedTable } from './compacted-table.ts';
+import { delivery } from './delivery.ts';
 import { fileLines } from './file-lines.ts';
 import { filesBySize } from './files-by-size.ts';
 import { faultsDone } from './faults-done.ts';
@@ -16,10 +20,12 @@ import { groupLeft } from './group-left.ts';
 import { groupMembers } from './group-members.ts';
 import { keysInOrder } from './keys-in-order.ts';
 import { records } from './records.ts';
+import { topicConfig } from './topic-config.ts';
 import { topicExists } from './topic-exists.ts';
+import { totalsPerKey } from './totals-per-key.ts';
 
 export const CHECK_KINDS: ReadonlyMap<string, AnyCheckKind> = new Map(
-  [topicExists, records, avroRecords, groupCommitted, fileLines, avroFile, filesBySize, clientConnected, logHistory, keysInOrder, groupMembers, groupLeft, faultsDone, assignmentFile, assignmentVerdicts].map((kind) => [kind.type, kind as AnyCheckKind]),
+  [topicExists, records, avroRecords, groupCommitted, fileLines, avroFile, filesBySize, clientConnected, logHistory, keysInOrder, groupMembers, groupLeft, faultsDone, assignmentFile, assignmentVerdicts, topicConfig, delivery, acknowledgedWrites, totalsPerKey, chunkedFile, compactedTable].map((kind) => [kind.type, kind as AnyCheckKind]),
 );
 
 export type { CheckContext, CheckOutcome, CheckStatus, CheckNeed } from './check-kind.ts';

@@ -2,8 +2,8 @@
 // run against the embedded cluster, `kafka-lab broker`, or a real Kafka. Nothing here creates a
 // topic or joins a consumer group: a check must not change what it looks at.
 
-import { AssignerProtocol, Kafka, logLevel, type Admin } from 'kafkajs';
-import { readPartition } from '../../simulator/testkit/read-partition.ts';
+import { AssignerProtocol, Kafka, logLevel, type Admin, type ConfigResourceTypes } from 'kafkajs';
+import { readPartition, READ_UNCOMMITTED } from '../../simulator/testkit/read-partition.ts';
 
 export interface PartitionOffsets {
   partition: number;
@@ -14,12 +14,17 @@ export interface PartitionOffsets {
 }
 
 export interface ReadRecord {
+  /** Header values as text, when asked for. */
+  headers?: Record<string, string>;
   partition: number;
   offset: number;
   key: Buffer | null;
   value: Buffer | null;
   timestamp: number;
 }
+
+/** kafkajs's ConfigResourceTypes.TOPIC (its enum is not an ES export). */
+const TOPIC_RESOURCE = 2 as ConfigResourceTypes;
 
 export interface GroupMember {
   memberId: string;
@@ -127,17 +132,36 @@ export class KafkaAccess {
     return new Map(topics.map((t) => [t.topic, new Map(t.partitions.map((p) => [p.partition, Number(p.offset)]))]));
   }
 
-  /** The records of an existing topic, partition by partition, at most `limit` of them in all. */
-  async records(topic: string, limit = 20_000): Promise<TopicRecords> {
+  /**
+   * The records of an existing topic, partition by partition, at most `limit` of them in all: what
+   * a read_committed consumer gets, or with `uncommitted` every data record, aborted ones too.
+   */
+  async records(topic: string, limit = 20_000, { uncommitted = false, headers = false } = {}): Promise<TopicRecords> {
     const offsets = await this.offsets(topic);
     const total = offsets.reduce((sum, p) => sum + Math.max(0, p.high - p.low), 0);
     const records: ReadRecord[] = [];
     for (const p of offsets) {
       if (records.length >= limit || p.high <= p.low) continue;
-      const read = await readPartition(this.kafka, topic, p.partition, { from: p.low, to: p.high, limit: limit - records.length, asConsumer: true });
-      for (const m of read.messages) records.push({ partition: p.partition, offset: Number(m.offset), key: m.key, value: m.value, timestamp: Number(m.timestamp) });
+      const read = await readPartition(this.kafka, topic, p.partition, {
+        from: p.low,
+        to: p.high,
+        limit: limit - records.length,
+        ...(uncommitted ? { isolationLevel: READ_UNCOMMITTED } : { asConsumer: true }),
+      });
+      for (const m of read.messages) {
+        if (m.isControlRecord) continue;
+        const record: ReadRecord = { partition: p.partition, offset: Number(m.offset), key: m.key, value: m.value, timestamp: Number(m.timestamp) };
+        if (headers) record.headers = Object.fromEntries(Object.entries(m.headers ?? {}).map(([name, value]) => [name, String(Array.isArray(value) ? value[0] : value)]));
+        records.push(record);
+      }
     }
     return { records, total };
+  }
+
+  /** A topic's configs as the broker describes them (effective values). */
+  async topicConfigs(topic: string): Promise<Map<string, string>> {
+    const { resources } = await this.withAdmin((admin) => admin.describeConfigs({ includeSynonyms: false, resources: [{ type: TOPIC_RESOURCE, name: topic }] }));
+    return new Map((resources[0]?.configEntries ?? []).map((e) => [e.configName, e.configValue]));
   }
 
   async close(): Promise<void> {

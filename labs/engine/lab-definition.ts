@@ -65,6 +65,7 @@ export interface ClusterSettings {
   /** Kafka's group.min.session.timeout.ms / group.max.session.timeout.ms (default 6000 / 1800000). */
   groupMinSessionTimeoutMs?: number;
   groupMaxSessionTimeoutMs?: number;
+  logCleanerBackoffMs?: number;
 }
 
 /** A file the workspace needs that is made by a module of the lab rather than copied. */

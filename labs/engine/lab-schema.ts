@@ -145,6 +145,7 @@ export function labSchema(dir?: string) {
       seed: integer({ min: 0, max: 2 ** 32 - 1 }, 'makes ids, replica placement and random faults repeatable').optional(),
       groupMinSessionTimeoutMs: integer({ min: 1 }, "Kafka's group.min.session.timeout.ms (default 6000): shorter session timeouts are refused with INVALID_SESSION_TIMEOUT").optional(),
       groupMaxSessionTimeoutMs: integer({ min: 1 }, "Kafka's group.max.session.timeout.ms (default 1800000): longer session timeouts are refused with INVALID_SESSION_TIMEOUT").optional(),
+      logCleanerBackoffMs: integer({ min: 0 }, "Kafka's log.cleaner.backoff.ms: how often compaction looks for dirty logs").optional(),
     })
       .superRefine((raw, ctx) => {
         const { groupMinSessionTimeoutMs: min, groupMaxSessionTimeoutMs: max } = (raw ?? {}) as Record<string, unknown>;

@@ -60,7 +60,7 @@ export function loadLab(dir: string): LabDefinition {
 
 /** A checked lab.json as the engine uses it: step texts read, defaults filled in. */
 function toDefinition(lab: LabJson, dir: string): LabDefinition {
-  const { brokers, port, partitions, groupInitialRebalanceDelayMs, replicationFactor, replicaLagTimeMaxMs, brokerSessionTimeoutMs, seed, groupMinSessionTimeoutMs, groupMaxSessionTimeoutMs } = lab.cluster ?? {};
+  const { brokers, port, partitions, groupInitialRebalanceDelayMs, replicationFactor, replicaLagTimeMaxMs, brokerSessionTimeoutMs, seed, groupMinSessionTimeoutMs, groupMaxSessionTimeoutMs, logCleanerBackoffMs } = lab.cluster ?? {};
   return {
     id: lab.id,
     title: lab.title,
@@ -78,6 +78,7 @@ function toDefinition(lab: LabJson, dir: string): LabDefinition {
       ...(seed !== undefined && { seed }),
       ...(groupMinSessionTimeoutMs !== undefined && { groupMinSessionTimeoutMs }),
       ...(groupMaxSessionTimeoutMs !== undefined && { groupMaxSessionTimeoutMs }),
+      ...(logCleanerBackoffMs !== undefined && { logCleanerBackoffMs }),
     },
     generated: lab.generated ?? [],
     services: (lab.services ?? []).map((service) => {

@@ -108,7 +108,7 @@ describe('kafka-lab check', () => {
   it('refuses an unknown lab or step in one line', async () => {
     const lab = runCli(['check', 'avr']);
     expect((await lab.exit()).code).toBe(1);
-    expect(lab.stderr.filter(Boolean)).toEqual(['error: no lab "avr" (did you mean "avro"?); labs: producer-consumer, avro, consumer-groups, transaction-verifier']);
+    expect(lab.stderr.filter(Boolean)).toEqual(['error: no lab "avr" (did you mean "avro"?); labs: producer-consumer, avro, consumer-groups, delivery-semantics, pipelines, transaction-verifier']);
     const step = runCli(['check', 'avro', '--step', 'nope']);
     expect((await step.exit()).code).toBe(1);
     expect(step.stderr.filter(Boolean)).toEqual(['error: lab avro has no step "nope"; steps: encode, sizes, kafka, evolve-add, evolve-remove']);

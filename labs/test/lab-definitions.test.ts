@@ -25,10 +25,12 @@ function problemsOf(load: () => unknown): string[] {
 describe('the course labs', () => {
   it('load in order, each step with text, checks, and its programs in both languages', () => {
     const labs = loadLabs();
-    expect(labs.map((l) => l.id)).toEqual(['producer-consumer', 'avro', 'consumer-groups', 'transaction-verifier']);
+    expect(labs.map((l) => l.id)).toEqual(['producer-consumer', 'avro', 'consumer-groups', 'delivery-semantics', 'pipelines', 'transaction-verifier']);
     expect(labs[0].steps.map((s) => s.id)).toEqual(['produce', 'consume', 'poll', 'replay', 'tail', 'sensor', 'file-writer']);
     expect(labs[1].steps.map((s) => s.id)).toEqual(['encode', 'sizes', 'kafka', 'evolve-add', 'evolve-remove']);
     expect(labs[2].steps.map((s) => s.id)).toEqual(['keys', 'split', 'crash', 'slow', 'idle', 'two-groups', 'coordinator']);
+    expect(labs[3].steps.map((s) => s.id)).toEqual(['orders', 'at-most-once', 'at-least-once', 'effectively-once', 'exactly-once', 'acks-1', 'acks-all']);
+    expect(labs[4].steps.map((s) => s.id)).toEqual(['domain-totals', 'big-file', 'compaction']);
     for (const lab of labs) {
       for (const step of lab.steps) {
         expect(step.text.length, `${lab.id}/${step.id} text`).toBeGreaterThan(200);
@@ -71,7 +73,7 @@ describe('the course labs', () => {
 
   it('finds a lab by id, and suggests one for a near miss', () => {
     expect(findLab('avro').title).toBe('Avro');
-    expect(() => findLab('producer-consumers')).toThrow('no lab "producer-consumers" (did you mean "producer-consumer"?); labs: producer-consumer, avro, consumer-groups, transaction-verifier');
+    expect(() => findLab('producer-consumers')).toThrow('no lab "producer-consumers" (did you mean "producer-consumer"?); labs: producer-consumer, avro, consumer-groups, delivery-semantics, pipelines, transaction-verifier');
   });
 });
 
@@ -120,7 +122,7 @@ describe('a lab with mistakes', () => {
       'cluster.groupMinSessionTimeoutMs: 9000 is above groupMaxSessionTimeoutMs 8000: no consumer could join a group',
       `steps[0].text: file steps/missing.md not found in ${labDir}`,
       'steps[0].files: "producer" needs solution/python/producer.py',
-      'steps[0].checks[0].type: unknown check type "record" (did you mean "records"?); known: topic-exists, records, avro-records, group-committed, file-lines, avro-file, files-by-size, client-connected, log-history, keys-in-order, group-members, group-left, faults-done, assignment-file, assignment-verdicts',
+      'steps[0].checks[0].type: unknown check type "record" (did you mean "records"?); known: topic-exists, records, avro-records, group-committed, file-lines, avro-file, files-by-size, client-connected, log-history, keys-in-order, group-members, group-left, faults-done, assignment-file, assignment-verdicts, topic-config, delivery, acknowledged-writes, totals-per-key, chunked-file, compacted-table',
       'steps[1].checks[0].min: expected a whole number ≥ 1, got "ten"',
       'steps[1].checks[0].numbered: needs "match" with a capture group for the number',
       'steps[1].hint: unknown field (did you mean "hints"?)',

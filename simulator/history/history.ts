@@ -47,10 +47,23 @@ export interface Truncation {
   time: number;
 }
 
+/**
+ * A consumer's claim to be done with everything below `offset` of a partition: its committed
+ * offset. Records there that it never read were skipped (at-most-once: committed, then not processed).
+ */
+export interface ReadPosition {
+  consumer: string;
+  topic: string;
+  partition: number;
+  offset: number;
+}
+
 export interface History {
   acknowledged: AcknowledgedWrite[];
   consumed: ConsumedRecord[];
   truncations: Truncation[];
+  /** Committed positions of consumers, when skipped records are to be found (optional). */
+  positions?: ReadPosition[];
 }
 
 export interface FinalRecord {
@@ -68,7 +81,7 @@ export interface FinalLog {
   records: FinalRecord[] | null;
 }
 
-export type FindingKind = 'lost' | 'duplicate' | 'reordered' | 'read-truncated';
+export type FindingKind = 'lost' | 'skipped' | 'duplicate' | 'reordered' | 'read-truncated';
 
 export interface Finding {
   kind: FindingKind;
@@ -82,7 +95,7 @@ export interface Finding {
 }
 
 export interface HistoryReport {
-  /** No acknowledged write lost, nothing reordered, nothing read that the log lost. Duplicates do not count. */
+  /** No acknowledged write lost or skipped, nothing reordered, nothing read that the log lost. Duplicates do not count. */
   ok: boolean;
   /**
    * PASS, or FAIL with how many writes were lost, reordered or read and then truncated. Duplicates
@@ -96,7 +109,7 @@ export interface HistoryReport {
   findings: Finding[];
 }
 
-export const FINDING_KINDS: FindingKind[] = ['lost', 'reordered', 'read-truncated', 'duplicate'];
+export const FINDING_KINDS: FindingKind[] = ['lost', 'skipped', 'reordered', 'read-truncated', 'duplicate'];
 
 const partitionKey = (topic: string, partition: number) => `${topic}\0${partition}`;
 const identity = (r: { key: RecordText; value: RecordText }) => `${r.key ?? '\u2400'}\0${r.value ?? '\u2400'}`;
@@ -145,7 +158,7 @@ export function checkHistory(history: History, finalLogs: FinalLog[]): HistoryRe
     findings.push({ ...pick(write), kind: 'lost', detail: lostDetail(write, log, history.truncations) });
   }
 
-  findings.push(...storedDuplicates(history, logs), ...repeatedReads(history.consumed));
+  findings.push(...skippedRecords(history, logs), ...storedDuplicates(history, logs), ...repeatedReads(history.consumed));
   findings.push(...reorderedWrites(acknowledged, lost), ...reorderedReads(history.consumed));
 
   for (const read of history.consumed) {
@@ -158,7 +171,7 @@ export function checkHistory(history: History, finalLogs: FinalLog[]): HistoryRe
   }
 
   const counts = Object.fromEntries(FINDING_KINDS.map((kind) => [kind, findings.filter((f) => f.kind === kind).length])) as Record<FindingKind, number>;
-  const ok = counts.lost + counts.reordered + counts['read-truncated'] === 0;
+  const ok = counts.lost + counts.skipped + counts.reordered + counts['read-truncated'] === 0;
   const partitions = new Set([...history.acknowledged, ...history.consumed].map((r) => partitionKey(r.topic, r.partition))).size;
   return {
     ok,
@@ -215,6 +228,20 @@ function truncatedBy(record: { topic: string; partition: number; offset: number 
     .map((t) => t.brokerId);
   const distinct = [...new Set(brokers)].sort((a, b) => a - b);
   return distinct.length === 0 ? '' : `truncated on broker${distinct.length > 1 ? 's' : ''} ${distinct.join(', ')}`;
+}
+
+/** Records below a consumer's committed position that it never read. */
+function skippedRecords(history: History, logs: Map<string, IndexedLog>): Finding[] {
+  const findings: Finding[] = [];
+  const read = new Set(history.consumed.map((r) => `${r.consumer}\0${partitionKey(r.topic, r.partition)}\0${r.offset}`));
+  for (const position of history.positions ?? []) {
+    const log = logs.get(partitionKey(position.topic, position.partition));
+    for (const record of log?.log.records ?? []) {
+      if (record.offset >= position.offset || read.has(`${position.consumer}\0${partitionKey(position.topic, position.partition)}\0${record.offset}`)) continue;
+      findings.push({ topic: position.topic, partition: position.partition, offset: record.offset, key: record.key, value: record.value, kind: 'skipped', detail: `below ${position.consumer}'s committed offset ${position.offset}, never read by it` });
+    }
+  }
+  return findings;
 }
 
 /** A record (of those written or read) that the final log holds at more than one offset. */
@@ -300,6 +327,7 @@ function verdictLine(ok: boolean, counts: Record<FindingKind, number>): string {
   if (ok) return 'PASS: no acknowledged write lost, nothing reordered, nothing read was truncated';
   const problems = [
     counts.lost > 0 && `${plural(counts.lost, 'acknowledged write', 'acknowledged writes')} lost`,
+    counts.skipped > 0 && `${plural(counts.skipped, 'record', 'records')} skipped`,
     counts.reordered > 0 && `${plural(counts.reordered, 'record', 'records')} reordered`,
     counts['read-truncated'] > 0 && `${plural(counts['read-truncated'], 'record', 'records')} read and then truncated`,
   ].filter(Boolean);

@@ -9,6 +9,7 @@ export {
   type AcknowledgedWrite,
   type ConsumedRecord,
   type Truncation,
+  type ReadPosition,
   type History,
   type FinalLog,
   type FinalRecord,

@@ -14,7 +14,7 @@ export interface FormatOptions {
 }
 
 const ANSI = { red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m' };
-const KIND_COLOR: Record<FindingKind, string> = { lost: ANSI.red, reordered: ANSI.red, 'read-truncated': ANSI.red, duplicate: ANSI.yellow };
+const KIND_COLOR: Record<FindingKind, string> = { lost: ANSI.red, skipped: ANSI.red, reordered: ANSI.red, 'read-truncated': ANSI.red, duplicate: ANSI.yellow };
 
 /** Colour for a stream: a terminal, and NO_COLOR unset or empty (https://no-color.org). */
 export function shouldColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {

@@ -40,6 +40,28 @@ const finalLog = (values: string[], extra: Partial<FinalLog> = {}): FinalLog => 
 });
 const history = (h: Partial<History>): History => ({ acknowledged: [], consumed: [], truncations: [], ...h });
 
+describe('skipped records', () => {
+  it('are the records below a consumer\'s committed offset that it never read, and fail the verdict', () => {
+    const values = ['a', 'b', 'c', 'd', 'e'];
+    const history: History = {
+      acknowledged: [],
+      consumed: [read(0, 'a'), read(1, 'b')],
+      truncations: [],
+      positions: [{ consumer: 'group-1', topic: 'orders', partition: 0, offset: 4 }],
+    };
+    const report = checkHistory(history, [finalLog(values)]);
+    expect(report.ok).toBe(false);
+    expect(report.verdict).toBe('FAIL: 2 records skipped');
+    expect(report.findings.map((f) => [f.kind, f.offset, f.value])).toEqual([
+      ['skipped', 2, 'c'],
+      ['skipped', 3, 'd'],
+    ]);
+    expect(report.findings[0].detail).toBe("below group-1's committed offset 4, never read by it");
+    // Without positions, nothing is skipped: a consumer that has not got that far is not at fault.
+    expect(checkHistory({ ...history, positions: undefined }, [finalLog(values)]).ok).toBe(true);
+  });
+});
+
 describe('the history checker', () => {
   it('passes a history whose acknowledged writes and reads all match the final log', () => {
     const report = checkHistory(history({ acknowledged: [ack(0, 'a'), ack(1, 'b')], consumed: [read(0, 'a'), read(1, 'b')] }), [finalLog(['a', 'b'])]);
