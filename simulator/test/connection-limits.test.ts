@@ -6,10 +6,11 @@
 // connection.failed.authentication.delay.ms, holding up only its own connection.
 
 import { describe, expect, it } from 'vitest';
-import { Kafka, logLevel } from 'kafkajs';
+import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
 import { Cluster, type ClusterEvent, type ClusterOptions } from '../index.ts';
 import { RawConnection, requestFrame } from '../net/raw-connection.ts';
 import { ErrorCode } from '../protocol/errors.ts';
+import { gzipBomb } from '../testkit/attacks.ts';
 import { eventually } from './support/cluster.ts';
 import { watchForCrashes } from './support/crash-watch.ts';
 
@@ -304,3 +305,52 @@ async function loggedIn(address: string): Promise<RawConnection> {
   expect(await connection.call(36, 1, { authBytes: Buffer.from('\0ta\0secret') })).toMatchObject({ errorCode: ErrorCode.NONE });
   return connection;
 }
+
+describe('a class broker with the README\'s limits', () => {
+  it('serves a kafkajs consumer group and a gzip producer over SASL, and refuses a bomb from the same laptop while they go on', { timeout: 120_000 }, async () => {
+    const options: ClusterOptions = {
+      users: [...USERS, { name: 'team1', password: 'pw1' }],
+      superUsers: ['ta'],
+      maxConnectionsPerIp: 50,
+      connectionsMaxIdleMs: 300_000,
+      socketRequestMaxBytes: 10 * MiB,
+      maxDecompressedBatchBytes: 8 * MiB,
+      groupInitialRebalanceDelayMs: 0,
+    };
+    await withCluster(options, async (cluster, address) => {
+      cluster.createTopic({ name: 'class', partitions: 3 });
+      const kafka = new Kafka({ brokers: [address], clientId: 'class', logLevel: logLevel.NOTHING, sasl: { mechanism: 'plain', username: 'ta', password: 'secret' } });
+      const seen = new Set<string>();
+      const consumers = Array.from({ length: 3 }, () => kafka.consumer({ groupId: 'class-group' }));
+      const producer = kafka.producer();
+      try {
+        for (const consumer of consumers) {
+          await consumer.connect();
+          await consumer.subscribe({ topic: 'class', fromBeginning: true });
+          await consumer.run({ eachMessage: async ({ message }) => void seen.add(message.value!.toString()) });
+        }
+        await producer.connect();
+        const send = (from: number) =>
+          producer.send({ topic: 'class', compression: CompressionTypes.GZIP, messages: Array.from({ length: 30 }, (_, i) => ({ key: `k${i % 5}`, value: `value ${from + i}` })) });
+        await send(0);
+        await eventually(() => seen.size === 30, 'the group to read the first 30 values');
+
+        // A bomb from the same address: 10 records of 1 MB, 10 MB inflated, past the 8 MiB limit.
+        const attacker = await loggedIn(address);
+        try {
+          const answer = (await attacker.call(0, 3, { transactionalId: null, acks: -1, timeoutMs: 10_000, topicData: [{ name: 'class', partitionData: [{ index: 0, records: await gzipBomb(1000 * 1000, 10) }] }] })) as {
+            responses: { partitionResponses: { errorCode: number }[] }[];
+          };
+          expect(answer.responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.RECORD_LIST_TOO_LARGE);
+        } finally {
+          attacker.destroy();
+        }
+        await send(30);
+        await eventually(() => seen.size === 60, 'the group to read 30 more values after the bomb');
+      } finally {
+        await producer.disconnect();
+        for (const consumer of consumers) await consumer.disconnect();
+      }
+    });
+  });
+});
