@@ -100,6 +100,10 @@ export class TraceFormatter {
         );
       case 'isr-changed':
         return this.line('--', 'controller', 'isr', `${event.topic}[${event.partition}] isr=${event.isr.join(',')}`, 'yellow');
+      case 'reassignment-changed': {
+        const moving = event.state === 'started' ? ` adding=${event.adding.join(',') || '-'} removing=${event.removing.join(',') || '-'}` : '';
+        return this.line('--', 'controller', `reassignment ${event.state}`, `${event.topic}[${event.partition}] replicas=${event.replicas.join(',')}${moving}`, 'yellow');
+      }
       case 'log-truncated':
         return this.line(`b${event.brokerId}`, 'replica', 'truncated', `${event.topic}[${event.partition}] -${event.records} from offset ${event.offset}`, 'red');
       case 'network-changed':

@@ -6,6 +6,9 @@
 
 import type { Broker } from '../cluster/broker.ts';
 import type { LeaderElections } from '../cluster/controller.ts';
+import type { LogDirs } from '../cluster/log-dirs.ts';
+import type { MetadataQuorum } from '../cluster/quorum.ts';
+import type { PartitionReassignments } from '../cluster/reassignments.ts';
 import type { ResolvedOptions } from '../cluster/options.ts';
 import type { PartitionRecords } from '../cluster/partition-records.ts';
 import type { Topics } from '../cluster/topics.ts';
@@ -38,6 +41,12 @@ export interface RequestServices {
   readonly topics: Topics;
   /** Leader elections clients ask for (ElectLeaders). */
   readonly elections: LeaderElections;
+  /** Each broker's log directory and the replicas in it (DescribeLogDirs). */
+  readonly logDirs: LogDirs;
+  /** The controller as a metadata quorum (DescribeQuorum). */
+  readonly quorum: MetadataQuorum;
+  /** Moving partitions to other brokers (AlterPartitionReassignments). */
+  readonly reassignments: PartitionReassignments;
   /** Appending, reading and deleting records in partitions. */
   readonly records: PartitionRecords;
   readonly groups: GroupCoordinator;

@@ -30,15 +30,20 @@ import { createAcls } from './30_create_acls.ts';
 import { deleteAcls } from './31_delete_acls.ts';
 import { describeConfigs } from './32_describe_configs.ts';
 import { alterConfigs } from './33_alter_configs.ts';
+import { alterReplicaLogDirs } from './34_alter_replica_log_dirs.ts';
+import { describeLogDirs } from './35_describe_log_dirs.ts';
 import { saslAuthenticate } from './36_sasl_authenticate.ts';
 import { createPartitions } from './37_create_partitions.ts';
 import { deleteGroups } from './42_delete_groups.ts';
 import { electLeaders } from './43_elect_leaders.ts';
 import { incrementalAlterConfigs } from './44_incremental_alter_configs.ts';
+import { alterPartitionReassignments } from './45_alter_partition_reassignments.ts';
+import { listPartitionReassignments } from './46_list_partition_reassignments.ts';
 import { offsetDelete } from './47_offset_delete.ts';
 import { describeClientQuotas } from './48_describe_client_quotas.ts';
 import { describeUserScramCredentials } from './50_describe_user_scram_credentials.ts';
 import { alterUserScramCredentials } from './51_alter_user_scram_credentials.ts';
+import { describeQuorum } from './55_describe_quorum.ts';
 import { describeCluster } from './60_describe_cluster.ts';
 import { describeProducers } from './61_describe_producers.ts';
 import { describeTransactions } from './65_describe_transactions.ts';
@@ -47,6 +52,6 @@ import { consumerGroupHeartbeat } from './68_consumer_group_heartbeat.ts';
 import { consumerGroupDescribe } from './69_consumer_group_describe.ts';
 import { describeTopicPartitions } from './75_describe_topic_partitions.ts';
 
-export const ALL_APIS: readonly Api[] = [produce, fetch, listOffsets, metadata, offsetCommit, offsetFetch, findCoordinator, joinGroup, heartbeat, leaveGroup, syncGroup, describeGroups, listGroups, saslHandshake, apiVersions, createTopics, deleteTopics, deleteRecords, initProducerId, offsetForLeaderEpoch, addPartitionsToTxn, addOffsetsToTxn, endTxn, txnOffsetCommit, describeAcls, createAcls, deleteAcls, describeConfigs, alterConfigs, saslAuthenticate, createPartitions, deleteGroups, electLeaders, incrementalAlterConfigs, offsetDelete, describeClientQuotas, describeUserScramCredentials, alterUserScramCredentials, describeCluster, describeProducers, describeTransactions, listTransactions, consumerGroupHeartbeat, consumerGroupDescribe, describeTopicPartitions];
+export const ALL_APIS: readonly Api[] = [produce, fetch, listOffsets, metadata, offsetCommit, offsetFetch, findCoordinator, joinGroup, heartbeat, leaveGroup, syncGroup, describeGroups, listGroups, saslHandshake, apiVersions, createTopics, deleteTopics, deleteRecords, initProducerId, offsetForLeaderEpoch, addPartitionsToTxn, addOffsetsToTxn, endTxn, txnOffsetCommit, describeAcls, createAcls, deleteAcls, describeConfigs, alterConfigs, alterReplicaLogDirs, describeLogDirs, saslAuthenticate, createPartitions, deleteGroups, electLeaders, incrementalAlterConfigs, alterPartitionReassignments, listPartitionReassignments, offsetDelete, describeClientQuotas, describeUserScramCredentials, alterUserScramCredentials, describeQuorum, describeCluster, describeProducers, describeTransactions, listTransactions, consumerGroupHeartbeat, consumerGroupDescribe, describeTopicPartitions];
 
 export const API_BY_KEY: ReadonlyMap<number, Api> = new Map(ALL_APIS.map((api) => [api.key, api]));

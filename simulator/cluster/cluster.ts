@@ -30,6 +30,9 @@ import { PartitionRecords, type ReadPartitionOptions } from './partition-records
 import { RecordValidator } from '../protocol/record-validation.ts';
 import { ProducerIds } from './producer-ids.ts';
 import { Random } from './random.ts';
+import { LogDirs } from './log-dirs.ts';
+import { QuorumView } from './quorum.ts';
+import { Reassignments } from './reassignments.ts';
 import { Replication } from './replication.ts';
 import type { Partition, PartitionLogSetup } from './topic.ts';
 import { Topics, type SavedTopic } from './topics.ts';
@@ -44,6 +47,8 @@ interface SavedMetadata {
   acls?: AclBinding[];
   /** SCRAM credentials added, changed or deleted at run time (AlterUserScramCredentials). */
   scram?: SavedScramCredential[];
+  /** How many metadata changes were saved: DescribeQuorum's offsets. */
+  metadataOffset?: number;
 }
 
 // The handle's fault methods (killBroker, partition, addFaultRule, ...) are Faults' own, bound in
@@ -65,6 +70,9 @@ export class Cluster {
   readonly faults: Faults;
   readonly controller: Controller;
   readonly replication: Replication;
+  readonly reassignments: Reassignments;
+  /** How many metadata changes the cluster has made (KRaft's metadata log offset; DescribeQuorum). */
+  metadataOffset: number;
   /** What API handlers may act on: passed to each with its request (RequestContext). */
   readonly services: RequestServices;
   /** What the listeners let clients hold: the limits, and the request memory all brokers share. */
@@ -82,6 +90,7 @@ export class Cluster {
     this.storage = LogStorage.open({ dataDir: options.dataDir, inMemory: options.inMemory, cacheBytes: this.options.logCacheBytes });
     const saved = this.storage.loadMetadata<SavedMetadata>();
     this.id = saved?.clusterId ?? this.random.bytes(16).toString('base64url');
+    this.metadataOffset = saved?.metadataOffset ?? 0;
     for (const place of places) this.brokers.set(place.id, new Broker(place));
     const save = () => this.saveMetadata();
     this.faults = new Faults(this);
@@ -123,10 +132,21 @@ export class Cluster {
       retentionCheckIntervalMs: this.options.logRetentionCheckIntervalMs,
       cleanerBackoffMs: this.options.logCleanerBackoffMs,
     });
+    this.reassignments = new Reassignments({
+      topics: this.topics,
+      logs: () => this.logSetup(true),
+      elect: (partition, reason) => this.controller.elect(partition, reason),
+      canLead: (brokerId) => this.liveBrokers.some((b) => b.id === brokerId),
+      events: this.events,
+      changed: save,
+    });
     this.services = {
       cluster: this,
       topics: this.topics,
       elections: this.controller,
+      reassignments: this.reassignments,
+      logDirs: new LogDirs(this.storage, this.topics),
+      quorum: new QuorumView(this.brokers, this.controller, () => this.metadataOffset),
       records: this.records,
       groups: this.groups,
       transactions: this.transactions,
@@ -172,6 +192,7 @@ export class Cluster {
   tick(): void {
     this.controller.tick();
     this.replication.tick();
+    this.reassignments.tick();
   }
 
   async stop(): Promise<void> {
@@ -264,7 +285,9 @@ export class Cluster {
   }
 
   private saveMetadata(): void {
+    this.metadataOffset++;
     this.storage.saveMetadata({
+      metadataOffset: this.metadataOffset,
       clusterId: this.id,
       producerIdBlockEnd: this.producerIds.blockEnd,
       acls: this.security.acls.all.length > 0 ? [...this.security.acls.all] : undefined,

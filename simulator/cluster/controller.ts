@@ -8,7 +8,7 @@
 import type { Cluster } from './cluster.ts';
 import type { Partition } from './topic.ts';
 
-export type ElectionReason = 'leader-failed' | 'controlled-shutdown' | 'replica-returned' | 'unclean' | 'replica-damaged' | 'preferred';
+export type ElectionReason = 'leader-failed' | 'controlled-shutdown' | 'replica-returned' | 'unclean' | 'replica-damaged' | 'preferred' | 'reassigned';
 
 /** What an election asked for by a client (ElectLeaders) came to, as Kafka's controller answers it. */
 export type RequestedElection = 'elected' | 'not-needed' | 'not-available';
@@ -27,6 +27,8 @@ export class Controller implements LeaderElections {
   readonly fenced = new Set<number>();
   private readonly lastHeard = new Map<number, number>();
   private currentId = -1;
+  /** How many times the active controller changed (KRaft's leader epoch of the metadata quorum). */
+  epoch = 0;
 
   constructor(
     private readonly cluster: Cluster,
@@ -37,6 +39,11 @@ export class Controller implements LeaderElections {
   get id(): number {
     for (const broker of this.cluster.brokers.values()) if (broker.state === 'up') return broker.id;
     return -1;
+  }
+
+  /** When the controller last heard from a broker (its heartbeat), if ever. */
+  heardAt(brokerId: number): number | undefined {
+    return this.lastHeard.get(brokerId);
   }
 
   private canServe(brokerId: number): boolean {
@@ -169,6 +176,7 @@ export class Controller implements LeaderElections {
     if (controller !== this.currentId) {
       const previous = this.currentId;
       this.currentId = controller;
+      if (controller !== -1) this.epoch++;
       if (previous !== -1 || controller !== -1) this.cluster.events.emit({ type: 'controller-changed', controllerId: controller, previousControllerId: previous });
     }
     for (const broker of this.cluster.brokers.values()) {

@@ -21,6 +21,12 @@ export class Partition {
   leaderEpoch = 0;
   /** The in-sync replicas, as the controller knows them. */
   isr: number[];
+  /**
+   * While a reassignment runs (reassignments.ts): the replicas being added, which copy the log and
+   * must join the ISR, and those being removed once they have. Both are in `replicas` meanwhile.
+   */
+  adding: number[] = [];
+  removing: number[] = [];
   private waiters = new Set<() => void>();
   readonly replicaLogs = new Map<number, Replica>();
 
@@ -30,17 +36,33 @@ export class Partition {
     public replicas: number[],
     /** The leader as the controller knows it; -1 while the partition is offline. */
     public leader: number,
-    { storage, fresh, onDamage }: PartitionLogSetup,
+    setup: PartitionLogSetup,
   ) {
     this.isr = [...replicas];
-    for (const id of replicas) {
-      const log = new PartitionLog({ topic: topic.name, partition: index, storage: storage.broker(id), config: topic.config, fresh });
-      log.onDamage = (cut) => onDamage(this, cut);
-      this.replicaLogs.set(id, new Replica(id, log));
-    }
+    for (const id of replicas) this.addReplicaLog(id, setup);
     const leaderReplica = this.replica(leader);
     if (leaderReplica) leaderReplica.believesLeader = true;
     this.settleHighWatermark();
+  }
+
+  /** Gives `brokerId` a copy of this partition: its own log (empty unless `setup` restores one), which replication then fills. */
+  addReplicaLog(brokerId: number, { storage, fresh, onDamage }: PartitionLogSetup): Replica {
+    const log = new PartitionLog({ topic: this.topic.name, partition: this.index, storage: storage.broker(brokerId), config: this.topic.config, fresh });
+    log.onDamage = (cut) => onDamage(this, cut);
+    const replica = new Replica(brokerId, log);
+    replica.knownLeaderEpoch = this.leaderEpoch;
+    this.replicaLogs.set(brokerId, replica);
+    return replica;
+  }
+
+  /** Deletes `brokerId`'s copy of this partition (a replica a reassignment moved away). */
+  removeReplicaLog(brokerId: number): void {
+    this.replicaLogs.get(brokerId)?.log.delete();
+    this.replicaLogs.delete(brokerId);
+  }
+
+  get reassigning(): boolean {
+    return this.adding.length > 0 || this.removing.length > 0;
   }
 
   /**

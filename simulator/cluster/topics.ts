@@ -17,7 +17,7 @@ export interface SavedTopic {
   id: string;
   internal?: boolean;
   configs: Record<string, string>;
-  partitions: { replicas: number[]; leader: number; isr?: number[]; leaderEpoch?: number }[];
+  partitions: { replicas: number[]; leader: number; isr?: number[]; leaderEpoch?: number; adding?: number[]; removing?: number[] }[];
 }
 
 export interface TopicsDependencies {
@@ -154,6 +154,8 @@ export class Topics {
       const partition = new Partition(topic, index, p.replicas, p.leader, this.deps.logs(false));
       partition.leaderEpoch = p.leaderEpoch ?? 0;
       if (p.isr?.length) partition.isr = p.isr;
+      partition.adding = p.adding ?? [];
+      partition.removing = p.removing ?? [];
       for (const replica of partition.replicaLogs.values()) replica.knownLeaderEpoch = partition.leaderEpoch;
       partition.settleHighWatermark();
       topic.partitions.push(partition);
@@ -166,7 +168,13 @@ export class Topics {
       id: t.id,
       internal: t.internal,
       configs: t.config.overrides,
-      partitions: t.partitions.map((p) => ({ replicas: p.replicas, leader: p.leader, isr: p.isr, leaderEpoch: p.leaderEpoch })),
+      partitions: t.partitions.map((p) => ({
+        replicas: p.replicas,
+        leader: p.leader,
+        isr: p.isr,
+        leaderEpoch: p.leaderEpoch,
+        ...(p.reassigning && { adding: p.adding, removing: p.removing }),
+      })),
     }));
   }
 
@@ -194,8 +202,8 @@ export class Topics {
     return assignReplicas(live, count, factor, this.deps.random, firstPartition);
   }
 
-  /** Kafka's checks of a manual assignment (ReplicationControlManager), with its messages. */
-  private validateAssignments(assignments: number[][]): void {
+  /** Kafka's checks of a manual assignment (ReplicationControlManager), with its messages: every list as long as the first. */
+  validateAssignments(assignments: number[][]): void {
     const invalid = (why: string) => new KafkaError('INVALID_REPLICA_ASSIGNMENT', `The manual partition assignment includes ${why}`);
     for (const replicas of assignments) {
       if (replicas.length === 0) throw invalid('an empty replica list.');

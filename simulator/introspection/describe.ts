@@ -24,6 +24,8 @@ export function snapshotOf(cluster: Cluster): ClusterSnapshot {
         leaderEpoch: p.leaderEpoch,
         replicas: [...p.replicas],
         isr: [...p.isr],
+        adding: [...p.adding],
+        removing: [...p.removing],
         logStartOffset: p.log.startOffset,
         logEndOffset: p.log.endOffset,
         highWatermark: p.highWatermark,

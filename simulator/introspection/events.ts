@@ -118,9 +118,11 @@ export type ClusterEvent =
       previousLeader: number;
       leaderEpoch: number;
       isr: number[];
-      reason: 'leader-failed' | 'controlled-shutdown' | 'replica-returned' | 'unclean' | 'replica-damaged' | 'preferred';
+      reason: 'leader-failed' | 'controlled-shutdown' | 'replica-returned' | 'unclean' | 'replica-damaged' | 'preferred' | 'reassigned';
     }
   | { type: 'isr-changed'; topic: string; partition: number; isr: number[] }
+  /** A partition reassignment started (replicas being added and removed), completed, or was cancelled. */
+  | { type: 'reassignment-changed'; topic: string; partition: number; replicas: number[]; adding: number[]; removing: number[]; state: 'started' | 'completed' | 'cancelled' }
   | { type: 'log-truncated'; topic: string; partition: number; brokerId: number; offset: number; records: number }
   | { type: 'transaction-completed'; transactionalId: string; producerId: number; outcome: 'commit' | 'abort' };
 

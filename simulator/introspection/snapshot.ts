@@ -28,6 +28,9 @@ export interface PartitionSnapshot {
   leaderEpoch: number;
   replicas: number[];
   isr: number[];
+  /** While a reassignment runs: the replicas being added (copying the log) and removed (once they are in sync). */
+  adding: number[];
+  removing: number[];
   logStartOffset: number;
   logEndOffset: number;
   highWatermark: number;

@@ -1044,6 +1044,38 @@ const ORACLE: Record<number, OracleCase> = {
     }),
   },
 
+  // AlterPartitionReassignments: kafkajs sends no cancellations (replicas null) and reads no messages
+  45: {
+    requestArgs: { topics: [{ topic: 'orders', partitionAssignment: [{ partition: 0, replicas: [2, 3] }, { partition: 1, replicas: [1] }] }], timeout: 9000 },
+    expectedRequest: () => ({
+      timeoutMs: 9000,
+      allowReplicationFactorChange: true,
+      topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, replicas: [2, 3] }, { partitionIndex: 1, replicas: [1] }] }],
+    }),
+    response: () => ({
+      throttleTimeMs: 180,
+      allowReplicationFactorChange: true,
+      errorCode: 0,
+      errorMessage: null,
+      // kafkajs throws on a partition's error, so both succeed here.
+      responses: [{ name: 'orders', partitions: [{ partitionIndex: 0, errorCode: 0, errorMessage: null }, { partitionIndex: 1, errorCode: 0, errorMessage: null }] }],
+    }),
+    expectedResponse: () => ({ throttleTime: 180, errorCode: 0, responses: [{ topic: 'orders', partitions: [{ partition: 0, errorCode: 0 }, { partition: 1, errorCode: 0 }] }] }),
+  },
+
+  // ListPartitionReassignments
+  46: {
+    requestArgs: { topics: [{ topic: 'orders', partitions: [0, 1] }], timeout: 8000 },
+    expectedRequest: () => ({ timeoutMs: 8000, topics: [{ name: 'orders', partitionIndexes: [0, 1] }] }),
+    response: () => ({
+      throttleTimeMs: 181,
+      errorCode: 0,
+      errorMessage: null,
+      topics: [{ name: 'orders', partitions: [{ partitionIndex: 1, replicas: [3, 1, 2], addingReplicas: [3], removingReplicas: [2] }] }],
+    }),
+    expectedResponse: () => ({ throttleTime: 181, errorCode: 0, topics: [{ name: 'orders', partitions: [{ partition: 1, replicas: [3, 1, 2], addingReplicas: [3], removingReplicas: [2] }] }] }),
+  },
+
   // DeleteGroups: kafkajs takes the list of group ids itself, and keeps the v0 name throttleTimeMs
   42: {
     requestArgs: ['orders-app', 'billing'],
@@ -1083,6 +1115,19 @@ function fieldsOfVersion(type: Type<unknown, unknown>, value: unknown, version: 
   return value;
 }
 
+/**
+ * kafkajs frames flexible versions with header v1 and writes the request header's tagged fields
+ * (none: one 0 byte) at the start of the body; it reads the response header's the same way. On a
+ * socket the bytes line up with header v2; here the body is compared alone, so the byte is
+ * taken off the request and put in front of our response.
+ */
+function withoutKafkajsHeaderTags(api: Api, version: number, body: Buffer): Buffer {
+  if (!inRange(api.flexible, version)) return body;
+  expect(body[0]).toBe(0);
+  return body.subarray(1);
+}
+const withKafkajsHeaderTags = (api: Api, version: number, body: Buffer) => (inRange(api.flexible, version) ? Buffer.concat([Buffer.from([0]), body]) : body);
+
 describe('kafkajs as the oracle', () => {
   it('covers every API this broker serves that kafkajs also implements', () => {
     const uncovered = ALL_APIS.filter((api) => kafkajsDefinitionsFor(api.key) && !ORACLE[api.key]).map((api) => api.name);
@@ -1092,7 +1137,8 @@ describe('kafkajs as the oracle', () => {
 
   it.each(sweep)('$label: a request kafkajs encodes decodes to the same fields, every byte consumed', async ({ api, version, kafkajs, oracle }) => {
     const { request } = kafkajs.protocol({ version })(oracle.requestArgs);
-    const body = (await request.encode()).buffer;
+    const encoded = (await request.encode()).buffer;
+    const body = withoutKafkajsHeaderTags(api, version, encoded);
     const r = new Reader(body);
     const decoded = api.request.read(r, ctxFor(api, version));
     expect(r.remaining).toBe(0);
@@ -1106,12 +1152,15 @@ describe('kafkajs as the oracle', () => {
     const value = await oracle.response();
     const w = new Writer();
     api.response.write(w, value, ctxFor(api, version));
-    const body = w.toBuffer();
+    const body = withKafkajsHeaderTags(api, version, w.toBuffer());
     const view = oracle.responseView ?? ((x: unknown) => x);
 
     const decoded = await response.parse(await response.decode(body));
     expect(view(decoded)).toEqual(oracle.expectedResponse(version));
-    // Had we written more than kafkajs reads, the same answer would come out of one byte less.
+    // Had we written more than kafkajs reads, the same answer would come out of one byte less. Not
+    // for flexible versions: kafkajs stops reading tagged fields at the end of the body, so the
+    // empty ones a message ends with can go unnoticed (our decoder checks those requests byte for byte).
+    if (inRange(api.flexible, version)) return;
     const shortened = await response.decode(body.subarray(0, body.length - 1)).then(view, () => 'refused');
     expect(shortened).not.toEqual(view(decoded));
   });

@@ -3,22 +3,17 @@
 // its partitions back, an unclean one gives a leaderless partition an out-of-sync leader, and
 // every case Kafka refuses is answered with its error.
 
-import { afterAll, expect, it } from 'vitest';
-import { startCluster, type ClusterHandle, type ClusterOptions } from '../index.ts';
+import { expect, it } from 'vitest';
+import type { ClusterHandle, ClusterOptions } from '../index.ts';
 import { RawConnection } from '../net/raw-connection.ts';
 import { eventually, uniqueTopic } from './support/cluster.ts';
 import { describeWithClient } from './support/external-clients.ts';
+import { ownClusters } from './support/own-clusters.ts';
 import { CLIENT_SCRIPTS, findKafkaPython, jsonLines, run } from '../testkit/external-clients.ts';
 
 const python = findKafkaPython();
-const started: ClusterHandle[] = [];
-afterAll(() => Promise.all(started.map((c) => c.stop())));
-
-async function cluster(options: ClusterOptions = {}): Promise<ClusterHandle> {
-  const handle = await startCluster({ brokers: 3, seed: 43, ...options });
-  started.push(handle);
-  return handle;
-}
+const clusters = ownClusters('elections', { brokers: 3, seed: 43 });
+const cluster = (options: ClusterOptions = {}) => clusters.start(options);
 
 const partitions = (c: ClusterHandle, topic: string) => c.describe().topics.find((t) => t.name === topic)!.partitions;
 

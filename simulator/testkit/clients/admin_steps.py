@@ -65,7 +65,7 @@ def plain(value):
     if hasattr(value, 'to_dict'):
         return plain(value.to_dict())
     if isinstance(value, dict):
-        return {plain(k) if not isinstance(k, str) else k: plain(v) for k, v in value.items()}
+        return {key(k): plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set)):
         return [plain(v) for v in value]
     if hasattr(value, '_asdict'):
@@ -73,6 +73,15 @@ def plain(value):
     if hasattr(value, '__dict__') and not isinstance(value, (int, float, str, bool)):
         return plain({k: v for k, v in vars(value).items() if not k.startswith('_')})
     return value
+
+
+def key(value):
+    """A dict key as text: TopicPartition "topic:partition", TopicPartitionReplica "topic:partition:broker"."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, tuple):
+        return ':'.join(str(part) for part in value)
+    return str(plain(value))
 
 
 def partitions_of(spec):
