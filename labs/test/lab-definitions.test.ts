@@ -29,7 +29,7 @@ describe('the course labs', () => {
     expect(labs[0].steps.map((s) => s.id)).toEqual(['produce', 'consume', 'poll', 'replay', 'tail', 'sensor', 'file-writer']);
     expect(labs[1].steps.map((s) => s.id)).toEqual(['encode', 'sizes', 'kafka', 'evolve-add', 'evolve-remove']);
     expect(labs[2].steps.map((s) => s.id)).toEqual(['keys', 'split', 'crash', 'slow', 'idle', 'two-groups', 'coordinator']);
-    expect(labs[3].steps.map((s) => s.id)).toEqual(['orders', 'at-most-once', 'at-least-once', 'effectively-once', 'exactly-once', 'acks-1', 'acks-all']);
+    expect(labs[3].steps.map((s) => s.id)).toEqual(['orders', 'at-most-once', 'at-least-once', 'effectively-once', 'exactly-once', 'acks-1', 'acks-all', 'resolved-send']);
     expect(labs[4].steps.map((s) => s.id)).toEqual(['domain-totals', 'big-file', 'compaction']);
     for (const lab of labs) {
       for (const step of lab.steps) {

@@ -107,3 +107,30 @@ for (const lab of labs) {
     describe('with the starters', () => startersPassNothing(lab, 'python'));
   });
 }
+
+// Lab 4's "a resolved send() is not a delivery": the kafkajs starter, which trusts a resolved
+// send(), loses the order its fault moves (kafkajs-send-drops.test.ts is the same in the
+// simulator's terms); the solutions above re-send what the answer does not name.
+describe('lab delivery-semantics, step resolved-send, in TypeScript with the starter', () => {
+  const lab = labs.find((l) => l.id === 'delivery-semantics')!;
+  const step = lab.steps.find((s) => s.id === 'resolved-send')!;
+  const run = labRun(lab, 'typescript', { solved: false });
+  it('resolves every send() and still misses the order of the partition whose leader died', async () => {
+    const watch = watchStep(run.cluster, lab, step);
+    run.context.step = watch;
+    try {
+      await runStepSolution(lab, step, run.student);
+      let result = await runStep(step, run.context);
+      const deadline = Date.now() + 30_000;
+      while (result.results[0].status !== 'pass' && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        result = await runStep(step, run.context); // the faults done
+      }
+      expect(result.results.map((r) => r.status)).toEqual(['pass', 'fail']);
+      expect(result.results[1].saw).toMatch(/^29 records on spread-orders/); // round 1's order for spread-orders[0] never sent
+    } finally {
+      await watch.finish();
+      run.context.step = undefined;
+    }
+  });
+});
