@@ -1,8 +1,11 @@
 // Apache Kafka's own command-line tools, from the cached jars, against kafka-lab's embedded cluster:
 // what a TA types on a class broker works as it does on a real one.
 
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { SASLOptions } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type SASLOptions } from 'kafkajs';
 import { startCluster, type ClusterHandle } from '../../simulator/index.ts';
 import { eventually, tryLogin } from '../../simulator/test/support/cluster.ts';
 import { runKafkaTool, saslClientConfig } from '../real-kafka/tools.ts';
@@ -81,5 +84,62 @@ describeWithRealKafka('kafka-leader-election', () => {
     expect(partitions().map((p) => p.leader)).toEqual(preferred);
     const second = await elect('--topic', 'lab-replicated', '--partition', '0');
     expect(second).toMatchObject({ code: 0, stdout: 'Valid replica already elected for partitions lab-replicated-0\n' });
+  }, 120_000);
+});
+
+describeWithRealKafka('kafka-reassign-partitions, kafka-log-dirs and kafka-metadata-quorum', () => {
+  let cluster: ClusterHandle;
+  beforeAll(async () => {
+    cluster = await startCluster({ brokers: 3, seed: 11 });
+  });
+  afterAll(() => cluster?.stop());
+  const tool = (name: Parameters<typeof runKafkaTool>[0], ...args: string[]) => runKafkaTool(name, cluster.bootstrapServers[0], args);
+
+  it('generates, executes and verifies a reassignment that moves the data, then shows where the replicas live', async () => {
+    cluster.createTopic({ name: 'lab-moved', assignments: [[3], [3]] });
+    const producer = new Kafka({ brokers: cluster.bootstrapServers, logLevel: logLevel.NOTHING }).producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    await producer.send({ topic: 'lab-moved', acks: -1, messages: Array.from({ length: 200 }, (_, i) => ({ partition: i % 2, value: `record-${i}` })) });
+    await producer.disconnect();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-lab-reassign-tool-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'topics.json'), JSON.stringify({ version: 1, topics: [{ topic: 'lab-moved' }] }));
+      const generated = await tool('kafka-reassign-partitions', '--generate', '--topics-to-move-json-file', path.join(dir, 'topics.json'), '--broker-list', '1,2');
+      expect(generated.code).toBe(0);
+      const [current, proposed] = generated.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { partitions: { partition: number; replicas: number[] }[] });
+      expect(current.partitions.map((p) => p.replicas)).toEqual([[3], [3]]);
+      expect(proposed.partitions.every((p) => p.replicas.length === 1 && [1, 2].includes(p.replicas[0]))).toBe(true);
+
+      const plan = { version: 1, partitions: [{ topic: 'lab-moved', partition: 0, replicas: [1, 2] }, { topic: 'lab-moved', partition: 1, replicas: [2] }] };
+      fs.writeFileSync(path.join(dir, 'plan.json'), JSON.stringify(plan));
+      const executed = await tool('kafka-reassign-partitions', '--execute', '--reassignment-json-file', path.join(dir, 'plan.json'));
+      expect(executed.stdout).toContain('Successfully started partition reassignments for lab-moved-0,lab-moved-1');
+      const partitions = () => cluster.describe().topics.find((t) => t.name === 'lab-moved')!.partitions;
+      await eventually(() => partitions().every((p) => !p.adding.length && !p.removing.length), 'both reassignments to complete');
+      const verified = await tool('kafka-reassign-partitions', '--verify', '--reassignment-json-file', path.join(dir, 'plan.json'));
+      expect(verified.code).toBe(0);
+      expect(verified.stdout).toContain('Reassignment of partition lab-moved-0 is completed.');
+      expect(verified.stdout).toContain('Reassignment of partition lab-moved-1 is completed.');
+      expect(partitions().map((p) => [p.replicas, p.leader, p.logEndOffset])).toEqual([
+        [[1, 2], 1, 100],
+        [[2], 2, 100],
+      ]);
+
+      const logDirs = await tool('kafka-log-dirs', '--describe', '--topic-list', 'lab-moved');
+      const described = JSON.parse(logDirs.stdout.split('\n').find((l) => l.startsWith('{'))!) as { brokers: { broker: number; logDirs: { partitions: { partition: string; size: number }[] }[] }[] };
+      const held = Object.fromEntries(described.brokers.map((b) => [b.broker, b.logDirs.flatMap((d) => d.partitions.map((p) => p.partition)).sort()]));
+      expect(held).toEqual({ 1: ['lab-moved-0'], 2: ['lab-moved-0', 'lab-moved-1'], 3: [] });
+      expect(described.brokers.flatMap((b) => b.logDirs.flatMap((d) => d.partitions)).every((p) => p.size > 0)).toBe(true);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  it('describes the metadata quorum: the controller leads, every broker votes', async () => {
+    const status = await tool('kafka-metadata-quorum', 'describe', '--status');
+    expect(status.code).toBe(0);
+    const fields = Object.fromEntries(status.stdout.trim().split('\n').map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()]));
+    expect(fields).toMatchObject({ ClusterId: cluster.id, LeaderId: '1', CurrentObservers: '[]' });
+    expect(JSON.parse(fields.CurrentVoters).map((v: { id: number }) => v.id)).toEqual([1, 2, 3]);
   }, 120_000);
 });

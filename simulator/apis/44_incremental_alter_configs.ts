@@ -2,9 +2,10 @@
 // are, each config by one operation: SET a value, DELETE the override (back to the default),
 // APPEND to or SUBTRACT from a list config. What `kafka-configs --alter` and the Java admin
 // client's incrementalAlterConfigs send. Checked as AlterConfigs is: the request's shape, then the
-// resulting configs, then the topic's existence; broker configs cannot be changed here.
+// resulting configs, then the topic's existence; broker configs cannot be changed here (deleting
+// a dynamic one, which is never set, succeeds).
 
-import { ConfigResource, resourceLabel } from '../cluster/broker-configs.ts';
+import { ConfigResource, isDynamicBrokerConfig, resourceLabel } from '../cluster/broker-configs.ts';
 import type { Broker } from '../cluster/broker.ts';
 import { TOPIC_CONFIGS } from '../cluster/configs.ts';
 import { invalidTopicName } from '../cluster/topic.ts';
@@ -49,8 +50,12 @@ function alter({ cluster, topics }: Pick<RequestServices, 'cluster' | 'topics'>,
       if (!topic) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `The topic '${name}' does not exist.`);
       return topics.setConfigs(name, overrides, validateOnly);
     }
-    case ConfigResource.BROKER:
-      return refuseBrokerConfigs(cluster, broker, name, resource.configs.map((c) => c.name));
+    case ConfigResource.BROKER: {
+      // No broker config is set at run time here, so deleting a dynamic one changes nothing and
+      // succeeds, as in Kafka: kafka-reassign-partitions --verify clears its throttles this way.
+      const changes = resource.configs.filter((c) => !(OPERATIONS[c.configOperation] === 'DELETE' && isDynamicBrokerConfig(cluster, broker.id, c.name)));
+      return refuseBrokerConfigs(cluster, broker, name, changes.map((c) => c.name));
+    }
     default:
       throw new KafkaError('INVALID_REQUEST', `Unknown resource type ${resource.resourceType}`);
   }

@@ -20,7 +20,8 @@ function alter(context: RequestContext, topic: string, index: number, replicas: 
     else context.reassignments.reassign(partition, replicas, allowReplicationFactorChange);
     return SUCCESS;
   } catch (error) {
-    if (error instanceof KafkaError) return { errorCode: error.code, errorMessage: error.message };
+    // Kafka's ApiError.fromThrowable drops a message that only repeats the error's own.
+    if (error instanceof KafkaError) return { errorCode: error.code, errorMessage: error.code === ErrorCode.NO_REASSIGNMENT_IN_PROGRESS ? null : error.message };
     throw error;
   }
 }

@@ -104,3 +104,14 @@ export function brokerConfigs(cluster: { readonly options: Readonly<ResolvedOpti
     ...Object.entries(BROKER_SYNONYM).map(([topicConfig, name]) => kafkaDefault(name, TOPIC_CONFIGS[topicConfig].default, true)),
   ].sort((a, b) => a.name.localeCompare(b.name));
 }
+
+/**
+ * Broker configs Kafka can change at run time that kafka-lab does not list (it honours no
+ * replication throttles): kafka-reassign-partitions --verify deletes them from every broker.
+ */
+const UNLISTED_DYNAMIC = new Set(['leader.replication.throttled.rate', 'follower.replication.throttled.rate', 'replica.alter.log.dirs.io.max.bytes.per.second']);
+
+/** Whether Kafka lets `name` be changed on a running broker (KIP-226). */
+export function isDynamicBrokerConfig(cluster: Parameters<typeof brokerConfigs>[0], brokerId: number, name: string): boolean {
+  return UNLISTED_DYNAMIC.has(name) || brokerConfigs(cluster, brokerId).some((c) => c.name === name && c.dynamic);
+}

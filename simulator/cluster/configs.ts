@@ -11,7 +11,12 @@ interface ConfigDefinition {
   /** Allowed values (string/list types) or an inclusive minimum (numbers). */
   oneOf?: readonly string[];
   min?: number;
+  /** Every item of a list must match, else Kafka's `message` (a validator of its own). */
+  items?: { pattern: RegExp; message: string };
 }
+
+/** Kafka's ThrottledReplicaListValidator: "*", or partition:broker pairs. */
+const THROTTLED_REPLICAS = { pattern: /^(\*|\d+:\d+)$/, message: "must be the literal '*' or a list of replicas in the following format: [partitionId]:[brokerId],[partitionId]:[brokerId],..." };
 
 const LONG_MAX = '9223372036854775807';
 
@@ -20,9 +25,11 @@ export const TOPIC_CONFIGS: Record<string, ConfigDefinition> = {
   'compression.type': { type: 'string', default: 'producer', oneOf: ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'] },
   'delete.retention.ms': { type: 'long', default: '86400000', min: 0 },
   'file.delete.delay.ms': { type: 'long', default: '60000', min: 0 },
+  'follower.replication.throttled.replicas': { type: 'list', default: '', items: THROTTLED_REPLICAS },
   'flush.messages': { type: 'long', default: LONG_MAX, min: 1 },
   'flush.ms': { type: 'long', default: LONG_MAX, min: 0 },
   'index.interval.bytes': { type: 'int', default: '4096', min: 0 },
+  'leader.replication.throttled.replicas': { type: 'list', default: '', items: THROTTLED_REPLICAS },
   'max.compaction.lag.ms': { type: 'long', default: LONG_MAX, min: 1 },
   'max.message.bytes': { type: 'int', default: '1048588', min: 0 },
   'message.timestamp.after.max.ms': { type: 'long', default: LONG_MAX, min: 0 },
@@ -65,11 +72,18 @@ export function validateTopicConfig(name: string, value: string | null): void {
     case 'string':
       if (definition.oneOf && !definition.oneOf.includes(value)) throw invalid(`String must be one of: ${definition.oneOf.join(', ')}`);
       return;
-    case 'list':
-      for (const item of value.split(',').map((s) => s.trim())) {
+    case 'list': {
+      const items = value.split(',').map((s) => s.trim());
+      for (const item of items) {
         if (definition.oneOf && !definition.oneOf.includes(item)) throw invalid(`String must be one of: ${definition.oneOf.join(', ')}`);
       }
+      const { items: rule } = definition;
+      // Kafka's validator shows the parsed list, as Java prints one, and names the config again.
+      if (rule && value.trim() !== '' && !items.every((item) => rule.pattern.test(item))) {
+        throw new KafkaError('INVALID_CONFIG', `Invalid value [${items.join(', ')}] for configuration ${name}: ${name} ${rule.message}`);
+      }
       return;
+    }
   }
 }
 

@@ -98,4 +98,28 @@ export const configScenarios: Scenario[] = [
       };
     },
   },
+  {
+    name: "incremental alter configs: deleting replication throttles nobody set succeeds, as kafka-reassign-partitions --verify does; a bad throttled-replicas list is refused",
+    async run(ctx) {
+      const topic = await ctx.createTopic('throttled');
+      const alter = (resources: object[]) => rawRequest(ctx.bootstrapServers[0], 44, 1, { resources, validateOnly: false });
+      const DELETE = 1;
+      const SET = 0;
+      const cleared = await alter([
+        {
+          resourceType: 4,
+          resourceName: '1',
+          configs: ['leader.replication.throttled.rate', 'follower.replication.throttled.rate', 'replica.alter.log.dirs.io.max.bytes.per.second'].map((name) => ({ name, configOperation: DELETE, value: null })),
+        },
+        { resourceType: 2, resourceName: topic, configs: ['leader.replication.throttled.replicas', 'follower.replication.throttled.replicas'].map((name) => ({ name, configOperation: DELETE, value: null })) },
+      ]);
+      const setReplicas = await alter([{ resourceType: 2, resourceName: topic, configs: [{ name: 'leader.replication.throttled.replicas', configOperation: SET, value: '0:1' }] }]);
+      const badReplicas = await alter([{ resourceType: 2, resourceName: topic, configs: [{ name: 'follower.replication.throttled.replicas', configOperation: SET, value: 'broker one' }] }]);
+      const { resources } = await (await ctx.admin()).describeConfigs({
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['leader.replication.throttled.replicas', 'follower.replication.throttled.replicas'] }],
+        includeSynonyms: false,
+      });
+      return { cleared, setReplicas, badReplicas, described: resources.map((r) => ({ ...r, configEntries: [...r.configEntries].sort((a, b) => a.configName.localeCompare(b.configName)) })) };
+    },
+  },
 ];

@@ -8,6 +8,7 @@ import type { Consumer } from 'kafkajs';
 import { internalCluster } from '../../../simulator/testkit/kafkajs-internal.ts';
 import type { BrokerOptions } from '../../providers/index.ts';
 import { outcome } from '../normalise.ts';
+import { rawRequest } from '../raw.ts';
 import type { Scenario, ScenarioContext } from '../scenario.ts';
 import { producer, python, range, readPartition, until } from './support.ts';
 
@@ -277,6 +278,38 @@ export const faultScenarios: Scenario[] = [
         backToPreferred: back.leader === preferred,
         preferredAgain: await elect(0, [0]),
         unclean: await elect(1, [0]),
+      };
+    },
+  },
+  {
+    name: 'reassignment: a partition moved to the two other brokers copies its log to them, they join the ISR, the old replica leaves; errors per partition',
+    async run(ctx) {
+      const topic = await ctx.createTopic('reassigned', { replicationFactor: 1, partitions: 1 });
+      const p = await producer(ctx, patient);
+      await p.send({ topic, acks: -1, messages: values(200, 'moved') });
+      const initial = await settle(ctx, topic, 'a leader', (v) => v.leader > 0);
+      const [from] = initial.replicas;
+      const to = [1, 2, 3].filter((id) => id !== from);
+      const alter = (partitions: object[], allowReplicationFactorChange = true) =>
+        rawRequest(ctx.bootstrapServers[0], 45, 1, { timeoutMs: 30_000, allowReplicationFactorChange, topics: [{ name: topic, partitions }] });
+      const started = await alter([{ partitionIndex: 0, replicas: to }]);
+      const moved = await settle(ctx, topic, 'the two new replicas alone, in sync', (v) => v.replicas.length === 2 && !v.replicas.includes(from) && v.isr.length === 2);
+      const listed = await rawRequest(ctx.bootstrapServers[0], 46, 0, { timeoutMs: 30_000, topics: null });
+      const refused = await alter([
+        { partitionIndex: 3, replicas: to },
+        { partitionIndex: 0, replicas: [] },
+        { partitionIndex: 0, replicas: [to[0], 9] },
+        { partitionIndex: 0, replicas: [1, 1] },
+        { partitionIndex: 0, replicas: null },
+      ]);
+      const shrinkRefused = await alter([{ partitionIndex: 0, replicas: [to[0]] }], false);
+      return {
+        started,
+        moved: { replicasAreTheTargets: [...moved.replicas].sort().join() === to.join(), leaderIsATarget: to.includes(moved.leader) },
+        listed: (listed.topics as { name: string }[]).filter((t) => t.name === topic),
+        read: await readPartition(ctx, topic),
+        refused,
+        shrinkRefused,
       };
     },
   },
