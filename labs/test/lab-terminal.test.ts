@@ -102,7 +102,10 @@ describeWithClient(tmux, 'kafka-lab lab in a terminal', (tmuxCommand) => {
         await screenShows(screen, new RegExp(`✓ ${row}`), 60_000);
       }
       clearInterval(sampler);
-      // Back through the passed steps: each shows what its checks found.
+      // The last step as it passed (the sampler may have stopped before that screen), then back
+      // through the passed steps: each shows what its checks found.
+      const last = lab.steps.length;
+      seen.push((await screenShows(screen, new RegExp(`Step ${last} of ${last}[^]*✓ Step ${last} passed`))).input!);
       for (let index = lab.steps.length - 2; index >= 0; index--) {
         await run('send-keys', '-t', 'lab', 'Left');
         seen.push((await screenShows(screen, new RegExp(`Step ${index + 1} of ${lab.steps.length}[^]*✓ passed`))).input!);
