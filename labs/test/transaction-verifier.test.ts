@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type ClusterHandle } from '../../simulator/index.ts';
+import { eventually } from '../../simulator/test/support/cluster.ts';
 import { describeWithClient } from '../../simulator/test/support/external-clients.ts';
 import { findPython, run } from '../../simulator/testkit/external-clients.ts';
 import vectors from '../../grader/assignment/test/signature-vectors.json' with { type: 'json' };
@@ -89,7 +90,12 @@ await producer.disconnect();
     const [, , , verifier] = lab.steps;
     fs.writeFileSync(path.join(state.workspaceDir, lab.id, 'typescript', 'verifier.ts'), naive);
     await runStepSolution(lab, verifier, { workspaceDir: state.workspaceDir, language: 'typescript', bootstrap: state.bootstrap });
-    const result = await runStep(verifier, state.context);
+    // The practice server judges the restarted verifier's resubmission a moment after the program
+    // ends: until then the check may see the commit still missing instead.
+    const result = await eventually(async () => {
+      const now = await runStep(verifier, state.context);
+      return /submitted again/.test(now.results[0].summary) ? now : undefined;
+    }, 'the check to find the transaction submitted twice', 30_000);
     expect(result.passed).toBe(false);
     expect(result.results[0]).toMatchObject({ status: 'fail', summary: '1 transaction submitted again after being accepted' });
     expect(result.results[0].saw).toMatch(/^409 for tx-[0-9a-f]{12}$/);
