@@ -74,9 +74,13 @@ export class InternalTopicPlacement {
     this.cluster.records.append(partition, [{ batch, header: readBatchHeader(batch) }], partition.leader);
   }
 
-  /** Every record of the topic up to each partition's high watermark: what a coordinator replays after a restart. */
-  *records(): Generator<LogRecord> {
-    for (const partition of this.cluster.topics.get(this.topic.name)?.partitions ?? []) {
+  /**
+   * Every record of the topic (or of one partition) up to each partition's high watermark: what a
+   * coordinator replays after a restart, or when it takes a partition over.
+   */
+  *records(partitionIndex?: number): Generator<LogRecord> {
+    const partitions = this.cluster.topics.get(this.topic.name)?.partitions ?? [];
+    for (const partition of partitionIndex === undefined ? partitions : partitions.slice(partitionIndex, partitionIndex + 1)) {
       for (const batch of partition.log.batchesFrom(partition.log.startOffset)) {
         if (batch.lastOffset >= partition.highWatermark) break;
         yield* readRecords(batch.data);

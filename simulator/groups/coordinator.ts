@@ -1,7 +1,9 @@
 // The group coordinator: which broker coordinates a group, the groups themselves, and their
 // committed offsets. As in Kafka, a group belongs to one partition of the internal, compacted
 // `__consumer_offsets` topic (chosen by the hash of its id); that partition's leader coordinates it,
-// and every commit is a record in that partition, so offsets survive a `--data-dir` restart.
+// and every commit is a record in that partition, so offsets survive a `--data-dir` restart. So does
+// each classic group's metadata, written when a generation is synced or the group empties: the
+// broker that takes a partition over (or restarts) loads its groups, members and all.
 
 import type { Cluster } from '../cluster/cluster.ts';
 import { InternalTopicPlacement } from '../cluster/internal-topics.ts';
@@ -11,7 +13,8 @@ import type { GroupSnapshot } from '../introspection/snapshot.ts';
 import { decodeAssignment } from './consumer-protocol.ts';
 import { ConsumerGroup } from './consumer-group.ts';
 import { Group, type GroupChange } from './group.ts';
-import { offsetKey, offsetValue, parseOffsetRecord } from './offsets-format.ts';
+import type { StoredGroup } from './offsets-format.ts';
+import { groupMetadataKey, groupMetadataValue, offsetKey, offsetValue, parseGroupRecord, parseOffsetRecord } from './offsets-format.ts';
 
 export const OFFSETS_TOPIC = '__consumer_offsets';
 
@@ -197,9 +200,10 @@ export class GroupCoordinator {
 
   /** Deletes a group's offsets with tombstones, as DeleteGroups does. */
   deleteGroup(groupId: string): void {
-    const tombstones = [...this.committed(groupId)].flatMap(([topic, partitions]) =>
+    const tombstones: NewRecord[] = [...this.committed(groupId)].flatMap(([topic, partitions]) =>
       [...partitions.keys()].map((partition) => ({ key: offsetKey(groupId, topic, partition), value: null })),
     );
+    if (this.groups.has(groupId)) tombstones.push({ key: groupMetadataKey(groupId), value: null });
     if (tombstones.length > 0) this.appendToOffsetsTopic(groupId, tombstones);
     this.offsets.delete(groupId);
     this.groups.get(groupId)?.shutdown();
@@ -222,7 +226,7 @@ export class GroupCoordinator {
     else byPartition.delete(partition);
   }
 
-  /** Replays the offsets topic once (after a restart with `--data-dir`) to rebuild committed offsets. */
+  /** Replays the offsets topic once (after a restart with `--data-dir`) to rebuild committed offsets and groups. */
   loadOffsets(): void {
     if (this.loaded) return;
     this.loaded = true;
@@ -230,13 +234,31 @@ export class GroupCoordinator {
       const parsed = parseOffsetRecord(record.key, record.value);
       if (parsed) this.remember(parsed.group, parsed.topic, parsed.partition, parsed.value);
     }
-    // Groups that only have committed offsets exist, Empty, as in Kafka.
-    for (const groupId of this.offsets.keys()) this.ensureGroup(groupId);
+    this.loadGroups();
+  }
+
+  /**
+   * Loads the classic groups stored in the offsets topic (in one partition of it, or all): each as
+   * its last metadata record left it. Groups that only have committed offsets exist, Empty, as in Kafka.
+   */
+  private loadGroups(offsetsPartition?: number): void {
+    const stored = new Map<string, StoredGroup | null>();
+    for (const record of this.placement.records(offsetsPartition)) {
+      const parsed = parseGroupRecord(record.key, record.value);
+      if (parsed) stored.set(parsed.group, parsed.metadata);
+    }
+    const onPartition = (groupId: string) => offsetsPartition === undefined || this.placement.partitionIndexFor(groupId) === offsetsPartition;
+    for (const [groupId, metadata] of stored) if (metadata && !this.groups.has(groupId) && !this.consumerGroups.has(groupId)) this.ensureGroup(groupId).restore(metadata);
+    for (const groupId of this.offsets.keys()) if (onPartition(groupId) && !this.consumerGroups.has(groupId)) this.ensureGroup(groupId);
   }
 
   // ---------------------------------------------------------------- events
 
   private report(group: Group, change: GroupChange): void {
+    // As Kafka's coordinator, store the group when a generation is synced and when it empties.
+    const synced = change.change === 'stable';
+    const emptied = change.change === 'rebalance-completed' && change.members.length === 0;
+    if (synced || emptied) this.appendToOffsetsTopic(group.groupId, [{ key: groupMetadataKey(group.groupId), value: groupMetadataValue(group.toStored()), timestamp: Date.now() }]);
     this.cluster.events.emit({ type: 'group-changed', group: group.groupId, state: group.state, generationId: group.generationId, ...change });
   }
 
@@ -284,8 +306,10 @@ export class GroupCoordinator {
 
   /**
    * The leader of an offsets partition moved: the groups on it now belong to another broker. Their
-   * members hear NOT_COORDINATOR, find the new coordinator and join it again; committed offsets
-   * stay, as the new coordinator reads them from the replicated partition.
+   * members' parked requests hear NOT_COORDINATOR, and they find the new coordinator. That broker
+   * loads the partition, as Kafka's does: committed offsets, and each classic group as last stored
+   * (generation, members, assignments), so members heartbeat on without a rebalance. A KIP-848
+   * group starts over (its members rejoin at epoch 0).
    */
   onCoordinatorMoved(offsetsPartition: number): void {
     for (const groups of [this.groups, this.consumerGroups]) {
@@ -295,6 +319,8 @@ export class GroupCoordinator {
         groups.delete(groupId);
       }
     }
+    const leader = this.cluster.topics.get(OFFSETS_TOPIC)?.partitions[offsetsPartition]?.leader ?? -1;
+    if (this.loaded && leader >= 0) this.loadGroups(offsetsPartition);
   }
 
   shutdown(): void {

@@ -9,6 +9,7 @@
 
 import { ErrorCode, type ErrorName } from '../protocol/errors.ts';
 import { decodeSubscribedTopics } from './consumer-protocol.ts';
+import type { StoredGroup } from './offsets-format.ts';
 
 export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
 
@@ -363,6 +364,60 @@ export class Group {
     if (this.state === 'CompletingRebalance') return 'REBALANCE_IN_PROGRESS';
     this.scheduleSessionTimeout(member);
     return 'NONE';
+  }
+
+  // ---------------------------------------------------------------- stored in __consumer_offsets
+
+  /** What the coordinator writes for this generation (Kafka's GroupMetadataValue): each member's chosen subscription and its assignment. */
+  toStored(): StoredGroup {
+    return {
+      protocolType: this.protocolType ?? '',
+      generation: this.generationId,
+      protocol: this.protocolName,
+      leader: this.leaderId,
+      currentStateTimestamp: Date.now(),
+      members: [...this.members.values()].map((m) => ({
+        memberId: m.memberId,
+        groupInstanceId: m.groupInstanceId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        rebalanceTimeout: m.rebalanceTimeoutMs,
+        sessionTimeout: m.sessionTimeoutMs,
+        subscription: m.protocols.find((p) => p.name === this.protocolName)?.metadata ?? EMPTY,
+        assignment: m.assignment,
+      })),
+    };
+  }
+
+  /**
+   * A coordinator taking the group over loads it as last stored, as Kafka does: Stable in the stored
+   * generation with its members (each knowing only its chosen protocol, and with a fresh session),
+   * or Empty. Members heartbeat on with their ids and generation; nobody has to rejoin.
+   */
+  restore(stored: StoredGroup): void {
+    this.generationId = stored.generation;
+    if (stored.members.length === 0 || stored.protocol === null) return;
+    this.protocolType = stored.protocolType;
+    this.protocolName = stored.protocol;
+    for (const m of stored.members) {
+      const member: Member = {
+        memberId: m.memberId,
+        groupInstanceId: m.groupInstanceId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        sessionTimeoutMs: m.sessionTimeout,
+        rebalanceTimeoutMs: m.rebalanceTimeout,
+        protocols: [{ name: stored.protocol, metadata: m.subscription }],
+        assignment: m.assignment,
+        awaitingJoin: null,
+        awaitingSync: null,
+        sessionTimer: null,
+      };
+      this.members.set(member.memberId, member);
+      this.scheduleSessionTimeout(member);
+    }
+    this.leaderId = stored.leader !== null && this.members.has(stored.leader) ? stored.leader : this.members.keys().next().value!;
+    this.state = 'Stable';
   }
 
   // ---------------------------------------------------------------- membership bookkeeping

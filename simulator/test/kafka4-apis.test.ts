@@ -168,7 +168,8 @@ describe('DescribeCluster and OffsetDelete', () => {
     const admin = kafka.admin();
     await admin.connect();
     await admin.setOffsets({ groupId: group, topic: other, partitions: [{ partition: 0, offset: '0' }] });
-    const consumer = kafka.consumer({ groupId: group });
+    // A short fetch wait: disconnect() waits for the fetch in flight (kafkajs's default is 5 s).
+    const consumer = kafka.consumer({ groupId: group, maxWaitTimeInMs: 100 });
     await consumer.connect();
     await consumer.subscribe({ topic: read, fromBeginning: true });
     await consumer.run({ eachMessage: async () => {} });
@@ -190,7 +191,7 @@ describe('DescribeCluster and OffsetDelete', () => {
     expect(await call(nodeId, 47, 0, { groupId: unknown, topics: [] })).toMatchObject({ errorCode: ErrorCode.GROUP_ID_NOT_FOUND });
     await consumer.disconnect();
     await admin.disconnect();
-  });
+  }, 30_000);
 });
 
 describe('the consumer rebalance protocol (KIP-848)', () => {
