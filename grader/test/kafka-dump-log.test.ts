@@ -70,3 +70,36 @@ describeWithRealKafka(`Kafka ${KAFKA_VERSION}'s kafka-dump-log on kafka-lab's se
     expect(verified).not.toMatch(/Mismatches|does not match|Found timestamp mismatch|Found out of order/);
   });
 });
+
+describeWithRealKafka(`Kafka ${KAFKA_VERSION}'s offsets decoder on kafka-lab's __consumer_offsets`, () => {
+  it('decodes the offset commits and the group metadata a classic group stored', { timeout: 300_000 }, async () => {
+    const classpath = await ensureKafkaTools(KAFKA_VERSION);
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-lab-dump-offsets-'));
+    directories.push(dataDir);
+    const cluster = new Cluster({ brokers: 1, dataDir, groupInitialRebalanceDelayMs: 0, offsetsTopicPartitions: 1 });
+    await cluster.start();
+    const kafka = new Kafka({ brokers: cluster.bootstrapServers, logLevel: logLevel.NOTHING });
+    cluster.createTopic({ name: 'read', partitions: 1 });
+    const consumer = kafka.consumer({ groupId: 'dumped-group', maxWaitTimeInMs: 100 });
+    await consumer.connect();
+    await consumer.subscribe({ topics: ['read'] });
+    await consumer.run({ eachMessage: async () => {} });
+    const deadline = Date.now() + 30_000;
+    while (cluster.describe().groups.find((g) => g.groupId === 'dumped-group')?.state !== 'Stable') {
+      if (Date.now() > deadline) throw new Error('the group never became stable');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await consumer.commitOffsets([{ topic: 'read', partition: 0, offset: '0' }]);
+    await consumer.disconnect();
+    await cluster.stop();
+
+    const dir = path.join(dataDir, 'broker-1', '__consumer_offsets-0');
+    const logs = fs.readdirSync(dir).filter((name) => name.endsWith('.log'));
+    const dump = await dumpLog(classpath, dir, logs, '--offsets-decoder');
+    expect(dump).not.toMatch(/Exception|Unknown|error/i);
+    expect(dump).toMatch(/"group":"dumped-group","topic":"read","partition":0/);
+    // The synced generation with its member and assignment, then the empty group after it left.
+    expect(dump).toMatch(/"protocolType":"consumer","generation":1,"protocol":"RoundRobinAssigner","leader":"[^"]+".*"members":\[\{"memberId"/);
+    expect(dump).toMatch(/"generation":2,"protocol":null,"leader":null.*"members":\[\]/);
+  });
+});
