@@ -2,8 +2,11 @@
 // (names made unique per run, broker addresses, ids a cluster picks at random) is rewritten.
 // Everything else a client can observe stays, so a real difference shows up as one.
 
-/** Keys whose values are random per cluster, per member or per producer, whatever the broker. */
-export const VOLATILE_KEYS = new Set(['clusterId', 'memberId', 'producerId', 'topicId', 'clientHost', 'helpUrl']);
+/** Keys whose values are random per cluster, per member or per producer, whatever the broker (kafka-python spells them in snake case). */
+export const VOLATILE_KEYS = new Set(['clusterId', 'memberId', 'producerId', 'topicId', 'clientHost', 'helpUrl', 'cluster_id', 'member_id', 'producer_id', 'topic_id', 'client_host']);
+
+/** No value at all, or the all-zero topic id (as the wire and as kafka-python prints it): as observable as any other answer. */
+const NO_ID = new Set([null, '', '0'.repeat(32), '00000000-0000-0000-0000-000000000000']);
 
 export interface Renames {
   /** Actual name → the scenario's label for it (topics, groups, transactional ids). */
@@ -31,7 +34,7 @@ export function normalise(value: unknown, renames: Renames): unknown {
       const out: Record<string, unknown> = {};
       for (const [key, inner] of Object.entries(v)) {
         if (inner === undefined) continue;
-        out[rewrite(key)] = VOLATILE_KEYS.has(key) ? (inner === null || inner === '' ? inner : '<volatile>') : visit(inner);
+        out[rewrite(key)] = VOLATILE_KEYS.has(key) ? (NO_ID.has(inner as string | null) ? inner : '<volatile>') : visit(inner);
       }
       return out;
     }

@@ -8,19 +8,22 @@ import { ErrorCode, KafkaError } from '../protocol/errors.ts';
 import { CreatableTopic, CreateTopicsRequest } from '../protocol/messages/CreateTopicsRequest.ts';
 import { CreatableTopicResult, CreateTopicsResponse } from '../protocol/messages/CreateTopicsResponse.ts';
 import type { DecodedType, EncodableType } from '../protocol/schema.ts';
-import { MAX_RECORDS_PER_REQUEST, namesGivenTwice, outcomeOf, TOO_LARGE } from './admin.ts';
+import { deadlinePassed, MAX_RECORDS_PER_REQUEST, namesGivenTwice, outcomeOf, TOO_LARGE } from './admin.ts';
 import { topicConfigEntries } from './32_describe_configs.ts';
 import { defineApi } from './api.ts';
-import { ZERO_UUID } from './topic-ids.ts';
 
 type RequestedTopic = DecodedType<typeof CreatableTopic>;
 type TopicResult = EncodableType<typeof CreatableTopicResult>;
+type Request = DecodedType<typeof CreateTopicsRequest>;
+
+const everyTopicFailed = (req: Request, errorCode: number) => ({ throttleTimeMs: 0, topics: req.topics.map((t) => ({ name: t.name, errorCode, errorMessage: null })) });
 
 export const createTopics = defineApi({
   request: CreateTopicsRequest,
   response: CreateTopicsResponse,
   versions: '2-7',
   handle(req, { cluster, topics, authorize }) {
+    if (deadlinePassed(req.timeoutMs)) return everyTopicFailed(req, ErrorCode.REQUEST_TIMED_OUT);
     if (metadataRecords(req.topics, cluster.options.numPartitions) > MAX_RECORDS_PER_REQUEST) {
       return { throttleTimeMs: 0, topics: req.topics.map((t) => ({ name: t.name, ...TOO_LARGE })) };
     }
@@ -35,10 +38,11 @@ export const createTopics = defineApi({
           created = topics.create(newTopic(t), req.validateOnly);
         });
         if (!created) return { name: t.name, ...outcome };
-        // v5+ (KIP-525) describe what was made: its layout and every config; v7+ its id.
+        // v5+ (KIP-525) describe what was made: its layout and every config; v7+ its id, which
+        // Kafka's controller picks before it validates, so validate-only answers one too.
         return {
           name: t.name,
-          topicId: req.validateOnly ? ZERO_UUID : created.topic.id,
+          topicId: created.topic.id,
           ...outcome,
           numPartitions: created.partitions,
           replicationFactor: created.replicationFactor,
@@ -56,7 +60,7 @@ export const createTopics = defineApi({
     (req.validateOnly ? ' validateOnly' : ''),
   names: (req) => ({ topics: req.topics.map((t) => ({ topic: t.name })) }),
   narrow: (req, keep) => ({ ...req, topics: req.topics.filter((t) => keep(t.name)) }),
-  errorResponse: (req, errorCode) => ({ throttleTimeMs: 0, topics: req.topics.map((t) => ({ name: t.name, errorCode, errorMessage: null })) }),
+  errorResponse: everyTopicFailed,
 });
 
 /** The records creating these topics would write: each topic, each of its partitions, each config. */

@@ -5,7 +5,7 @@ import { ErrorCode } from '../protocol/errors.ts';
 import { DeleteTopicsRequest } from '../protocol/messages/DeleteTopicsRequest.ts';
 import { DeletableTopicResult, DeleteTopicsResponse } from '../protocol/messages/DeleteTopicsResponse.ts';
 import type { DecodedType, EncodableType } from '../protocol/schema.ts';
-import { namesGivenTwice, outcomeOf } from './admin.ts';
+import { deadlinePassed, namesGivenTwice, outcomeOf } from './admin.ts';
 import { defineApi } from './api.ts';
 import { ZERO_UUID } from './topic-ids.ts';
 
@@ -17,11 +17,17 @@ type Request = DecodedType<typeof DeleteTopicsRequest>;
 const asked = (req: Request, version: number): { name: string | null; topicId: string }[] =>
   version >= 6 ? req.topics : req.topicNames.map((name) => ({ name, topicId: ZERO_UUID }));
 
+const everyTopicFailed = (req: Request, errorCode: number, version: number) => ({
+  throttleTimeMs: 0,
+  responses: asked(req, version).map((t) => ({ name: t.name, topicId: t.topicId, errorCode, errorMessage: null })),
+});
+
 export const deleteTopics = defineApi({
   request: DeleteTopicsRequest,
   response: DeleteTopicsResponse,
   versions: '1-6',
   handle(req, { topics, authorize, version }) {
+    if (deadlinePassed(req.timeoutMs)) return everyTopicFailed(req, ErrorCode.REQUEST_TIMED_OUT, version);
     const requested = asked(req, version);
     const named = requested.flatMap((t) => (t.name === null ? [] : [t.name]));
     const twice = namesGivenTwice(named);
@@ -39,5 +45,5 @@ export const deleteTopics = defineApi({
   describe: (req) => [...req.topicNames, ...req.topics.map((t) => t.name ?? t.topicId)].join(','),
   names: (req) => ({ topics: [...req.topicNames, ...req.topics.flatMap((t) => (t.name === null ? [] : [t.name]))].map((topic) => ({ topic })) }),
   narrow: (req, keep) => ({ ...req, topicNames: req.topicNames.filter((name) => keep(name)), topics: req.topics.filter((t) => t.name === null || keep(t.name)) }),
-  errorResponse: (req, errorCode, { version }) => ({ throttleTimeMs: 0, responses: asked(req, version).map((t) => ({ name: t.name, topicId: t.topicId, errorCode, errorMessage: null })) }),
+  errorResponse: (req, errorCode, { version }) => everyTopicFailed(req, errorCode, version),
 });

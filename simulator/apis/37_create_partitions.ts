@@ -5,7 +5,7 @@ import { ErrorCode } from '../protocol/errors.ts';
 import { CreatePartitionsRequest } from '../protocol/messages/CreatePartitionsRequest.ts';
 import { CreatePartitionsResponse, CreatePartitionsTopicResult } from '../protocol/messages/CreatePartitionsResponse.ts';
 import type { EncodableType } from '../protocol/schema.ts';
-import { MAX_RECORDS_PER_REQUEST, namesGivenTwice, outcomeOf, TOO_LARGE } from './admin.ts';
+import { deadlinePassed, MAX_RECORDS_PER_REQUEST, namesGivenTwice, outcomeOf, TOO_LARGE } from './admin.ts';
 import { defineApi } from './api.ts';
 
 type TopicResult = EncodableType<typeof CreatePartitionsTopicResult>;
@@ -15,6 +15,7 @@ export const createPartitions = defineApi({
   response: CreatePartitionsResponse,
   versions: '0-3',
   handle(req, { topics, authorize }) {
+    if (deadlinePassed(req.timeoutMs)) return { throttleTimeMs: 0, results: req.topics.map((t) => ({ name: t.name, errorCode: ErrorCode.REQUEST_TIMED_OUT, errorMessage: null })) };
     const added = req.topics.reduce((sum, t) => sum + Math.max(0, t.count - (topics.get(t.name)?.partitions.length ?? t.count)), 0);
     if (added > MAX_RECORDS_PER_REQUEST) return { throttleTimeMs: 0, results: req.topics.map((t) => ({ name: t.name, ...TOO_LARGE })) };
     const twice = namesGivenTwice(req.topics.map((t) => t.name));

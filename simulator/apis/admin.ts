@@ -32,6 +32,12 @@ export function outcomeOf(act: () => void): Outcome {
 export const MAX_RECORDS_PER_REQUEST = 10_000;
 export const TOO_LARGE: Outcome = { errorCode: ErrorCode.POLICY_VIOLATION, errorMessage: 'Unable to perform excessively large batch operation.' };
 
+/**
+ * A KRaft controller takes a request's timeout as its deadline, and one of zero or less as passed
+ * already: it answers every topic REQUEST_TIMED_OUT, with no message, and does nothing.
+ */
+export const deadlinePassed = (timeoutMs: number): boolean => timeoutMs <= 0;
+
 export function namesGivenTwice(names: readonly string[]): Set<string> {
   const seen = new Set<string>();
   const twice = new Set<string>();

@@ -34,10 +34,15 @@ export function resolveTopicIds(request: unknown, topics: Topics): void {
   });
 }
 
-/** Adds its id to every topic the answer names that has none yet (in place). */
+/**
+ * Adds its id to every topic the answer names that has none yet (in place). A topic answered with
+ * an error keeps the zero id, as Kafka answers it (CreateTopics of an existing topic, Metadata of
+ * a topic the client may not describe).
+ */
 export function addTopicIds(response: unknown, topics: Topics): void {
   visit(response, (entry) => {
     if (entry.topicId !== undefined && entry.topicId !== ZERO_UUID) return;
+    if (typeof entry.errorCode === 'number' && entry.errorCode !== ErrorCode.NONE) return;
     for (const key of NAME_KEYS) {
       const name = entry[key];
       const id = typeof name === 'string' && name !== '' ? topics.get(name)?.id : undefined;

@@ -30,11 +30,16 @@ export const ConfigSource = {
  */
 export const BROKER_SYNONYM: Readonly<Record<string, string>> = {
   'cleanup.policy': 'log.cleanup.policy',
+  'compression.gzip.level': 'compression.gzip.level',
+  'compression.lz4.level': 'compression.lz4.level',
   'compression.type': 'compression.type',
+  'compression.zstd.level': 'compression.zstd.level',
   'delete.retention.ms': 'log.cleaner.delete.retention.ms',
   'file.delete.delay.ms': 'log.segment.delete.delay.ms',
   'flush.messages': 'log.flush.interval.messages',
   'index.interval.bytes': 'log.index.interval.bytes',
+  'local.retention.bytes': 'log.local.retention.bytes',
+  'local.retention.ms': 'log.local.retention.ms',
   'max.compaction.lag.ms': 'log.cleaner.max.compaction.lag.ms',
   'max.message.bytes': 'message.max.bytes',
   'message.timestamp.after.max.ms': 'log.message.timestamp.after.max.ms',

@@ -11,6 +11,10 @@ interface ConfigDefinition {
   /** Allowed values (string/list types) or an inclusive minimum (numbers). */
   oneOf?: readonly string[];
   min?: number;
+  /** An inclusive maximum (numbers). */
+  max?: number;
+  /** A value allowed outside [min, max], and how Kafka's validator then words the range. */
+  orEqualTo?: number;
   /** Every item of a list must match, else Kafka's `message` (a validator of its own). */
   items?: { pattern: RegExp; message: string };
 }
@@ -22,6 +26,9 @@ const LONG_MAX = '9223372036854775807';
 
 export const TOPIC_CONFIGS: Record<string, ConfigDefinition> = {
   'cleanup.policy': { type: 'list', default: 'delete', oneOf: ['compact', 'delete'] },
+  'compression.gzip.level': { type: 'int', default: '-1', min: 1, max: 9, orEqualTo: -1 },
+  'compression.lz4.level': { type: 'int', default: '9', min: 1, max: 17 },
+  'compression.zstd.level': { type: 'int', default: '3', min: -131072, max: 22 },
   'compression.type': { type: 'string', default: 'producer', oneOf: ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'] },
   'delete.retention.ms': { type: 'long', default: '86400000', min: 0 },
   'file.delete.delay.ms': { type: 'long', default: '60000', min: 0 },
@@ -30,15 +37,20 @@ export const TOPIC_CONFIGS: Record<string, ConfigDefinition> = {
   'flush.ms': { type: 'long', default: LONG_MAX, min: 0 },
   'index.interval.bytes': { type: 'int', default: '4096', min: 0 },
   'leader.replication.throttled.replicas': { type: 'list', default: '', items: THROTTLED_REPLICAS },
+  'local.retention.bytes': { type: 'long', default: '-2', min: -2 },
+  'local.retention.ms': { type: 'long', default: '-2', min: -2 },
   'max.compaction.lag.ms': { type: 'long', default: LONG_MAX, min: 1 },
   'max.message.bytes': { type: 'int', default: '1048588', min: 0 },
-  'message.timestamp.after.max.ms': { type: 'long', default: LONG_MAX, min: 0 },
+  'message.timestamp.after.max.ms': { type: 'long', default: '3600000', min: 0 },
   'message.timestamp.before.max.ms': { type: 'long', default: LONG_MAX, min: 0 },
   'message.timestamp.type': { type: 'string', default: 'CreateTime', oneOf: ['CreateTime', 'LogAppendTime'] },
   'min.cleanable.dirty.ratio': { type: 'double', default: '0.5', min: 0 },
   'min.compaction.lag.ms': { type: 'long', default: '0', min: 0 },
   'min.insync.replicas': { type: 'int', default: '1', min: 1 },
   preallocate: { type: 'boolean', default: 'false' },
+  'remote.log.copy.disable': { type: 'boolean', default: 'false' },
+  'remote.log.delete.on.disable': { type: 'boolean', default: 'false' },
+  'remote.storage.enable': { type: 'boolean', default: 'false' },
   'retention.bytes': { type: 'long', default: '-1' },
   'retention.ms': { type: 'long', default: '604800000', min: -1 },
   'segment.bytes': { type: 'int', default: '1073741824', min: 1_048_576 },
@@ -59,7 +71,11 @@ export function validateTopicConfig(name: string, value: string | null): void {
     case 'long': {
       if (!/^-?\d+$/.test(value.trim())) throw invalid(`Not a number of type ${definition.type.toUpperCase()}`);
       if (definition.type === 'int' && Math.abs(Number(value)) > 2 ** 31) throw invalid('Not a number of type INT');
-      if (definition.min !== undefined && Number(value) < definition.min) throw invalid(`Value must be at least ${definition.min}`);
+      const { min, max, orEqualTo } = definition;
+      if (orEqualTo !== undefined && Number(value) === orEqualTo) return;
+      if (orEqualTo !== undefined && (Number(value) < min! || Number(value) > max!)) throw invalid(`Value must be between ${min} and ${max} or equal to ${orEqualTo}`);
+      if (min !== undefined && Number(value) < min) throw invalid(`Value must be at least ${min}`);
+      if (max !== undefined && Number(value) > max) throw invalid(`Value must be no more than ${max}`);
       return;
     }
     case 'double':
@@ -89,6 +105,10 @@ export function validateTopicConfig(name: string, value: string | null): void {
 
 export function validateTopicConfigs(configs: Record<string, string | null>): Record<string, string> {
   for (const [name, value] of Object.entries(configs)) validateTopicConfig(name, value);
+  // No broker here has tiered storage (remote.log.storage.system.enable is false), as Kafka's default.
+  if (configs['remote.storage.enable']?.trim().toLowerCase() === 'true') {
+    throw new KafkaError('INVALID_CONFIG', 'Tiered Storage functionality is disabled in the broker. Topic cannot be configured with remote log storage.');
+  }
   return configs as Record<string, string>;
 }
 

@@ -3,7 +3,7 @@
 import type { Scenario } from '../scenario.ts';
 import { outcome } from '../normalise.ts';
 import { rawRequest } from '../raw.ts';
-import { leaderOf, producer, range, readPartition } from './support.ts';
+import { leaderOf, producer, python, range, readPartition, until } from './support.ts';
 
 const createTopicsV4 = (address: string, topics: object[], validateOnly = false) =>
   rawRequest(address, 19, 4, { topics: topics.map((t) => ({ numPartitions: 1, replicationFactor: 1, assignments: [], configs: [], ...t })), timeoutMs: 10_000, validateOnly });
@@ -127,6 +127,83 @@ export const topicScenarios: Scenario[] = [
       });
       const same = await outcome(admin.createPartitions({ topicPartitions: [{ topic, count: 3 }] }));
       return { grow, partitions, refusals: { ...refusals, results: sortByName(refusals.results as { name: string }[]) }, same };
+    },
+  },
+  {
+    name: "kafka-python admin: create_topics, create_partitions and delete_topics with validate_only, timeouts and each topic's own error",
+    clients: ['kafka-python'],
+    async run(ctx) {
+      const existing = await ctx.createTopic('exists');
+      const [made, assigned, checked] = [ctx.topic('made'), ctx.topic('assigned'), ctx.topic('checked-only')];
+      const steps = (list: object[]) => python(ctx, 'admin_steps.py', '-', JSON.stringify(list));
+      const created = await steps([
+        { op: 'create_topics', validate_only: true, topics: [{ name: checked, partitions: 3, replication_factor: 1, configs: { 'cleanup.policy': 'compact' } }] },
+        {
+          op: 'create_topics',
+          timeout_ms: 10_000,
+          wait_for_metadata: true,
+          topics: [
+            { name: made, partitions: 2, replication_factor: 1, configs: { 'retention.ms': '60000', 'cleanup.policy': 'compact,delete' } },
+            { name: assigned, assignments: [[1], [1]] },
+          ],
+        },
+        // Each topic is answered on its own; none of these is created.
+        {
+          op: 'create_topics',
+          topics: [
+            { name: existing, partitions: 1, replication_factor: 1 },
+            { name: ctx.topic('three-replicas'), partitions: 1, replication_factor: 3 },
+            { name: ctx.topic('zero-partitions'), partitions: 0, replication_factor: 1 },
+            { name: ctx.topic('unknown-config'), configs: { 'no.such.config': '1' } },
+            { name: ctx.topic('bad-value'), configs: { 'retention.ms': 'soon' } },
+            { name: ctx.topic('bad-policy'), configs: { 'cleanup.policy': 'shred' } },
+            { name: ctx.topic('gzip-level'), configs: { 'compression.gzip.level': '10' } },
+            { name: ctx.topic('lz4-level'), configs: { 'compression.lz4.level': '0' } },
+            { name: ctx.topic('zstd-level'), configs: { 'compression.zstd.level': '23' } },
+            { name: ctx.topic('local-retention'), configs: { 'local.retention.ms': '-3' } },
+            { name: ctx.topic('tiered'), configs: { 'remote.storage.enable': 'true' } },
+            { name: ctx.topic('no-such-broker'), assignments: [[7]] },
+            { name: 'has space' },
+          ],
+        },
+        // kafka-python sends a negative timeout as it is: no deadline, as Kafka's controller reads it.
+        { op: 'create_topics', timeout_ms: -1, validate_only: true, topics: [{ name: ctx.topic('no-deadline'), partitions: 1, replication_factor: 1 }] },
+      ]);
+      const partitionsOf = async (topic: string) => (await (await ctx.admin()).fetchTopicMetadata({ topics: [topic] })).topics[0].partitions.length;
+      const grown = await steps([
+        { op: 'create_partitions', validate_only: true, topics: { [made]: { count: 5 } } },
+        { op: 'create_partitions', timeout_ms: 10_000, topics: { [made]: { count: 3 }, [assigned]: { count: 3, assignments: [[1]] } } },
+        {
+          op: 'create_partitions',
+          topics: {
+            [existing]: { count: 1 },
+            [made]: { count: 2 },
+            [ctx.topic('never-created')]: { count: 2 },
+            [assigned]: { count: 5, assignments: [[1]] },
+          },
+        },
+        { op: 'create_partitions', topics: { [existing]: { count: 2, assignments: [[9]] } } },
+        { op: 'create_partitions', timeout_ms: -1, topics: { [existing]: { count: 2 } } },
+      ]);
+      // A broker learns of new partitions a moment after the controller answers.
+      await until(async () => (await partitionsOf(made)) === 3 && (await partitionsOf(assigned)) === 3);
+      const partitions = { made: await partitionsOf(made), assigned: await partitionsOf(assigned), existing: await partitionsOf(existing) };
+      const deleted = await steps([
+        { op: 'delete_topics', timeout_ms: 10_000, topics: [made, ctx.topic('never-was')] },
+        { op: 'delete_topics', topics: [made] },
+        { op: 'delete_topics', timeout_ms: -1, topics: [existing] },
+      ]);
+      // kafka-python sends no timeout of 0 (it takes 0 for "the default"): over a bare socket.
+      const [broker] = ctx.bootstrapServers;
+      const zeroTimeout = {
+        createTopics: await rawRequest(broker, 19, 7, { topics: [{ name: ctx.topic('zero-timeout'), numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 0, validateOnly: true }),
+        createPartitions: await rawRequest(broker, 37, 3, { topics: [{ name: assigned, count: 4, assignments: null }], timeoutMs: 0, validateOnly: true }),
+        deleteTopics: await rawRequest(broker, 20, 6, { topics: [{ name: ctx.topic('zero-timeout-delete'), topicId: '0'.repeat(32) }], timeoutMs: 0 }),
+      };
+      const admin = await ctx.admin();
+      await until(async () => !(await admin.listTopics()).includes(made));
+      const listed = await admin.listTopics();
+      return { created, grown, partitions, deleted, zeroTimeout, listed: { made: listed.includes(made), checked: listed.includes(checked), assigned: listed.includes(assigned) } };
     },
   },
   {

@@ -9,7 +9,7 @@ plain JSON: responses as their fields, error classes and enums by name, TopicPar
 "topic:partition", lists the broker answers in no fixed order sorted. The ops:
 
     create_topics        {"topics": [{"name", "partitions"?, "replication_factor"?, "assignments"?, "configs"?}],
-                          "validate_only"?, "timeout_ms"?}
+                          "validate_only"?, "timeout_ms"?, "wait_for_metadata"?}
     delete_topics        {"topics": [...], "timeout_ms"?}
     create_partitions    {"topics": {"name": {"count", "assignments"?}}, "validate_only"?, "timeout_ms"?}
     describe_configs     {"resources": [{"type": "topic"|"broker", "name", "configs"?}], "filter"?, "synonyms"?}
@@ -29,10 +29,11 @@ import enum
 import inspect
 import json
 import sys
+import uuid
 
 from kafka.admin import (
     ACL, ACLFilter, ACLOperation, ACLPermissionType, ACLResourcePatternType, ConfigResource, ConfigResourceType,
-    KafkaAdminClient, NewPartitions, NewTopic, ResourcePattern, ResourcePatternFilter, ResourceType,
+    KafkaAdminClient, ResourcePattern, ResourcePatternFilter, ResourceType,
 )
 from kafka.admin._users import UserScramCredentialDeletion, UserScramCredentialUpsertion
 from kafka.errors import KafkaError
@@ -60,6 +61,8 @@ def plain(value):
         return f'{value.topic}:{value.partition}'
     if isinstance(value, KafkaError):
         return type(value).__name__
+    if isinstance(value, uuid.UUID):
+        return str(value)
     if isinstance(value, bytes):
         return value.decode('utf-8', 'replace')
     if hasattr(value, 'to_dict'):
@@ -105,14 +108,17 @@ def scram(spec):
 def run(step):
     op = step['op']
     if op == 'create_topics':
-        topics = [NewTopic(t['name'], t.get('partitions', -1 if 'assignments' not in t else None), t.get('replication_factor', -1 if 'assignments' not in t else None),
-                           replica_assignments={i: r for i, r in enumerate(t['assignments'])} if 'assignments' in t else None, topic_configs=t.get('configs'))
-                  for t in step['topics']]
-        return admin.create_topics(topics, timeout_ms=step.get('timeout_ms'), validate_only=step.get('validate_only', False), raise_errors=False)
+        # kafka-python 3's form: {name: {num_partitions, replication_factor, assignments, configs}}, -1 for the broker's defaults.
+        topics = {t['name']: {'num_partitions': t.get('partitions', -1), 'replication_factor': t.get('replication_factor', -1),
+                              'assignments': dict(enumerate(t.get('assignments', []))), 'configs': t.get('configs', {})}
+                  for t in step['topics']}
+        return admin.create_topics(topics, timeout_ms=step.get('timeout_ms'), validate_only=step.get('validate_only', False), raise_errors=False,
+                                   wait_for_metadata=step.get('wait_for_metadata', False))
     if op == 'delete_topics':
         return admin.delete_topics(step['topics'], timeout_ms=step.get('timeout_ms'), raise_errors=False)
     if op == 'create_partitions':
-        requested = {name: NewPartitions(t['count'], t.get('assignments')) for name, t in step['topics'].items()}
+        # {name: count}, or {name: {count, assignments}} to place the new partitions.
+        requested = {name: t if 'assignments' in t else t['count'] for name, t in step['topics'].items()}
         return admin.create_partitions(requested, timeout_ms=step.get('timeout_ms'), validate_only=step.get('validate_only', False), raise_errors=False)
     if op == 'describe_configs':
         resources = [ConfigResource(ConfigResourceType[r['type'].upper()], r['name'], r.get('configs')) for r in step['resources']]
@@ -152,9 +158,19 @@ def run(step):
     raise ValueError(f'unknown op {op}')
 
 
+def by_name(result):
+    """Kafka answers CreateTopics, DeleteTopics and CreatePartitions per topic in no fixed order: by name."""
+    if isinstance(result, dict):
+        for field in ('topics', 'results'):
+            if isinstance(result.get(field), list):
+                result[field] = sorted(result[field], key=lambda t: str(t.get('name')) if isinstance(t, dict) else json.dumps(t))
+    return result
+
+
 for step in steps:
     try:
-        emit(op=step['op'], result=plain(run(step)))
+        result = plain(run(step))
+        emit(op=step['op'], result=by_name(result) if step['op'] in ('create_topics', 'delete_topics', 'create_partitions') else result)
     except KafkaError as error:
         emit(op=step['op'], error=type(error).__name__, message=str(error))
 admin.close()
