@@ -60,9 +60,10 @@ function configsOf({ cluster, topics }: Pick<RequestServices, 'cluster' | 'topic
   if (type === ConfigResource.BROKER) {
     // The empty name means the cluster-wide dynamic defaults.
     if (name === '') {
-      return Object.entries(CLUSTER_DEFAULTS).map(([config, value]) =>
-        entry(config, value, false, [{ name: config, value, source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG }], includeSynonyms),
-      );
+      return Object.entries(CLUSTER_DEFAULTS).map(([config, value]) => ({
+        ...entry(config, value, false, [{ name: config, value, source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG }], includeSynonyms),
+        configType: brokerConfigType(config),
+      }));
     }
     if (!/^-?\d+$/.test(name)) throw new KafkaError('INVALID_REQUEST', `Broker id must be an integer, but it is: ${name}`);
     if (Number(name) !== broker.id) {
@@ -90,7 +91,7 @@ function topicEntry(topic: Topic, name: string, includeSynonyms: boolean): Confi
 }
 
 /** Kafka's ConfigDef.Type codes, which v3+ answer for each config (documentation stays null: there is none here). */
-const CONFIG_TYPE = { boolean: 1, string: 2, int: 3, short: 4, long: 5, double: 6, list: 7 } as const;
+const CONFIG_TYPE = { boolean: 1, string: 2, int: 3, short: 4, long: 5, double: 6, list: 7, password: 9 } as const;
 
 /** The types of the broker configs that are no topic config's synonym. */
 const BROKER_CONFIG_TYPES: Record<string, keyof typeof CONFIG_TYPE> = {
@@ -108,6 +109,10 @@ const BROKER_CONFIG_TYPES: Record<string, keyof typeof CONFIG_TYPE> = {
   'delete.topic.enable': 'boolean',
   'log.retention.hours': 'int',
   'log.roll.hours': 'int',
+  'sasl.jaas.config': 'password',
+  'ssl.key.password': 'password',
+  'ssl.keystore.password': 'password',
+  'ssl.truststore.password': 'password',
 };
 const TOPIC_CONFIG_OF = Object.fromEntries(Object.entries(BROKER_SYNONYM).map(([topicConfig, broker]) => [broker, topicConfig]));
 
@@ -122,11 +127,11 @@ function brokerEntry(config: BrokerConfig, includeSynonyms: boolean): ConfigEntr
   if (config.clusterDefault !== undefined) synonyms.push({ name: config.name, value: config.clusterDefault, source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG });
   if (config.isStatic) synonyms.push({ name: config.name, value: config.value, source: ConfigSource.STATIC_BROKER_CONFIG });
   if (config.kafkaDefault !== undefined) synonyms.push({ name: config.name, value: config.kafkaDefault, source: ConfigSource.DEFAULT_CONFIG });
-  return { ...entry(config.name, config.value, !config.dynamic, synonyms, includeSynonyms), configType: brokerConfigType(config.name) };
+  return { ...entry(config.name, config.value, !config.dynamic, synonyms, includeSynonyms), isSensitive: config.sensitive ?? false, configType: brokerConfigType(config.name) };
 }
 
 /** As Kafka builds an entry: its source is that of its first synonym, DEFAULT_CONFIG without any. */
-function entry(name: string, value: string, readOnly: boolean, synonyms: Synonym[], includeSynonyms: boolean): ConfigEntry {
+function entry(name: string, value: string | null, readOnly: boolean, synonyms: Synonym[], includeSynonyms: boolean): ConfigEntry {
   const configSource = synonyms[0]?.source ?? ConfigSource.DEFAULT_CONFIG;
   return {
     name,

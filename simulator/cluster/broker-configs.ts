@@ -64,7 +64,10 @@ export const CLUSTER_DEFAULTS: Readonly<Record<string, string>> = { 'min.insync.
 
 export interface BrokerConfig {
   name: string;
-  value: string;
+  /** Null for a password nobody set. */
+  value: string | null;
+  /** A password: Kafka never answers its value. */
+  sensitive?: boolean;
   /** Set by the cluster options, as server.properties sets a real broker's. */
   isStatic: boolean;
   /** Kafka's default value, where it has one. */
@@ -88,10 +91,12 @@ export function brokerConfigs(cluster: { readonly options: Readonly<ResolvedOpti
     const clusterDefault = CLUSTER_DEFAULTS[name];
     return { name, value: clusterDefault ?? value, isStatic: false, kafkaDefault: value, dynamic, clusterDefault };
   };
+  // No TLS and no JAAS file here: Kafka lists these passwords unset (null), as sensitive.
+  const unsetPassword = (name: string): BrokerConfig => ({ name, value: null, sensitive: true, isStatic: false, dynamic: true });
   const broker = cluster.brokers.get(brokerId);
   const listener = (host: string) => `PLAINTEXT://${broker ? hostPort(host, broker.port) : ''}`;
   return [
-    fromOptions('node.id', brokerId, '-1'),
+    fromOptions('node.id', brokerId),
     fromOptions('broker.id', brokerId, '-1'),
     fromOptions('listeners', listener(broker?.listenHost ?? ''), 'PLAINTEXT://:9092', true),
     fromOptions('advertised.listeners', listener(broker?.host ?? ''), undefined, true),
@@ -106,6 +111,7 @@ export function brokerConfigs(cluster: { readonly options: Readonly<ResolvedOpti
     kafkaDefault('delete.topic.enable', 'true', false),
     kafkaDefault('log.retention.hours', '168', false),
     kafkaDefault('log.roll.hours', '168', false),
+    ...['sasl.jaas.config', 'ssl.key.password', 'ssl.keystore.password', 'ssl.truststore.password'].map(unsetPassword),
     ...Object.entries(BROKER_SYNONYM).map(([topicConfig, name]) => kafkaDefault(name, TOPIC_CONFIGS[topicConfig].default, true)),
   ].sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -4,6 +4,7 @@ import kafkajs from 'kafkajs';
 import type { Scenario } from '../scenario.ts';
 import { outcome } from '../normalise.ts';
 import { rawRequest } from '../raw.ts';
+import { python } from './support.ts';
 
 // kafkajs is CommonJS; Node's ESM loader does not see this export by name.
 const { ConfigResourceTypes } = kafkajs;
@@ -75,6 +76,48 @@ export const configScenarios: Scenario[] = [
         unknownTopic,
         after: resources[0].configEntries.map((e) => ({ name: e.configName, value: e.configValue, isDefault: e.isDefault, source: e.configSource })).sort((a, b) => a.name.localeCompare(b.name)),
       };
+    },
+  },
+  {
+    name: 'kafka-python describe_configs: a topic and a broker with each filter, synonyms, sources and sensitive values; DescribeConfigs v4 answers "" as its message',
+    clients: ['kafka-python'],
+    async run(ctx) {
+      const topic = await ctx.createTopic('described', { configs: { 'retention.ms': '60000', 'cleanup.policy': 'compact', 'compression.gzip.level': '5' } });
+      const topicNames = [...NAMES, 'compression.gzip.level', 'local.retention.ms', 'remote.storage.enable', 'message.timestamp.after.max.ms', 'unclean.leader.election.enable'];
+      const brokerNames = ['num.partitions', 'auto.create.topics.enable', 'default.replication.factor', 'log.retention.hours', 'message.max.bytes', 'min.insync.replicas', 'log.cleanup.policy', 'compression.type', 'node.id', 'broker.id', 'delete.topic.enable'];
+      const sensitive = ['ssl.keystore.password', 'ssl.key.password', 'ssl.truststore.password', 'sasl.jaas.config'];
+      const describe = (type: string, name: string, filter: string, synonyms: boolean, configs?: string[]) => ({ op: 'describe_configs', filter, synonyms, resources: [{ type, name, configs }] });
+      const described = await python(
+        ctx,
+        'admin_steps.py',
+        '-',
+        JSON.stringify([
+          // kafka-python's default: the overrides only.
+          describe('topic', topic, 'modified', false),
+          describe('topic', topic, 'all', true, topicNames),
+          describe('topic', topic, 'default', false, topicNames),
+          describe('topic', topic, 'all', false),
+          describe('broker', '1', 'all', true, brokerNames),
+          describe('broker', '1', 'dynamic', false, brokerNames),
+          describe('broker', '1', 'static', false, brokerNames),
+          describe('broker', '1', 'all', false, sensitive),
+          // kafka-python drops a resource's error: an unknown topic shows no configs.
+          describe('topic', ctx.topic('nope'), 'all', false),
+        ]),
+      );
+      const TOPIC = 2;
+      const BROKER = 4;
+      const v4 = await rawRequest(ctx.bootstrapServers[0], 32, 4, {
+        resources: [
+          { resourceType: TOPIC, resourceName: topic, configurationKeys: ['retention.ms'] },
+          { resourceType: TOPIC, resourceName: ctx.topic('missing'), configurationKeys: ['retention.ms'] },
+          { resourceType: BROKER, resourceName: '1', configurationKeys: ['num.partitions'] },
+          { resourceType: BROKER, resourceName: '', configurationKeys: ['min.insync.replicas'] },
+        ],
+        includeSynonyms: false,
+        includeDocumentation: false,
+      });
+      return { described, v4 };
     },
   },
   {
