@@ -5,25 +5,23 @@
 
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { startCluster, type ClusterHandle, type ClusterEvent } from '../../simulator/index.ts';
+import { startCluster, type ClusterHandle } from '../../simulator/index.ts';
 import { runKafkaTool, type KafkaToolName } from '../real-kafka/tools.ts';
+import { advertisedVersions, expectHighestAdvertised, usedVersionsRecorder } from './support/negotiation.ts';
 import { describeWithRealKafka } from './support/real-kafka.ts';
 
 describeWithRealKafka("Kafka's Java client and tools", () => {
   let cluster: ClusterHandle;
   let bootstrap: string;
-  /** The highest version of each API the Java client used. */
-  const used = new Map<string, number>();
-  const record = (e: ClusterEvent) => {
-    if (e.type === 'request-handled' && e.clientId !== null) used.set(e.api, Math.max(used.get(e.api) ?? -1, e.version));
-  };
+  let recorder: ReturnType<typeof usedVersionsRecorder>;
 
   beforeAll(async () => {
     cluster = await startCluster({ brokers: 3, groupInitialRebalanceDelayMs: 0 });
-    cluster.events.subscribe(record);
+    recorder = usedVersionsRecorder(cluster.events);
     bootstrap = cluster.bootstrapServers.join(',');
   }, 300_000);
   afterAll(async () => {
+    recorder?.stop();
     await cluster?.stop();
   });
 
@@ -120,28 +118,11 @@ describeWithRealKafka("Kafka's Java client and tools", () => {
     expect(offsets).toEqual(['java-times:0:1']);
   });
 
-  it('negotiated the highest versions this broker serves, flexible ones with topic ids included', () => {
-    const apis = ['Produce', 'Fetch', 'Metadata', 'ListOffsets', 'ApiVersions', 'JoinGroup', 'SyncGroup', 'OffsetFetch', 'FindCoordinator', 'CreateTopics', 'DeleteTopics', 'IncrementalAlterConfigs', 'DescribeTopicPartitions', 'ListTransactions', 'DescribeTransactions', 'DescribeProducers', 'OffsetDelete', 'ConsumerGroupHeartbeat', 'ConsumerGroupDescribe'];
-    expect(Object.fromEntries(apis.map((api) => [api, used.get(api)]))).toEqual({
-      Produce: 13,
-      Fetch: 18,
-      Metadata: 13,
-      ListOffsets: 11,
-      ApiVersions: 4,
-      JoinGroup: 9,
-      SyncGroup: 5,
-      OffsetFetch: 10,
-      FindCoordinator: 6,
-      CreateTopics: 7,
-      DeleteTopics: 6,
-      IncrementalAlterConfigs: 1,
-      DescribeTopicPartitions: 0,
-      ListTransactions: 2,
-      DescribeTransactions: 0,
-      DescribeProducers: 0,
-      OffsetDelete: 0,
-      ConsumerGroupHeartbeat: 1,
-      ConsumerGroupDescribe: 1,
-    });
+  it('negotiated, of every API it called, the highest version this broker advertises (flexible ones with topic ids included)', async () => {
+    // The Java client is Kafka 4.3.1's own, of the release whose maxima kafka-lab serves: no API of
+    // its is capped below the broker's. kafkajs, which some tests here use to set the scene, is not it.
+    const java = recorder.of((id) => id !== 'kafkajs');
+    expect(java.size).toBeGreaterThanOrEqual(19);
+    expectHighestAdvertised('the Java client', java, await advertisedVersions(cluster.bootstrapServers[0]));
   });
 });
