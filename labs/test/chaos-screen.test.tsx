@@ -50,7 +50,7 @@ function show(cluster: ClusterHandle, { height = 40, onQuit = () => {}, scenario
 type Screen = ReturnType<typeof show>;
 const frameOf = (screen: Screen) => screen.lastFrame() ?? '';
 const until = (screen: Screen, what: string | RegExp) =>
-  eventually(() => (typeof what === 'string' ? frameOf(screen).includes(what) : what.test(frameOf(screen))), `the screen to show ${what}`).catch((error: Error) => {
+  eventually(() => (typeof what === 'string' ? frameOf(screen).includes(what) : what.test(frameOf(screen))), `the screen to show ${what}`, 30_000).catch((error: Error) => {
     throw new Error(`${error.message}; it shows:\n${frameOf(screen)}`);
   });
 const brokerState = (cluster: ClusterHandle, id: number) => cluster.describe().brokers.find((b) => b.id === id)!.state;
@@ -167,11 +167,18 @@ describe('the chaos screen', () => {
     await until(screen, 'broker 3 killed');
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
-    // More requests than the cluster's recent-events memory (500) holds.
-    for (let i = 0; i < 300; i++) await producer.send({ topic: 'orders', messages: [{ partition: i % 2, value: `flood-${i}` }] });
+    // Requests, ten to a partition at a time, until the cluster's recent-events memory (500) has
+    // forgotten the kill: the feed must still show it.
+    let perPartition = 0;
+    while (cluster.events.recent().some((e) => e.type === 'broker-state-changed')) {
+      expect(perPartition, 'sends before the kill left the recent events').toBeLessThan(500);
+      const wave = [0, 1].flatMap((partition) => Array.from({ length: 10 }, (_, i) => ({ partition, value: `flood-${perPartition + i}` })));
+      await Promise.all(wave.map((message) => producer.send({ topic: 'orders', messages: [message] })));
+      perPartition += 10;
+    }
     await producer.disconnect();
-    expect(cluster.events.recent().some((e) => e.type === 'broker-state-changed')).toBe(false);
-    await until(screen, 'hw 155 · leo 155');
+    await until(screen, new RegExp(`orders\\[0\\] leader \\d · epoch \\d+ · ISR [\\d,]+ · hw ${5 + perPartition} · leo ${5 + perPartition}`));
+    await until(screen, new RegExp(`orders\\[1\\] leader \\d · epoch \\d+ · ISR [\\d,]+ · hw ${5 + perPartition} · leo ${5 + perPartition}`));
     expect(frameOf(screen)).toMatch(/\d\d:\d\d:\d\d broker 3 killed/);
     expect(frameOf(screen)).toContain('topic orders created');
   }, 60_000);
