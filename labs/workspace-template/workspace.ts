@@ -4,6 +4,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+// kafkajs 2.2.4 re-arms its request-queue timer with a delay of -1 - Date.now() once a queued
+// request has gone out (it starts "throttled until -1"), and Node 23+ prints a
+// TimeoutNegativeWarning for it. The timer is harmless (Node runs it after 1 ms), the broker's
+// throttle_time_ms has nothing to do with it, and it would only clutter your terminal: it is muted.
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+  const type = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { type?: string } | undefined)?.type;
+  if (type === 'TimeoutNegativeWarning' || (warning instanceof Error && warning.name === 'TimeoutNegativeWarning')) return;
+  (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
+}) as typeof process.emitWarning;
+
 function findWorkspace(start: string): string | undefined {
   for (let dir = start; ; dir = path.dirname(dir)) {
     if (fs.existsSync(path.join(dir, 'kafka-lab.json'))) return dir;
