@@ -160,6 +160,66 @@ export const securityScenarios: Scenario[] = [
     },
   },
   {
+    name: 'acls: kafka-python creates, describes and deletes ACLs (literal and prefixed, each filter), refuses malformed ones, and a user who is no super user may do none of it',
+    clients: ['kafka-python'],
+    knownDifferences: [{ path: '$.notSuperUser[*].message', fidelity: 'Cluster-denied message of the ACL APIs' }],
+    async run(ctx) {
+      const [orders, prefix, group] = [ctx.topic('orders'), ctx.name('team-'), ctx.group('readers')];
+      const asAdmin = (list: object[]) => python(ctx, 'admin_steps.py', 'admin:admin-secret', JSON.stringify(list));
+      const topicAcl = (principal: string, operation: string, extra: object = {}) => ({ principal, operation, permission: 'ALLOW', type: 'TOPIC', name: orders, ...extra });
+      const created = await asAdmin([
+        {
+          op: 'create_acls',
+          acls: [
+            topicAcl('User:bob', 'READ'),
+            topicAcl('User:bob', 'DESCRIBE'),
+            topicAcl('User:alice', 'WRITE', { host: '127.0.0.1' }),
+            topicAcl('User:alice', 'READ', { permission: 'DENY' }),
+            { principal: 'User:alice', operation: 'WRITE', permission: 'ALLOW', type: 'TOPIC', name: prefix, pattern: 'PREFIXED' },
+            { principal: 'User:bob', operation: 'READ', permission: 'ALLOW', type: 'GROUP', name: group },
+          ],
+        },
+        // Each on its own: no principal type and an empty name are refused; a host that is no address is kept as given.
+        { op: 'create_acls', acls: [topicAcl('alice', 'READ'), topicAcl('User:bob', 'READ', { name: '' }), topicAcl('User:bob', 'READ', { host: 'not a host' })] },
+      ]);
+      const describe = (filter: object) => ({ op: 'describe_acls', acls: [filter] });
+      const onOrders = { type: 'TOPIC', name: orders, pattern: 'LITERAL' };
+      // A broker applies ACLs a moment after the controller answers.
+      let settled: Record<string, unknown>[] = [];
+      await until(async () => {
+        settled = await asAdmin([describe(onOrders)]);
+        return ((settled[0]?.result as { acls?: unknown[] })?.acls ?? []).length === 5;
+      });
+      const described = await asAdmin([
+        describe({ ...onOrders, principal: 'User:alice' }),
+        describe({ ...onOrders, host: '127.0.0.1' }),
+        describe({ ...onOrders, operation: 'READ' }),
+        describe({ ...onOrders, permission: 'DENY' }),
+        // MATCH: the literal ACLs on the name, and the prefixed ones it starts with.
+        describe({ type: 'TOPIC', name: `${prefix}payments`, pattern: 'MATCH' }),
+        describe({ type: 'TOPIC', name: prefix, pattern: 'PREFIXED' }),
+        describe({ type: 'GROUP', name: group, pattern: 'ANY' }),
+      ]);
+      const deleted = await asAdmin([
+        {
+          op: 'delete_acls',
+          acls: [
+            { ...onOrders, principal: 'User:bob' },
+            { type: 'TOPIC', name: prefix, pattern: 'PREFIXED' },
+            { type: 'TOPIC', name: ctx.topic('never-had-acls'), pattern: 'LITERAL' },
+          ],
+        },
+      ]);
+      let after: Record<string, unknown>[] = [];
+      await until(async () => {
+        after = await asAdmin([describe(onOrders)]);
+        return ((after[0]?.result as { acls?: unknown[] })?.acls ?? []).length === 2;
+      });
+      const notSuperUser = await python(ctx, 'admin_steps.py', 'alice:alice-secret', JSON.stringify([{ op: 'create_acls', acls: [topicAcl('User:alice', 'ALL')] }, describe(onOrders), { op: 'delete_acls', acls: [onOrders] }]));
+      return { created, settled, described, deleted, after, notSuperUser };
+    },
+  },
+  {
     name: 'scram users: kafka-python adds, replaces and deletes credentials per mechanism at run time, each with its own iterations, and logins follow',
     clients: ['kafka-python'],
     knownDifferences: [{ path: '$.notSuperUser[0].result.*', fidelity: 'Cluster-denied message of the ACL APIs' }],

@@ -15,6 +15,7 @@ plain JSON: responses as their fields, error classes and enums by name, TopicPar
     describe_configs     {"resources": [{"type": "topic"|"broker", "name", "configs"?}], "filter"?, "synonyms"?}
     alter_configs        {"resources": [{"type", "name", "configs": {...}}], "validate_only"?}
     create_acls / delete_acls / describe_acls   {"acls": [{"principal", "host"?, "operation", "permission", "type", "name", "pattern"?}]}
+                         (describe_acls takes one filter; a filter's missing fields match anything)
     elect_leaders        {"type": 0|1, "partitions": {"topic": [0, 1]} | null}
     alter_partition_reassignments  {"reassignments": {"topic:0": [1, 2] | null}, "timeout_ms"?}
     list_partition_reassignments   {"partitions": {"topic": [0]} | null}
@@ -95,7 +96,7 @@ def acl(spec, filtering):
     pattern = (ResourcePatternFilter if filtering else ResourcePattern)(
         ResourceType[spec.get('type', 'ANY')], spec.get('name'), ACLResourcePatternType[spec.get('pattern', 'ANY' if filtering else 'LITERAL')])
     return (ACLFilter if filtering else ACL)(
-        principal=spec.get('principal'), host=spec.get('host', '*'), operation=ACLOperation[spec.get('operation', 'ANY')],
+        principal=spec.get('principal'), host=spec.get('host', None if filtering else '*'), operation=ACLOperation[spec.get('operation', 'ANY')],
         permission_type=ACLPermissionType[spec.get('permission', 'ANY')], resource_pattern=pattern)
 
 
@@ -132,7 +133,9 @@ def run(step):
         acls, error = admin.describe_acls(acl(step['acls'][0], True))
         return {'acls': sorted((plain(a) for a in acls), key=json.dumps), 'error': error}
     if op == 'delete_acls':
-        return admin.delete_acls([acl(a, True) for a in step['acls']])
+        # Per filter: the ACLs it removed (Kafka lists them in no fixed order) and its error.
+        return [{'acls': sorted((plain(a) for a in matched), key=json.dumps), 'error': error}
+                for _, matched, error in admin.delete_acls([acl(a, True) for a in step['acls']])]
     if op == 'elect_leaders':
         return admin.elect_leaders(step['type'], partitions_of(step.get('partitions')), raise_errors=False)
     if op == 'alter_partition_reassignments':
