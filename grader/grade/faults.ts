@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { startCluster, type ClusterHandle, type ClusterOptions } from '../../simulator/index.ts';
-import { runScenario } from '../../simulator/faults/scenario/index.ts';
+import { runScenario, ScenarioError } from '../../simulator/faults/scenario/index.ts';
 import type { FaultScenario } from './grading-fields.ts';
 import type { TestResult } from './grading.ts';
 
@@ -15,8 +15,11 @@ export type FaultsReport = NonNullable<TestResult['faults']>;
 export interface FaultCluster {
   cluster: ClusterHandle;
   seed: number;
-  /** Fires the scenario now; `end` stops it and heals the cluster. */
-  fire(): { end(): Promise<void> };
+  /**
+   * Fires the scenario now; `end` stops it and heals the cluster. `error` when it could not start:
+   * a step names a broker by a role nothing has (the leader of a topic the submission never made).
+   */
+  fire(): Promise<{ error?: string; end(): Promise<void> }>;
   /** What fired, when, and how to replay it. */
   report(): FaultsReport;
   stop(): Promise<void>;
@@ -39,10 +42,18 @@ export async function startFaultCluster(
   return {
     cluster,
     seed,
-    fire() {
+    async fire() {
       const abort = new AbortController();
-      const running = runScenario(cluster, fault.scenario, { seed, signal: abort.signal, onStep: (e) => timeline.push(`${e.firedAtMs} ms: ${e.text}${e.outcome === 'done' ? '' : ` (${e.outcome})`}`) });
+      let error: string | undefined;
+      const running = runScenario(cluster, fault.scenario, { seed, signal: abort.signal, onStep: (e) => timeline.push(`${e.firedAtMs} ms: ${e.text}${e.outcome === 'done' ? '' : ` (${e.outcome})`}`) }).catch((problem: unknown) => {
+        if (!(problem instanceof ScenarioError)) throw problem;
+        error = problem.problems.map((p) => p.replace(/^[^:]*: /, '')).join('; ');
+        timeline.push(`0 ms: the scenario could not start: ${error}`);
+      });
+      // A scenario that cannot be planned on this cluster fails before its first step: known by now.
+      await new Promise((resolve) => setImmediate(resolve));
       return {
+        error,
         async end() {
           abort.abort();
           await running;

@@ -246,10 +246,13 @@ async function faultTest(
   const run = await openLabRun(lab, dir, { bootstrapServers: cluster.bootstrapServers, handle: cluster, stop: () => faults.stop() });
   try {
     for (const step of lab.steps.slice(0, lab.steps.indexOf(test.step))) await (await run.step(step, programs(dir, cluster.bootstrapServers))).done();
-    const firing = faults.fire();
+    const firing = await faults.fire();
     const { outcome, judged, done } = await run.step(test.step, programs(dir, cluster.bootstrapServers), [test]);
     await firing.end();
-    const result = scoreTest(test, outcome, judged[0]);
+    const fired: CheckResult[] = firing.error
+      ? [{ description: 'the test\'s faults fired', status: 'fail', summary: `the faults could not fire: ${firing.error}`, expected: 'what the scenario names exists once the earlier steps ran' }]
+      : [];
+    const result = scoreTest(test, outcome, [...fired, ...judged[0]]);
     await done();
     return { ...result, faults: faults.report() };
   } finally {

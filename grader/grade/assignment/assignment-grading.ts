@@ -84,7 +84,7 @@ async function gradeVerifier(submission: Submission, context: GradeContext, { gr
       throw error;
     }
     let runs = 0;
-    const run = (kind: RunKind, bootstrapServers: string[], security: ClientSecurity, faults?: () => { end(): Promise<void> }) => {
+    const run = (kind: RunKind, bootstrapServers: string[], security: ClientSecurity, faults?: () => Promise<{ end(): Promise<void> }>) => {
       const number = ++runs;
       const dir = path.join(workDir, `run-${number}`);
       fs.cpSync(mainWork, dir, { recursive: true, verbatimSymlinks: true });
@@ -156,7 +156,7 @@ interface RunOptions {
   ta: AssignmentConfig;
   grading: AssignmentGradingFile;
   /** Starts the run's faults as its transactions start; `end` heals the cluster. */
-  faults?: () => { end(): Promise<void> };
+  faults?: () => Promise<{ end(): Promise<void> }>;
 }
 
 /** What a run came to, from the server's verdicts. */
@@ -256,7 +256,7 @@ async function verifierRun(options: RunOptions): Promise<RunOutcome> {
     let verifier = await start();
     await wait(verifier, () => false, { quiet: false, patienceMs: grading.patienceMs, until: () => groupListening(admin, group.vid) });
     server.setTransactionLimit(options.kind === 'restart' ? half : total);
-    faults = options.faults?.(); // from the first transaction on
+    faults = await options.faults?.(); // from the first transaction on
     lastActivity = Date.now();
     if (options.kind === 'restart') {
       await wait(verifier, () => settled(half), { quiet: false, patienceMs: grading.patienceMs });

@@ -5,11 +5,15 @@
 //
 // argv[2]: a JSON file (see sandbox.ts, LaunchPlan) with
 //   hide:    folders to cover with an empty tmpfs (the class folder, the output, other work dirs, /root)
+//   privateTmp, tmpSizeMb: world-writable folders (/tmp, /var/tmp, /dev/shm) given a fresh tmpfs
+//            each, so that nothing passes between programs there, and the size of each
+//   stageDir: an existing folder, covered by a tmpfs where the exposed folders wait their turn
 //   expose:  folders inside hidden ones that must stay (its own work dir, the interpreter, the venv)
 //   brokers: [{ host, port, socket }]: listen on host:port here, forward to the unix socket outside
 //   uid, gid, cwd, env, command, args, rlimits: the program and its limits (prlimit options)
 // fd 3: JSON lines to the grader: {"started": pid} then {"exit": code, "signal": name}; from the
-// grader, the line "interrupt" passes Ctrl-C (SIGINT) on to the program.
+// grader, the line "interrupt" passes Ctrl-C (SIGINT) on to the program; its end (the grader
+// died) kills the program.
 
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -31,15 +35,19 @@ const run = (command, args) => {
 
 try {
   run('ip', ['link', 'set', 'lo', 'up']);
-  // Stage what must stay visible, cover the hidden folders, then move the staged mounts back in.
-  const stage = fs.mkdtempSync(path.join(plan.stageDir, 'stage-'));
+  // Stage what must stay visible on a tmpfs of its own (so that the stage is not under anything
+  // covered: /tmp is), cover the hidden folders and give the program temp folders of its own, then
+  // move the staged mounts back in.
+  run('mount', ['-t', 'tmpfs', '-o', 'mode=0700,size=64k', 'tmpfs', plan.stageDir]);
   const staged = plan.expose.map((dir, i) => {
-    const at = path.join(stage, String(i));
+    const at = path.join(plan.stageDir, String(i));
     fs.mkdirSync(at);
     run('mount', ['--bind', dir, at]);
     return { dir, at };
   });
   for (const dir of plan.hide) if (fs.existsSync(dir)) run('mount', ['-t', 'tmpfs', '-o', 'mode=0755,size=64k,nosuid,nodev', 'tmpfs', dir]);
+  // Its files there count against its memory limit (tmpfs pages are charged to the cgroup).
+  for (const dir of plan.privateTmp) if (fs.existsSync(dir)) run('mount', ['-t', 'tmpfs', '-o', `mode=1777,size=${plan.tmpSizeMb}m,nosuid,nodev`, 'tmpfs', dir]);
   for (const { dir, at } of staged) {
     fs.mkdirSync(dir, { recursive: true });
     run('mount', ['--move', at, dir]);
@@ -108,7 +116,9 @@ child.on('exit', (code, signal) => {
 });
 for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => child.kill('SIGKILL'));
 const control = new net.Socket({ fd: 3, readable: true, writable: false });
-control.on('error', () => {});
+control.on('error', () => {}); // then 'close'
+// The grader gone (killed, or a second Ctrl-C): nothing it started may outlive it.
+control.on('close', () => child.kill('SIGKILL'));
 control.on('data', (data) => {
   if (String(data).includes('interrupt')) child.kill('SIGINT');
 });

@@ -66,9 +66,18 @@ export interface SandboxRun {
 // From the package root: the grader also runs bundled (dist/bin/), where import.meta.url is elsewhere.
 const INSIDE = packagePath('grader', 'grade', 'sandbox', 'inside.js');
 
+/**
+ * The world-writable folders every user shares: inside the sandbox each is a fresh tmpfs, so a
+ * program finds there nothing another left, leaves nothing for the next, and cannot fill the disk
+ * through them (what it writes counts against its memory limit).
+ */
+const PRIVATE_TMP = ['/tmp', '/var/tmp', '/dev/shm'];
+/** Covered by a tmpfs inside the namespace while the exposed folders are moved: any folder outside PRIVATE_TMP will do. */
+const STAGE_DIR = '/mnt';
+
 /** How strong the sandbox is here, in a line for reports. */
 export function sandboxKind(): { isolated: boolean; description: string } {
-  if (canIsolate()) return { isolated: true, description: `namespaces (mount, network, PID), own uid, ${cgroupFlavour() ?? 'rlimits'} for memory and processes` };
+  if (canIsolate()) return { isolated: true, description: `namespaces (mount, network, PID), own uid and temp folders, ${cgroupFlavour() ?? 'rlimits'} for memory and processes` };
   return { isolated: false, description: 'limits only (not root: rlimits, process group, wall clock; network and files not isolated)' };
 }
 
@@ -77,7 +86,7 @@ function canIsolate(): boolean {
   if (isolationProbe !== undefined) return isolationProbe;
   if (process.getuid?.() !== 0 || process.env.KAFKA_LAB_SANDBOX === 'limits') return (isolationProbe = false);
   const probe = spawnSync('unshare', ['--mount', '--net', '--pid', '--fork', 'true'], { timeout: 10_000 });
-  const tools = ['prlimit', 'ip', 'mount'].every((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0);
+  const tools = ['prlimit', 'ip', 'mount'].every((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0) && fs.existsSync(STAGE_DIR);
   return (isolationProbe = probe.status === 0 && tools);
 }
 
@@ -254,12 +263,15 @@ export async function runSandboxed(spec: SandboxSpec): Promise<SandboxRun> {
     forwarding = { close };
     spawnSync('chown', ['-R', `${spec.uid}:${spec.uid}`, spec.workDir]);
     const hidden = [...new Set([...spec.hide, '/root', os.homedir()].map((p) => path.resolve(p)))];
-    const inHidden = (dir: string) => hidden.some((h) => dir === h || dir.startsWith(`${h}/`));
+    // What it needs under a covered folder or a private temp one (a venv in /tmp) is moved back in.
+    const inHidden = (dir: string) => [...hidden, ...PRIVATE_TMP].some((h) => dir === h || dir.startsWith(`${h}/`));
     const expose = [...new Set([spec.workDir, control, ...spec.expose].map((p) => fs.realpathSync(p)))].filter(inHidden);
     const plan = {
       hide: hidden,
       expose,
-      stageDir: os.tmpdir(),
+      stageDir: STAGE_DIR,
+      privateTmp: PRIVATE_TMP,
+      tmpSizeMb: spec.limits.memoryMb,
       brokers: sockets,
       uid: spec.uid,
       gid: spec.uid,
