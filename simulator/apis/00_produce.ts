@@ -4,10 +4,11 @@
 import { effectiveMinIsr } from '../cluster/replication.ts';
 import { ErrorCode, KafkaError } from '../protocol/errors.ts';
 import { DecompressionLimitError } from '../protocol/compression.ts';
-import { CorruptBatchError, InvalidRecordError, stampLogAppendTime } from '../protocol/records.ts';
+import { CorruptBatchError, InvalidRecordError, stampLogAppendTime, type TimestampWindow, type ValidatedBatch } from '../protocol/records.ts';
 import { ProduceRequest } from '../protocol/messages/ProduceRequest.ts';
 import { PartitionProduceResponse, ProduceResponse } from '../protocol/messages/ProduceResponse.ts';
 import type { EncodableType } from '../protocol/schema.ts';
+import type { TopicConfig } from '../cluster/configs.ts';
 import type { Partition } from '../cluster/topic.ts';
 import { defineApi, NO_RESPONSE, type RequestContext } from './api.ts';
 import { unknownTopicError } from './topic-ids.ts';
@@ -78,6 +79,31 @@ const failed = (index: number, errorCode: number, errorMessage: string | null = 
   errorMessage,
 });
 
+/**
+ * The record timestamps a CreateTime topic takes at `now` (message.timestamp.before/after.max.ms),
+ * and the bounds as Kafka's message prints them (Java's long arithmetic, which may wrap).
+ */
+function timestampWindow(config: TopicConfig, now: number): { accepted: TimestampWindow; shown: [bigint, bigint] } | undefined {
+  if (config.logAppendTime) return undefined;
+  const before = config.get('message.timestamp.before.max.ms');
+  const after = config.get('message.timestamp.after.max.ms');
+  return {
+    accepted: { earliest: now - Number(before), latest: now + Number(after) },
+    shown: [BigInt.asIntN(64, BigInt(now) - BigInt(before)), BigInt.asIntN(64, BigInt(now) + BigInt(after))],
+  };
+}
+
+/** Kafka's LogValidator refuses the whole batch, naming each record out of the window (v8+ read them); the answer carries the log start offset. */
+function timestampsRefused(index: number, { header, untimely }: ValidatedBatch, [earliest, latest]: [bigint, bigint]): PartitionResponse {
+  return {
+    ...failed(index, ErrorCode.INVALID_TIMESTAMP, 'One or more records have been rejected due to invalid timestamp'),
+    recordErrors: untimely.map((r) => ({
+      batchIndex: r.index,
+      batchIndexErrorMessage: `Timestamp ${header.baseTimestamp + r.timestampDelta} of message with offset ${r.index} is out of range. The timestamp should be within [${earliest}, ${latest}]`,
+    })),
+  };
+}
+
 /** NOT_LEADER_OR_FOLLOWER with the partition's current leader (read by v10+ clients). */
 const notLeader = (partition: Partition): PartitionResponse => ({
   ...failed(partition.index, ErrorCode.NOT_LEADER_OR_FOLLOWER),
@@ -101,12 +127,15 @@ async function appendPartition(
   const minInSync = effectiveMinIsr(partition);
   try {
     if (recordSet === null || recordSet.length === 0) throw new InvalidRecordError('no records');
-    const batches = await records.validate(recordSet, config.maxMessageBytes);
+    const window = timestampWindow(config, Date.now());
+    const batches = await records.validate(recordSet, config.maxMessageBytes, window?.accepted);
     if (batches.length > 1) throw new InvalidRecordError('Produce v3+ carries exactly one record batch per partition');
     // Kafka's LogValidator: a compacted topic keeps the latest record per key, so every record needs one.
     if (partition.topic.cleanupPolicy.compact && batches.some((b) => b.keyless > 0)) {
       throw new InvalidRecordError(`Compacted topic cannot accept message without key in topic partition ${topicName}-${index}`);
     }
+    const untimely = window && batches.find((b) => b.untimely.length > 0);
+    if (untimely) return { ...timestampsRefused(index, untimely, window.shown), logStartOffset: partition.log.startOffset };
     // Validation may have waited for its budget and the worker: the world may have moved meanwhile.
     if (topics.partition(topicName, index) !== partition) return failed(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
     if (!partition.isLedBy(brokerId) || broker.state === 'down') return notLeader(partition);

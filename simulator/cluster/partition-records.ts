@@ -6,7 +6,7 @@
 import type { EventStream } from '../introspection/events.ts';
 import { KafkaError } from '../protocol/errors.ts';
 import type { RecordValidator } from '../protocol/record-validation.ts';
-import { readBatchHeader, readRecords, splitAndValidateBatches, type BatchHeader, type LogRecord, type ValidatedBatch } from '../protocol/records.ts';
+import { readBatchHeader, readRecords, splitAndValidateBatches, type BatchHeader, type LogRecord, type TimestampWindow, type ValidatedBatch } from '../protocol/records.ts';
 import type { TransactionCoordinator } from '../txn/coordinator.ts';
 import type { Replication } from './replication.ts';
 import type { Partition } from './topic.ts';
@@ -42,8 +42,8 @@ export class PartitionRecords {
    * A produced record set's batches, validated as Kafka's LogValidator does (structure, size
    * against `maxBatchBytes`, CRC, every record), inflated within the validator's limit and budget.
    */
-  validate(recordSet: Buffer, maxBatchBytes: number): Promise<ValidatedBatch[]> {
-    return splitAndValidateBatches(recordSet, this.deps.validator, maxBatchBytes);
+  validate(recordSet: Buffer, maxBatchBytes: number, timestamps?: TimestampWindow): Promise<ValidatedBatch[]> {
+    return splitAndValidateBatches(recordSet, this.deps.validator, maxBatchBytes, timestamps);
   }
 
   /** How many produced batches are inflating now, for introspection and tests. */

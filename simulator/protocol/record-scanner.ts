@@ -26,7 +26,25 @@ export interface RecordScannerOptions {
   onRecord?: (record: ScannedRecord) => void;
   /** The most the records may take, decompressed: a record declared to end past it is refused at once. */
   limit?: { bytes: number; codec: CompressionCodec };
+  /** The timestamp deltas records may have (Kafka's message.timestamp.before/after.max.ms); the others are noted. */
+  timestampDeltas?: TimestampDeltaWindow;
 }
+
+/** Timestamp deltas from a batch's base timestamp: those in [min, max] are in time, `none` means the record has no timestamp. */
+export interface TimestampDeltaWindow {
+  min: number;
+  max: number;
+  none: number;
+}
+
+/** A record whose timestamp is outside the window: its index in the batch and its delta. */
+export interface UntimelyRecord {
+  index: number;
+  timestampDelta: number;
+}
+
+/** Untimely records noted per batch, at most: each becomes one of Produce's record errors. */
+export const MAX_UNTIMELY_NOTED = 1000;
 
 // What the next bytes are. Varint steps take a byte at a time; byte steps take what the chunk has.
 const LENGTH = 0;
@@ -51,6 +69,8 @@ export class RecordScanner {
   count = 0;
   /** Records whose key is null (a compacted topic refuses them). */
   keyless = 0;
+  /** Records outside the timestamp window, the first MAX_UNTIMELY_NOTED of them. */
+  readonly untimely: UntimelyRecord[] = [];
   /** Bytes of records taken so far. */
   position = 0;
 
@@ -136,6 +156,7 @@ export class RecordScanner {
       case TIMESTAMP_DELTA:
         this.withinRecord();
         if (this.record) this.record.timestampDelta = value;
+        this.checkTimestamp(value);
         this.step = OFFSET_DELTA;
         return;
       case OFFSET_DELTA:
@@ -208,6 +229,12 @@ export class RecordScanner {
     if (this.record) this.options.onRecord!(this.record);
     this.record = undefined;
     this.step = LENGTH;
+  }
+
+  private checkTimestamp(delta: number): void {
+    const window = this.options.timestampDeltas;
+    if (!window || delta === window.none || (delta >= window.min && delta <= window.max)) return;
+    if (this.untimely.length < MAX_UNTIMELY_NOTED) this.untimely.push({ index: this.count, timestampDelta: delta });
   }
 
   /** A field read so far must lie within the record's declared length. */

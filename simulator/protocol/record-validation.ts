@@ -11,12 +11,14 @@ import { Worker } from 'node:worker_threads';
 import { codeModule, compiled, packagePath } from '../package-root.ts';
 import { DecompressionLimitError, DEFAULT_MAX_DECOMPRESSED_BYTES, inflateFootprint, inflateInto, MAX_DECOMPRESSED_BYTES, type CompressionCodec } from './compression.ts';
 import { CorruptBatchError, InvalidRecordError } from './record-errors.ts';
-import { RecordScanner } from './record-scanner.ts';
+import { RecordScanner, type TimestampDeltaWindow, type UntimelyRecord } from './record-scanner.ts';
 
 /** What Produce needs of a batch's records once they are known to be sound. */
 export interface RecordsSummary {
   /** Records with a null key (a compacted topic takes none). */
   keyless: number;
+  /** Records timestamped outside `timestampDeltas` (at most MAX_UNTIMELY_NOTED). */
+  untimely: UntimelyRecord[];
 }
 
 export interface RecordsToValidate {
@@ -24,6 +26,8 @@ export interface RecordsToValidate {
   /** The batch's records as sent: compressed with `codec`. */
   payload: Buffer;
   recordCount: number;
+  /** The timestamp deltas the topic takes, where it checks them (CreateTime topics). */
+  timestampDeltas?: TimestampDeltaWindow;
 }
 
 /**
@@ -31,8 +35,8 @@ export interface RecordsToValidate {
  * `limit` decompressed bytes: DecompressionLimitError past it, InvalidRecordError or
  * CorruptBatchError for records or a payload that are not sound.
  */
-export async function validateRecords({ codec, payload, recordCount }: RecordsToValidate, limit: number): Promise<RecordsSummary> {
-  const scanner = new RecordScanner(recordCount, { limit: { bytes: limit, codec } });
+export async function validateRecords({ codec, payload, recordCount, timestampDeltas }: RecordsToValidate, limit: number): Promise<RecordsSummary> {
+  const scanner = new RecordScanner(recordCount, { limit: { bytes: limit, codec }, timestampDeltas });
   try {
     await inflateInto(codec, payload, limit, (piece) => scanner.feed(piece));
   } catch (error) {
@@ -40,7 +44,7 @@ export async function validateRecords({ codec, payload, recordCount }: RecordsTo
     throw new CorruptBatchError(`cannot decompress ${codec} batch: ${(error as Error).message}`);
   }
   scanner.end();
-  return { keyless: scanner.keyless };
+  return { keyless: scanner.keyless, untimely: scanner.untimely };
 }
 
 // ------------------------------------------------------------------ the worker
@@ -120,7 +124,7 @@ export class RecordValidator {
     const id = this.nextId++;
     // A copy of just these bytes, handed over: a view would clone the whole request frame.
     const payload = new Uint8Array(records.payload);
-    const request: WorkerRequest = { id, codec: records.codec, payload: payload as Buffer, recordCount: records.recordCount, limit: this.maxBytes };
+    const request: WorkerRequest = { id, codec: records.codec, payload: payload as Buffer, recordCount: records.recordCount, timestampDeltas: records.timestampDeltas, limit: this.maxBytes };
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, codec: records.codec });
       worker.postMessage(request, [payload.buffer]);

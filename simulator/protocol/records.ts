@@ -7,7 +7,7 @@ import { CODECS, compress, decompressSync, DecompressionLimitError, type Compres
 import type { RecordValidator } from './record-validation.ts';
 import { KafkaError } from './errors.ts';
 import { CorruptBatchError, InvalidRecordError } from './record-errors.ts';
-import { RecordScanner } from './record-scanner.ts';
+import { RecordScanner, type UntimelyRecord } from './record-scanner.ts';
 import { Writer } from './wire.ts';
 
 export { CorruptBatchError, InvalidRecordError };
@@ -97,6 +97,17 @@ export interface ValidatedBatch {
   header: BatchHeader;
   /** How many of its records have a null key (a compacted topic takes none). */
   keyless: number;
+  /** Its records timestamped outside the window asked for (the first MAX_UNTIMELY_NOTED). */
+  untimely: UntimelyRecord[];
+}
+
+/** A record's timestamp when its producer gave none (RecordBatch.NO_TIMESTAMP). */
+const NO_TIMESTAMP = -1;
+
+/** The record timestamps a topic takes, as absolute times: Kafka's LogValidator checks CreateTime topics' records against them. */
+export interface TimestampWindow {
+  earliest: number;
+  latest: number;
 }
 
 /**
@@ -105,7 +116,7 @@ export interface ValidatedBatch {
  * inflated), CRC, and every record, checked by `validator` as the bytes inflate (off the event
  * loop, within its limit; past it a DecompressionLimitError), none of them kept.
  */
-export async function splitAndValidateBatches(recordSet: Buffer, validator: RecordValidator, maxBatchBytes = Infinity): Promise<ValidatedBatch[]> {
+export async function splitAndValidateBatches(recordSet: Buffer, validator: RecordValidator, maxBatchBytes = Infinity, timestamps?: TimestampWindow): Promise<ValidatedBatch[]> {
   const batches: ValidatedBatch[] = [];
   let at = 0;
   while (at < recordSet.length) {
@@ -130,8 +141,10 @@ export async function splitAndValidateBatches(recordSet: Buffer, validator: Reco
       throw new InvalidRecordError(`batch claims ${header.recordCount} records but a last offset delta of ${header.lastOffsetDelta}`);
     }
     // Kafka decompresses and walks every record before appending; so do we, as the bytes inflate.
-    const { keyless } = await validator.validate({ codec: header.compression, payload: batch.subarray(BATCH_OVERHEAD), recordCount: header.recordCount });
-    batches.push({ batch, header, keyless });
+    const base = header.baseTimestamp;
+    const timestampDeltas = timestamps && { min: timestamps.earliest - base, max: timestamps.latest - base, none: NO_TIMESTAMP - base };
+    const { keyless, untimely } = await validator.validate({ codec: header.compression, payload: batch.subarray(BATCH_OVERHEAD), recordCount: header.recordCount, timestampDeltas });
+    batches.push({ batch, header, keyless, untimely });
     at = end;
   }
   if (batches.length === 0) throw new InvalidRecordError('empty record set');

@@ -4,11 +4,11 @@
 import { parentPort } from 'node:worker_threads';
 import { validateRecords, type WorkerAnswer, type WorkerRequest } from './record-validation.ts';
 
-parentPort!.on('message', async ({ id, codec, payload, recordCount, limit }: WorkerRequest) => {
+parentPort!.on('message', async ({ id, codec, payload, recordCount, timestampDeltas, limit }: WorkerRequest) => {
   let answer: WorkerAnswer;
   try {
     const bytes = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
-    answer = { id, summary: await validateRecords({ codec, payload: bytes, recordCount }, limit) };
+    answer = { id, summary: await validateRecords({ codec, payload: bytes, recordCount, timestampDeltas }, limit) };
   } catch (error) {
     answer = { id, error: { name: (error as Error).name, message: (error as Error).message } };
   }

@@ -1,8 +1,14 @@
 // Produce and fetch: offsets, acks, keys, headers, timestamps, compression.
 
 import { CompressionTypes } from 'kafkajs';
+import { encodeBatch } from '../../../simulator/protocol/records.ts';
+import type { CompressionCodec } from '../../../simulator/protocol/compression.ts';
+import { rawRequest } from '../raw.ts';
 import type { Scenario } from '../scenario.ts';
 import { producer, range, readPartition } from './support.ts';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 
 export const produceScenarios: Scenario[] = [
   {
@@ -111,6 +117,38 @@ export const produceScenarios: Scenario[] = [
       const tooLarge = await p.send({ topic, messages: [{ value: 'x'.repeat(2000) }] }).then((ok) => ({ ok }), (error: Error & { type?: string }) => ({ error: error.name, type: error.type ?? (error as { cause?: { type?: string } }).cause?.type }));
       const fits = await p.send({ topic, messages: [{ value: 'x'.repeat(100) }] });
       return { tooLarge, fits, read: (await readPartition(ctx, topic)).records.map((r) => r.offset) };
+    },
+  },
+  {
+    name: 'produce: a CreateTime topic refuses a batch with records timestamped outside message.timestamp.before/after.max.ms (INVALID_TIMESTAMP, an error per record); a LogAppendTime topic takes any',
+    async run(ctx) {
+      const [broker] = ctx.bootstrapServers;
+      const byDefault = await ctx.createTopic('default-window');
+      const lastMinute = await ctx.createTopic('last-minute', { configs: { 'message.timestamp.before.max.ms': String(MINUTE), 'message.timestamp.after.max.ms': String(MINUTE) } });
+      const appended = await ctx.createTopic('appended', { configs: { 'message.timestamp.type': 'LogAppendTime', 'message.timestamp.after.max.ms': '0' } });
+      const now = Date.now();
+      const send = async (topic: string, timestamps: number[], compression: CompressionCodec = 'none') => {
+        const batch = encodeBatch(timestamps.map((timestamp, i) => ({ key: Buffer.from(`k${i}`), value: Buffer.from('v'), timestamp })), { compression });
+        const answer = await rawRequest(broker, 0, 9, { transactionalId: null, acks: -1, timeoutMs: 10_000, topicData: [{ name: topic, partitionData: [{ index: 0, records: batch }] }] });
+        // The window's bounds and log-append times are the broker's clock: shown as <time>.
+        return JSON.parse(JSON.stringify(answer, (key, value) =>
+          typeof value === 'string' ? value.replace(/-?\d{12,}/g, '<time>') : key === 'logAppendTimeMs' && value !== -1 ? '<time>' : value,
+        ));
+      };
+      const sends = {
+        // Kafka 4 takes records at most an hour ahead by default, and any age.
+        twoHoursAhead: await send(byDefault, [now, now + 2 * HOUR]),
+        halfAnHourAhead: await send(byDefault, [now + 30 * MINUTE]),
+        aMonthOld: await send(byDefault, [now - 30 * 24 * HOUR]),
+        tooOld: await send(lastMinute, [now - 5 * MINUTE, now, now - 10 * MINUTE]),
+        tooOldCompressed: await send(lastMinute, [now, now - 5 * MINUTE], 'gzip'),
+        tooNew: await send(lastMinute, [now + 5 * MINUTE]),
+        noTimestamp: await send(lastMinute, [-1]),
+        inTime: await send(lastMinute, [now]),
+        appendedAnyway: await send(appended, [now + 5 * HOUR]),
+      };
+      const offsets = async (topic: string) => (await (await ctx.admin()).fetchTopicOffsets(topic)).map((p) => p.high);
+      return { sends, ends: { byDefault: await offsets(byDefault), lastMinute: await offsets(lastMinute), appended: await offsets(appended) } };
     },
   },
 ];
