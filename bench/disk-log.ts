@@ -7,7 +7,7 @@
 //   perf     the same with Kafka's ProducerPerformance and ConsumerPerformance (Java client) >= 1.0x kfake
 //   latency  p99 produce -> consume at 22,222 records/s of 1 KB (kafkajs, acks=1)             <= 5 ms
 //
-// KFAKE=<binary> is a kfake built from franz-go (BENCHMARKS.md says how); without it kfake is left
+// KFAKE=<binary> is a kfake built from franz-go (`bash bench/build-kfake.sh`); without it kfake is left
 // out. BENCH_LOG_TARGETS (default kafka-lab,kfake,real) and BENCH_LOG_MEASURES (memory,kcat,perf,
 // latency) pick what runs; BENCH_RSS_MESSAGES (5,000,000) and BENCH_MESSAGES (1,000,000) set sizes.
 // Progress goes to stderr, results to stdout.
@@ -82,7 +82,7 @@ const TARGET_LIST: Target[] = [
 ];
 
 function unavailable(name: string): string | undefined {
-  if (name === 'kfake') return process.env.KFAKE && fs.existsSync(process.env.KFAKE) ? undefined : 'set KFAKE to a kfake binary (BENCHMARKS.md says how to build one)';
+  if (name === 'kfake') return process.env.KFAKE && fs.existsSync(process.env.KFAKE) ? undefined : 'set KFAKE to a kfake binary (bash bench/build-kfake.sh builds one)';
   if (name === 'real') return realKafkaUnavailable();
   return undefined;
 }
