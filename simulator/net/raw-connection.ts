@@ -79,8 +79,8 @@ export class RawConnection {
     if (!this.closed) this.socket.write(bytes);
   }
 
-  /** The next response frame (without its size prefix), or null once the broker has closed the connection. */
-  async next(timeoutMs = 5000): Promise<Buffer | null> {
+  /** The next response frame (without its size prefix), or null once the broker has closed the connection; bounded generously, as a loaded machine can be slow to answer. */
+  async next(timeoutMs = 30_000): Promise<Buffer | null> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (this.frames.length > 0) return this.frames.shift()!;
