@@ -18,7 +18,8 @@ export const consumerGroupHeartbeat = defineApi({
   versions: '0-1',
   handle(req, { groups, topics, broker, connection, header, version, authorize }) {
     const heartbeatIntervalMs = groups.options.consumerHeartbeatIntervalMs;
-    const failed = (errorCode: number, errorMessage: string | null) => ({ throttleTimeMs: 0, errorCode, errorMessage, memberId: req.memberId || null, memberEpoch: -1, heartbeatIntervalMs: 0, assignment: null });
+    // As Kafka's coordinator answers a failed heartbeat: the error and nothing else (no member id, epoch 0).
+    const failed = (errorCode: number, errorMessage: string | null) => ({ throttleTimeMs: 0, errorCode, errorMessage, memberId: null, memberEpoch: 0, heartbeatIntervalMs: 0, assignment: null });
     if (!authorize('READ', 'GROUP', req.groupId)) return failed(ErrorCode.GROUP_AUTHORIZATION_FAILED, DENIED_MESSAGE.GROUP_AUTHORIZATION_FAILED);
     const refused = (req.subscribedTopicNames ?? []).filter((topic) => !authorize('DESCRIBE', 'TOPIC', topic));
     if (refused.length > 0) return failed(ErrorCode.TOPIC_AUTHORIZATION_FAILED, `Not authorized to describe topics: ${refused.join(', ')}`);
@@ -50,7 +51,8 @@ export const consumerGroupHeartbeat = defineApi({
         errorMessage: null,
         memberId: result.memberId,
         memberEpoch: result.memberEpoch,
-        heartbeatIntervalMs,
+        // A member that left (epoch -1, or -2 for a static member) is not asked to heartbeat again.
+        heartbeatIntervalMs: result.memberEpoch < 0 ? 0 : heartbeatIntervalMs,
         assignment: result.assignment && { topicPartitions: partitionsById(topics, result.assignment) },
       };
     } catch (error) {
@@ -60,7 +62,7 @@ export const consumerGroupHeartbeat = defineApi({
   },
   describe: (req) => `group=${req.groupId} member=${req.memberId || '(new)'} epoch=${req.memberEpoch}${req.subscribedTopicNames ? ` topics=${req.subscribedTopicNames.join(',')}` : ''}`,
   names: (req) => ({ group: req.groupId }),
-  errorResponse: (req, errorCode) => ({ throttleTimeMs: 0, errorCode, errorMessage: null, memberId: req.memberId || null, memberEpoch: -1, heartbeatIntervalMs: 0, assignment: null }),
+  errorResponse: (_req, errorCode) => ({ throttleTimeMs: 0, errorCode, errorMessage: null, memberId: null, memberEpoch: 0, heartbeatIntervalMs: 0, assignment: null }),
 });
 
 /** A member's owned partitions, from topic ids to names (ids of topics that are gone are dropped). */

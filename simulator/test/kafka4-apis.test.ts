@@ -241,6 +241,7 @@ describe('the consumer rebalance protocol (KIP-848)', () => {
     await beat('member-b', b1.memberEpoch, partitions(b2));
     const stable = (await call(nodeId, 69, 1, { groupIds: [group], includeAuthorizedOperations: false })).groups[0];
     expect(stable.groupState).toBe('Stable');
+    expect(stable.members.map((m: any) => m.subscribedTopicRegex)).toEqual(['', '']);
     expect(stable.members.map((m: any) => [m.memberId, m.memberEpoch, m.assignment.topicPartitions[0].partitions.length]).sort()).toEqual([
       ['member-a', b1.memberEpoch, 2],
       ['member-b', b1.memberEpoch, 2],
@@ -248,9 +249,16 @@ describe('the consumer rebalance protocol (KIP-848)', () => {
     expect(cluster().describe().groups.find((g) => g.groupId === group)).toMatchObject({ state: 'Stable', protocolType: 'consumer' });
 
     // A stale epoch is fenced; an unknown member is told so; leaving gives the partitions back.
-    expect(await beat('member-a', b1.memberEpoch + 5, null)).toMatchObject({ errorCode: ErrorCode.FENCED_MEMBER_EPOCH });
-    expect(await beat('member-z', 3, null)).toMatchObject({ errorCode: ErrorCode.UNKNOWN_MEMBER_ID });
-    expect(await beat('member-b', -1, null)).toMatchObject({ errorCode: 0, memberEpoch: -1 });
+    // Kafka's answers: the error alone (epoch 0, no member id, no heartbeat interval).
+    expect(await beat('member-a', b1.memberEpoch + 5, null)).toMatchObject({
+      errorCode: ErrorCode.FENCED_MEMBER_EPOCH,
+      errorMessage: expect.stringContaining(`greater member epoch (${b1.memberEpoch + 5})`),
+      memberId: null,
+      memberEpoch: 0,
+      heartbeatIntervalMs: 0,
+    });
+    expect(await beat('member-z', 3, null)).toMatchObject({ errorCode: ErrorCode.UNKNOWN_MEMBER_ID, memberEpoch: 0, heartbeatIntervalMs: 0 });
+    expect(await beat('member-b', -1, null)).toMatchObject({ errorCode: 0, memberEpoch: -1, heartbeatIntervalMs: 0 });
     const a5 = await beat('member-a', b1.memberEpoch, kept);
     expect(partitions(a5)).toEqual([0, 1, 2, 3]);
     // Commits are checked against the member's epoch.
