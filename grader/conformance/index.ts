@@ -14,6 +14,7 @@ import { topicScenarios } from './scenarios/topics.ts';
 import { transactionScenarios } from './scenarios/transactions.ts';
 import { userScenarios } from './scenarios/users.ts';
 import { kafka4Scenarios } from './scenarios/kafka4.ts';
+import { consumerProtocolScenarios } from './scenarios/consumer-protocol.ts';
 
 /**
  * The broker settings both sides run with: one broker, Kafka's defaults, except that groups form
@@ -39,6 +40,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...clientScenarios,
   ...userScenarios,
   ...kafka4Scenarios,
+  ...consumerProtocolScenarios,
 ];
 
 /**

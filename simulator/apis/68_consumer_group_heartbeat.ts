@@ -25,8 +25,13 @@ export const consumerGroupHeartbeat = defineApi({
     if (refused.length > 0) return failed(ErrorCode.TOPIC_AUTHORIZATION_FAILED, `Not authorized to describe topics: ${refused.join(', ')}`);
     // v1+ (KIP-1082): the client chooses its member id.
     if (version >= 1 && req.memberId === '') return failed(ErrorCode.INVALID_REQUEST, 'MemberId can\'t be empty.');
-    if (req.memberEpoch === 0 && req.subscribedTopicNames === null && req.subscribedTopicRegex === null) {
-      return failed(ErrorCode.INVALID_REQUEST, 'SubscribedTopicNames or SubscribedTopicRegex must be set in first request.');
+    // A (re-)join, checked in Kafka's order.
+    if (req.memberEpoch === 0) {
+      if (req.rebalanceTimeoutMs === -1) return failed(ErrorCode.INVALID_REQUEST, 'RebalanceTimeoutMs must be provided in first request.');
+      if (req.topicPartitions === null || req.topicPartitions.length > 0) return failed(ErrorCode.INVALID_REQUEST, 'TopicPartitions must be empty when (re-)joining.');
+      if (req.subscribedTopicNames === null && req.subscribedTopicRegex === null) {
+        return failed(ErrorCode.INVALID_REQUEST, 'Either SubscribedTopicNames or SubscribedTopicRegex must be non-null when (re-)joining.');
+      }
     }
     try {
       const group = groups.consumerGroup(req.groupId, broker.id, req.memberEpoch === 0)!;

@@ -212,7 +212,8 @@ describe('the consumer rebalance protocol (KIP-848)', () => {
         subscribedTopicNames: memberEpoch === 0 ? [topic] : null,
         subscribedTopicRegex: null,
         serverAssignor: null,
-        topicPartitions: owned && [{ topicId, partitions: owned }],
+        // A join owns nothing: an empty list (Kafka refuses a topic entry, even one with no partitions).
+        topicPartitions: memberEpoch === 0 ? [] : owned && [{ topicId, partitions: owned }],
         ...extra,
       });
     const partitions = (answer: any) => answer.assignment?.topicPartitions.flatMap((t: any) => t.partitions) ?? null;
