@@ -59,7 +59,9 @@ it('kafkajs: two members keep their generation, member ids and partitions when t
   const seen = new Set<string>();
   const joins: string[] = [];
   for (const name of ['a', 'b']) {
-    const consumer = kafkaFor(c, { clientId: name }).consumer({ groupId, maxWaitTimeInMs: 100, heartbeatInterval: 300, sessionTimeout: 6000, retry: { retries: 3, initialRetryTime: 100 } });
+    // Retries enough to outlast the failover on a loaded machine: a kafkajs consumer that gives up
+    // restarts and rejoins, a rebalance of the client's making.
+    const consumer = kafkaFor(c, { clientId: name }).consumer({ groupId, maxWaitTimeInMs: 100, heartbeatInterval: 300, sessionTimeout: 6000, retry: { retries: 8, initialRetryTime: 100 } });
     consumer.on(consumer.events.GROUP_JOIN, () => joins.push(name));
     consumers.push(consumer);
     await consumer.connect();
@@ -79,7 +81,7 @@ it('kafkajs: two members keep their generation, member ids and partitions when t
   await eventually(() => groupOf(c, groupId)?.coordinator !== before.coordinator && c.describe().groups.length > 0, 'the new coordinator');
   const after = await stableWith(c, groupId, 2);
   expect(after.coordinator).not.toBe(before.coordinator);
-  expect(after.generationId).toBe(before.generationId);
+  expect({ generation: after.generationId, rebalances }).toEqual({ generation: before.generationId, rebalances: [] });
   expect(after.members.map((m) => [m.memberId, m.assignment]).sort()).toEqual(before.members.map((m) => [m.memberId, m.assignment]).sort());
   expect(rebalances).toEqual([]);
   expect(joins.length).toBe(joinsBefore);
@@ -117,7 +119,7 @@ describeWithClient(findKafkaPython(), 'kafka-python: the lab\'s coordinator step
       return g && g.coordinator !== before.coordinator && g.offsets.reduce((n, o) => n + o.committed, 0) === 10;
     }, 'the offsets committed on the new coordinator', 30_000);
     const after = await stableWith(c, groupId, 2);
-    expect(after.generationId).toBe(before.generationId);
+    expect({ generation: after.generationId, rebalances }).toEqual({ generation: before.generationId, rebalances: [] });
     expect(after.members.map((m) => m.memberId).sort()).toEqual(before.members.map((m) => m.memberId).sort());
     expect(rebalances).toEqual([]);
     expect([first, second].map((m) => m.events.filter((e) => e.event === 'assigned').length)).toEqual(assignmentsBefore);
