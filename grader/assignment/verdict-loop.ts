@@ -7,10 +7,6 @@
 //   2. the results go out in one Kafka transaction that also commits the consumer's offsets
 //      (sendOffsets), so results and progress become visible together or not at all.
 //
-// Each partition of `submit` has a transactional producer of its own (`<id>-p<partition>`, as
-// Kafka Streams' first exactly-once mode has a producer per input partition), so the batches of
-// one fetch are answered side by side instead of each waiting for the transactions before it.
-//
 // A server killed between 1 and 2 reads the same submissions again after its restart, finds their
 // verdicts and sends the same results (same code, timestamp and checksum); the aborted transaction's
 // copies are never visible to read_committed readers. Nothing is judged twice, nothing counted twice.
@@ -28,7 +24,6 @@ export interface VerdictLoopOptions {
   config: AssignmentConfig;
   verifier: Verifier;
   groupId: string;
-  /** The transactional ids of the result producers start with this: `<transactionalId>-p<partition>`. */
   transactionalId: string;
   /** True when submit's timestamps are the broker's (LogAppendTime): then they are when it arrived. */
   brokerTimestamps: boolean;
@@ -52,7 +47,7 @@ const FATAL = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'TRANSACTION
 export class VerdictLoop {
   readonly #options: VerdictLoopOptions;
   #consumer: Consumer | undefined;
-  readonly #producers = new Map<number, Producer>();
+  #producer: Producer | undefined;
   #stopping = false;
   #lastError: string | undefined;
   #answered = 0;
@@ -72,16 +67,13 @@ export class VerdictLoop {
 
   async start(): Promise<void> {
     const { kafka, groupId, config } = this.#options;
-    // Each producer's first InitProducerId aborts what a killed server left open under its id (which
-    // would hold read_committed readers of `result` back until it timed out) and fences that server.
-    await Promise.all(Array.from({ length: config.partitions }, (_, partition) => this.#producerFor(partition)));
+    await this.#connectProducer();
     // A short session: a server killed and started again waits this long for its dead self to leave the group.
     this.#consumer = kafka.consumer({ groupId, readUncommitted: false, maxWaitTimeInMs: 250, sessionTimeout: 8000, heartbeatInterval: 1000, allowAutoTopicCreation: false, retry: { retries: 10 } });
     await this.#consumer.connect();
     await this.#consumer.subscribe({ topics: [config.topics.submit], fromBeginning: true });
     await this.#consumer.run({
       autoCommit: false,
-      partitionsConsumedConcurrently: Math.max(1, this.#options.config.partitions),
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         // Batches of nothing but transaction markers or aborted records never come here: kafkajs
@@ -96,18 +88,13 @@ export class VerdictLoop {
   async stop(): Promise<void> {
     this.#stopping = true;
     await this.#consumer?.disconnect().catch(() => {});
-    await Promise.all([...this.#producers.values()].map((producer) => producer.disconnect().catch(() => {})));
-    this.#producers.clear();
+    await this.#producer?.disconnect().catch(() => {});
   }
 
-  /** The connected result producer of a partition of `submit`. */
-  async #producerFor(partition: number): Promise<Producer> {
-    const connected = this.#producers.get(partition);
-    if (connected) return connected;
-    const producer = this.#options.kafka.producer({ transactionalId: `${this.#options.transactionalId}-p${partition}`, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  async #connectProducer(): Promise<void> {
+    const producer = this.#options.kafka.producer({ transactionalId: this.#options.transactionalId, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     await producer.connect();
-    this.#producers.set(partition, producer);
-    return producer;
+    this.#producer = producer;
   }
 
   /** Answers a batch, trying again while the broker is away; false when the batch is no longer ours. */
@@ -127,7 +114,7 @@ export class VerdictLoop {
         }
         if (message !== this.#lastError) this.#options.log(`${message}; trying again`);
         this.#lastError = message;
-        await this.#resetProducer(batch.partition);
+        await this.#resetProducer();
         await new Promise((resolve) => setTimeout(resolve, wait));
         await heartbeat().catch(() => {});
       }
@@ -135,12 +122,12 @@ export class VerdictLoop {
   }
 
   /** A producer whose transaction failed may be stuck: a new one with the same id aborts what is open. */
-  async #resetProducer(partition: number): Promise<void> {
-    const old = this.#producers.get(partition);
-    this.#producers.delete(partition);
+  async #resetProducer(): Promise<void> {
+    const old = this.#producer;
+    this.#producer = undefined;
     await old?.disconnect().catch(() => {});
     try {
-      await this.#producerFor(partition);
+      await this.#connectProducer();
     } catch {
       // The broker is still away: the next attempt connects again.
     }
@@ -149,8 +136,8 @@ export class VerdictLoop {
   async #answer(batch: Batch): Promise<void> {
     const { store, groupId } = this.#options;
     const verdicts = store.atomically(() => batch.messages.map((message) => this.#verdictFor(batch, message)));
-    const producer = await this.#producerFor(batch.partition);
-    const transaction = await producer.transaction();
+    if (!this.#producer) await this.#connectProducer();
+    const transaction = await this.#producer!.transaction();
     try {
       const byTopic = new Map<string, { key: string | null; value: Buffer; headers: Record<string, string> }[]>();
       for (const v of verdicts) {
