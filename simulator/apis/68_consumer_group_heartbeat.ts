@@ -12,25 +12,26 @@ import { ConsumerGroupHeartbeatResponse } from '../protocol/messages/ConsumerGro
 import { DENIED_MESSAGE } from '../security/authorizer.ts';
 import { defineApi } from './api.ts';
 
+/** As Kafka's coordinator answers a failed heartbeat: the error and nothing else (no member id, epoch 0). */
+const failedHeartbeat = (errorCode: number, errorMessage: string | null) => ({ throttleTimeMs: 0, errorCode, errorMessage, memberId: null, memberEpoch: 0, heartbeatIntervalMs: 0, assignment: null });
+
 export const consumerGroupHeartbeat = defineApi({
   request: ConsumerGroupHeartbeatRequest,
   response: ConsumerGroupHeartbeatResponse,
   versions: '0-1',
   handle(req, { groups, topics, broker, connection, header, version, authorize }) {
     const heartbeatIntervalMs = groups.options.consumerHeartbeatIntervalMs;
-    // As Kafka's coordinator answers a failed heartbeat: the error and nothing else (no member id, epoch 0).
-    const failed = (errorCode: number, errorMessage: string | null) => ({ throttleTimeMs: 0, errorCode, errorMessage, memberId: null, memberEpoch: 0, heartbeatIntervalMs: 0, assignment: null });
-    if (!authorize('READ', 'GROUP', req.groupId)) return failed(ErrorCode.GROUP_AUTHORIZATION_FAILED, DENIED_MESSAGE.GROUP_AUTHORIZATION_FAILED);
+    if (!authorize('READ', 'GROUP', req.groupId)) return failedHeartbeat(ErrorCode.GROUP_AUTHORIZATION_FAILED, DENIED_MESSAGE.GROUP_AUTHORIZATION_FAILED);
     const refused = (req.subscribedTopicNames ?? []).filter((topic) => !authorize('DESCRIBE', 'TOPIC', topic));
-    if (refused.length > 0) return failed(ErrorCode.TOPIC_AUTHORIZATION_FAILED, `Not authorized to describe topics: ${refused.join(', ')}`);
+    if (refused.length > 0) return failedHeartbeat(ErrorCode.TOPIC_AUTHORIZATION_FAILED, `Not authorized to describe topics: ${refused.join(', ')}`);
     // v1+ (KIP-1082): the client chooses its member id.
-    if (version >= 1 && req.memberId === '') return failed(ErrorCode.INVALID_REQUEST, 'MemberId can\'t be empty.');
+    if (version >= 1 && req.memberId === '') return failedHeartbeat(ErrorCode.INVALID_REQUEST, 'MemberId can\'t be empty.');
     // A (re-)join, checked in Kafka's order.
     if (req.memberEpoch === 0) {
-      if (req.rebalanceTimeoutMs === -1) return failed(ErrorCode.INVALID_REQUEST, 'RebalanceTimeoutMs must be provided in first request.');
-      if (req.topicPartitions === null || req.topicPartitions.length > 0) return failed(ErrorCode.INVALID_REQUEST, 'TopicPartitions must be empty when (re-)joining.');
+      if (req.rebalanceTimeoutMs === -1) return failedHeartbeat(ErrorCode.INVALID_REQUEST, 'RebalanceTimeoutMs must be provided in first request.');
+      if (req.topicPartitions === null || req.topicPartitions.length > 0) return failedHeartbeat(ErrorCode.INVALID_REQUEST, 'TopicPartitions must be empty when (re-)joining.');
       if (req.subscribedTopicNames === null && req.subscribedTopicRegex === null) {
-        return failed(ErrorCode.INVALID_REQUEST, 'Either SubscribedTopicNames or SubscribedTopicRegex must be non-null when (re-)joining.');
+        return failedHeartbeat(ErrorCode.INVALID_REQUEST, 'Either SubscribedTopicNames or SubscribedTopicRegex must be non-null when (re-)joining.');
       }
     }
     try {
@@ -61,13 +62,13 @@ export const consumerGroupHeartbeat = defineApi({
         assignment: result.assignment && { topicPartitions: partitionsById(topics, result.assignment) },
       };
     } catch (error) {
-      if (error instanceof KafkaError) return failed(error.code, error.message);
+      if (error instanceof KafkaError) return failedHeartbeat(error.code, error.message);
       throw error;
     }
   },
   describe: (req) => `group=${req.groupId} member=${req.memberId || '(new)'} epoch=${req.memberEpoch}${req.subscribedTopicNames ? ` topics=${req.subscribedTopicNames.join(',')}` : ''}`,
   names: (req) => ({ group: req.groupId }),
-  errorResponse: (_req, errorCode) => ({ throttleTimeMs: 0, errorCode, errorMessage: null, memberId: null, memberEpoch: 0, heartbeatIntervalMs: 0, assignment: null }),
+  errorResponse: (_req, errorCode) => failedHeartbeat(errorCode, null),
 });
 
 /** A member's owned partitions, from topic ids to names (ids of topics that are gone are dropped). */
