@@ -7,6 +7,10 @@
 //            `kafka-lab grade <it> --single`, Python and TypeScript, median of BENCH_RUNS (3)  <= 10 s
 //   class    the fixture class of 13 (grader/test/fixtures/class), --jobs 2, the whole command
 //
+// Each in every sandbox of $BENCH_SANDBOX (comma-separated --sandbox kinds, default auto; say
+// `namespaces,container` to compare a container per submission with namespaces). A container's
+// cgroup goes inside the limited one too (--cgroup-parent).
+//
 // The bin is the bundled one (`npm run build:bin` first, as the installed package runs it), so
 // TypeScript compilation is not counted. The cgroup is written by hand, v1 or v2 as the machine
 // has (no systemd-run needed); root only. Progress goes to stderr, figures to stdout.
@@ -26,6 +30,7 @@ const MEMORY_MB = 768;
 const CPU_QUOTA = 0.5;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const TARGET_ONE_S = 10;
+const SANDBOXES = (process.env.BENCH_SANDBOX ?? 'auto').split(',').map((s) => s.trim()).filter(Boolean);
 
 // ------------------------------------------------------------------------------------ the cgroup
 
@@ -89,7 +94,8 @@ function makeBenchCgroup(name: string): BenchCgroup {
     peakMb: () => Number(fs.readFileSync(path.join(v1('memory'), 'memory.max_usage_in_bytes'), 'utf8')) / 2 ** 20,
     cpuSeconds: () => Number(fs.readFileSync(path.join(v1('cpuacct'), 'cpuacct.usage'), 'utf8')) / 1e9,
     throttled: () => readStat(path.join(v1('cpu'), 'cpu.stat'), 'nr_throttled'),
-    remove: () => removeDirs(dirs),
+    // A container's runtime makes the parent in every hierarchy (cpuset, blkio, ...): those go too.
+    remove: () => removeDirs([...dirs, ...fs.readdirSync('/sys/fs/cgroup').map(v1).filter((dir) => !dirs.includes(dir) && fs.existsSync(dir))]),
   };
 }
 
@@ -140,14 +146,14 @@ function grade(cgroup: BenchCgroup, args: string[], python: string, onLine?: (li
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-lab-bench-grade-'));
 
-async function oneSubmission(cgroup: BenchCgroup, id: string, python: string): Promise<{ wall: number[]; grading: number[]; score: string }> {
+async function oneSubmission(cgroup: BenchCgroup, id: string, python: string, sandbox: string): Promise<{ wall: number[]; grading: number[]; score: string }> {
   const wall: number[] = [];
   const grading: number[] = [];
   let score = '';
   for (let run = 1; run <= RUNS; run++) {
-    progress(`one submission: ${id}, run ${run}/${RUNS}`);
-    const out = path.join(scratch, `${id}-${run}`);
-    const result = await grade(cgroup, [path.join(FIXTURES, 'class', id), '--single', '--lab', 'producer-consumer', '--grading', GRADING, '--format', 'gradescope,text', '--out', out, '--seed', '7'], python);
+    progress(`one submission (${sandbox}): ${id}, run ${run}/${RUNS}`);
+    const out = path.join(scratch, `${id}-${sandbox}-${run}`);
+    const result = await grade(cgroup, [path.join(FIXTURES, 'class', id), '--single', '--lab', 'producer-consumer', '--grading', GRADING, '--format', 'gradescope,text', '--out', out, '--seed', '7', '--sandbox', sandbox], python);
     if (result.code !== 0) throw new Error(`kafka-lab grade ${id}: exit ${result.code}\n${result.stderr}`);
     const json = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8'));
     wall.push(result.seconds);
@@ -157,13 +163,13 @@ async function oneSubmission(cgroup: BenchCgroup, id: string, python: string): P
   return { wall, grading, score };
 }
 
-async function wholeClass(cgroup: BenchCgroup, python: string): Promise<{ seconds: number; scores: string[] }> {
-  const dir = path.join(scratch, 'class');
+async function wholeClass(cgroup: BenchCgroup, python: string, sandbox: string): Promise<{ seconds: number; scores: string[] }> {
+  const dir = path.join(scratch, `class-${sandbox}`);
   fs.cpSync(path.join(FIXTURES, 'class'), dir, { recursive: true });
   // What the neighbour-reader tries, as in grade-class.test.ts: another submission, the class folder.
   fs.writeFileSync(path.join(dir, '12-py-reads-neighbours', 'neighbours.txt'), [path.join(dir, '01-py-correct', 'requirements.txt'), dir].join('\n'));
-  const out = path.join(scratch, 'class-out');
-  const result = await grade(cgroup, [dir, '--lab', 'producer-consumer', '--grading', GRADING, '--jobs', '2', '--format', 'csv', '--out', out, '--seed', '7'], python, (line) => progress(`class of 13, --jobs 2: ${line.slice(0, 60)}`));
+  const out = path.join(scratch, `class-out-${sandbox}`);
+  const result = await grade(cgroup, [dir, '--lab', 'producer-consumer', '--grading', GRADING, '--jobs', '2', '--format', 'csv', '--out', out, '--seed', '7', '--sandbox', sandbox], python, (line) => progress(`class of 13 (${sandbox}), --jobs 2: ${line.slice(0, 50)}`));
   if (result.code !== 1) throw new Error(`kafka-lab grade (class): exit ${result.code}, expected 1 (13-empty cannot be graded)\n${result.stderr}`);
   const rows = fs.readFileSync(path.join(out, 'grades.csv'), 'utf8').trim().split(/\r?\n/).slice(1);
   return { seconds: result.seconds, scores: rows.map((row) => row.split(',').slice(0, 5).filter((_, i) => i === 0 || i === 3).join(' ')) };
@@ -180,21 +186,26 @@ async function main(): Promise<void> {
   const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
   const loadBefore = load();
   try {
-    const py = await oneSubmission(cgroup, '01-py-correct', python.command);
-    const ts = await oneSubmission(cgroup, '02-ts-correct', python.command);
-    const peakOne = cgroup.peakMb();
-    const cls = await wholeClass(cgroup, python.command);
+    const figures: string[] = [];
+    for (const sandbox of SANDBOXES) {
+      const py = await oneSubmission(cgroup, '01-py-correct', python.command, sandbox);
+      const ts = await oneSubmission(cgroup, '02-ts-correct', python.command, sandbox);
+      const cpuBefore = cgroup.cpuSeconds();
+      const cls = await wholeClass(cgroup, python.command, sandbox);
+      figures.push(`--sandbox ${sandbox}:`);
+      for (const [id, r] of [['01-py-correct (Python)', py], ['02-ts-correct (TypeScript)', ts]] as const) {
+        const verdict = median(r.wall) <= TARGET_ONE_S ? 'within' : 'OVER';
+        figures.push(`  one submission ${id}: start → report median ${s(median(r.wall))} (runs ${r.wall.map(s).join(', ')}), results.json execution_time ${median(r.grading)} s, score ${r.score}; ${verdict} the ${TARGET_ONE_S} s target`);
+      }
+      figures.push(`  class of 13, --jobs 2: ${s(cls.seconds)} for the whole command, CPU ${s(cgroup.cpuSeconds() - cpuBefore)}`);
+      figures.push(`    scores: ${cls.scores.join('; ')}`);
+    }
     done();
     const cpu = os.cpus();
     console.log(`machine: ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; load average before ${loadBefore}, after ${load()}`);
     console.log(`cgroup ${cgroup.flavour}: ${MEMORY_MB} MB, ${CPU_QUOTA} CPU (grader, embedded brokers and programs together); bin: dist/bin/bin.js`);
-    for (const [id, r] of [['01-py-correct (Python)', py], ['02-ts-correct (TypeScript)', ts]] as const) {
-      const verdict = median(r.wall) <= TARGET_ONE_S ? 'within' : 'OVER';
-      console.log(`one submission ${id}: start → report median ${s(median(r.wall))} (runs ${r.wall.map(s).join(', ')}), results.json execution_time ${median(r.grading)} s, score ${r.score}; ${verdict} the ${TARGET_ONE_S} s target`);
-    }
-    console.log(`class of 13, --jobs 2: ${s(cls.seconds)} for the whole command`);
-    console.log(`  scores: ${cls.scores.join('; ')}`);
-    console.log(`cgroup peak memory (page cache included) ${Math.round(peakOne)} MB of ${MEMORY_MB} grading one at a time, ${Math.round(cgroup.peakMb())} MB with the class (its memory hog's own cgroup, 512 MB, is inside); CPU used ${s(cgroup.cpuSeconds())}, throttled ${cgroup.throttled()} periods`);
+    for (const line of figures) console.log(line);
+    console.log(`cgroup peak memory (page cache included) ${Math.round(cgroup.peakMb())} MB of ${MEMORY_MB} (the memory hog's own cgroup, 512 MB, is inside); CPU used ${s(cgroup.cpuSeconds())}, throttled ${cgroup.throttled()} periods`);
   } finally {
     cgroup.remove();
     fs.rmSync(scratch, { recursive: true, force: true });

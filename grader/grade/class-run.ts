@@ -18,6 +18,7 @@ import { gradescopeResults } from './reports/gradescope.ts';
 import { junitXml } from './reports/junit.ts';
 import { prairielearnResults } from './reports/prairielearn.ts';
 import { submissionText } from './reports/text.ts';
+import { chooseSandbox, type SandboxChoice, type SandboxMode } from './sandbox/submission-sandbox.ts';
 import { listSubmissions, submissionHash, SubmissionError, type Submission } from './submission.ts';
 
 export const FORMATS = ['gradescope', 'prairielearn', 'junit', 'csv', 'text'] as const;
@@ -37,6 +38,8 @@ export interface ClassRunOptions {
   language?: Language;
   /** More folders the programs must not read (an assignment's tokens). */
   hide?: string[];
+  /** Where programs run: a mode (chooseSandbox decides), or a choice already made. Default auto. */
+  sandbox?: SandboxMode | SandboxChoice;
   /** Told as submissions start and finish. */
   onProgress?: (event: ProgressEvent) => void;
   signal?: AbortSignal;
@@ -101,6 +104,7 @@ export async function runClass(options: ClassRunOptions): Promise<ClassRun> {
     ? [{ id: path.basename(path.resolve(options.submissionsDir)), dir: path.resolve(options.submissionsDir) }]
     : listSubmissions(options.submissionsDir);
   if (submissions.length === 0) throw new SubmissionError(`${options.submissionsDir} holds no submission folders`);
+  const sandbox = typeof options.sandbox === 'object' ? options.sandbox : chooseSandbox(options.sandbox);
   fs.mkdirSync(options.outDir, { recursive: true });
   const cacheDir = path.join(cacheRoot(), 'grade');
   const workRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-lab-grade-'));
@@ -135,6 +139,7 @@ export async function runClass(options: ClassRunOptions): Promise<ClassRun> {
         hide,
         python: options.python,
         language: options.language,
+        sandbox,
         fingerprint,
       }).catch((error: unknown): SubmissionResult => ({
         id: submission.id,
@@ -146,7 +151,7 @@ export async function runClass(options: ClassRunOptions): Promise<ClassRun> {
         executionTimeMs: 0,
         provider: options.provider.name,
         seed: options.seed,
-        sandbox: '',
+        sandbox: sandbox.description,
         fingerprint: '', // never resumed: graded again next run
         gradedAt: new Date().toISOString(),
       }));

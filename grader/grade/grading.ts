@@ -6,6 +6,7 @@
 import type { CheckResult } from '../../labs/engine/check-runner.ts';
 import type { Language } from '../../labs/engine/lab-definition.ts';
 import type { BrokerProvider } from '../providers/index.ts';
+import type { SandboxChoice } from './sandbox/submission-sandbox.ts';
 import type { Submission } from './submission.ts';
 
 export const VISIBILITIES = ['visible', 'hidden', 'after_due_date', 'after_published'] as const;
@@ -69,6 +70,8 @@ export interface GradeContext {
   hide: string[];
   python: string;
   language?: Language;
+  /** Where its programs run (chooseSandbox): a container per submission, namespaces, or limits only. */
+  sandbox: SandboxChoice;
   fingerprint: string;
   keepWorkspaces?: boolean;
 }

@@ -22,7 +22,8 @@ import { DependencyError, nodeRuntime, pythonRuntime, type Runtime } from './dep
 import type { GradingFile, GradingTest } from './grading-file.ts';
 import { round, scoreOf, ungradable, type GradeContext, type Grading, type SubmissionResult, type TestResult } from './grading.ts';
 import { runStepPrograms, type ProgramsContext, type ProgramsOutcome } from './run-programs.ts';
-import { claimUid, releaseUid, sandboxKind } from './sandbox/sandbox.ts';
+import { claimUid, releaseUid } from './sandbox/sandbox.ts';
+import { openSandbox, type SubmissionSandbox } from './sandbox/submission-sandbox.ts';
 import { findPrograms, prepareWorkspace, SubmissionError, type Submission } from './submission.ts';
 
 /** A lab's grading file as runClass grades with it. */
@@ -48,7 +49,7 @@ async function gradeSubmission(submission: Submission, options: GradeOptions): P
     id: submission.id,
     provider: options.provider.name,
     seed: options.seed,
-    sandbox: sandboxKind().description,
+    sandbox: options.sandbox.description,
     fingerprint: options.fingerprint,
     gradedAt: new Date().toISOString(),
   };
@@ -63,6 +64,7 @@ async function gradeSubmission(submission: Submission, options: GradeOptions): P
   }
   const uid = claimUid();
   const workDir = fs.mkdtempSync(path.join(options.workRoot, `${submission.id.replace(/[^\w.-]/g, '_')}-`));
+  let sandbox: SubmissionSandbox | undefined;
   try {
     const mainWork = path.join(workDir, 'main');
     let runtime: Runtime;
@@ -73,16 +75,19 @@ async function gradeSubmission(submission: Submission, options: GradeOptions): P
       if (error instanceof DependencyError || error instanceof SubmissionError) return failAll(error.message, found.language);
       throw error;
     }
+    const hide = [...options.hide, options.workRoot];
+    const opened = (sandbox = await openSandbox(options.sandbox, { workDir, expose: runtime.expose, hide, limits: grading.limits }));
     const programs = (dir: string, bootstrapServers: string[]): ProgramsContext => ({
       lab: grading.lab,
       language: found.language,
       workDir: dir,
       interpreter: runtime.command,
       expose: runtime.expose,
-      hide: [...options.hide, options.workRoot],
+      hide,
       bootstrapServers,
       limits: grading.limits,
       uid,
+      sandbox: opened,
     });
 
     const results: TestResult[] = [];
@@ -121,6 +126,7 @@ async function gradeSubmission(submission: Submission, options: GradeOptions): P
       executionTimeMs: Date.now() - started,
     };
   } finally {
+    await sandbox?.close();
     releaseUid(uid);
     if (!options.keepWorkspaces) fs.rmSync(workDir, { recursive: true, force: true });
   }

@@ -7,7 +7,8 @@
 import path from 'node:path';
 import type { CheckResult } from '../../labs/engine/check-runner.ts';
 import { fileFor, type Language, type LabDefinition, type RunCommand, type StepDefinition } from '../../labs/engine/lab-definition.ts';
-import { runSandboxed, type SandboxLimits, type SandboxRun } from './sandbox/sandbox.ts';
+import type { SandboxLimits, SandboxRun } from './sandbox/sandbox.ts';
+import type { SubmissionSandbox } from './sandbox/submission-sandbox.ts';
 
 export interface ProgramsContext {
   lab: LabDefinition;
@@ -19,6 +20,8 @@ export interface ProgramsContext {
   bootstrapServers: string[];
   limits: SandboxLimits;
   uid: number;
+  /** The submission's sandbox (its container, or the host's namespaces): where every program runs. */
+  sandbox: SubmissionSandbox;
 }
 
 export interface ProgramsOutcome {
@@ -36,7 +39,7 @@ export function commandText(lab: LabDefinition, command: RunCommand, language: L
 /** One of the lab's programs, started in the sandbox from the workspace; `env` adds to what every program gets. */
 export function startProgram(context: ProgramsContext, command: RunCommand, env: Record<string, string> = {}): Promise<SandboxRun> {
   const { lab, language } = context;
-  return runSandboxed({
+  return context.sandbox.run({
     command: context.interpreter,
     args: [path.join(lab.id, language, fileFor(command.file, language)), ...command.args],
     workDir: context.workDir,

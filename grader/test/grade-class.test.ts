@@ -3,8 +3,10 @@
 // 2 GB allocation, a bounded fork bomb, one that tries to read its neighbours, and an empty one)
 // graded by `runClass` two at a time against real brokers, with exact expected scores in every
 // output format; Gradescope's results.json checked against its documented shape; a second run
-// resumes everything; and the same submissions give the same scores on the testcontainers provider.
+// resumes everything; the same submissions give the same scores on the testcontainers provider,
+// and in a container per submission (--sandbox container) as in namespaces.
 
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +20,7 @@ import { labGrading } from '../grade/lab-grading.ts';
 import { gradescopeProblems } from '../grade/reports/gradescope.ts';
 import { sandboxKind } from '../grade/sandbox/sandbox.ts';
 import { embedded, testcontainers } from '../providers/index.ts';
-import { describeWithContainers } from './support/container-runtime.ts';
+import { describeWithContainers, describeWithContainerSandbox } from './support/container-runtime.ts';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const lab = findLab('producer-consumer');
@@ -192,6 +194,30 @@ describeWithContainers('kafka-lab grade on the testcontainers provider gives the
       const run = await runClass({ grading, provider: testcontainers, submissionsDir: dir, outDir: out, jobs: 2, formats: ['gradescope'], seed: 7, python: python.command!, hide: [tokens] });
       expect(Object.fromEntries(run.results.map((r) => [r.id, r.tests.map((t) => t.score)]))).toEqual(Object.fromEntries(SOME.map((id) => [id, EXPECTED[id]])));
       expect(run.results.every((r) => r.provider === 'testcontainers')).toBe(true);
+    } finally {
+      fs.rmSync(path.dirname(out), { recursive: true, force: true });
+    }
+  });
+});
+
+describeWithContainerSandbox('kafka-lab grade --sandbox container gives the scores of namespaces', (choice) => {
+  // A correct submission in each language and the runaways: the whole class takes minutes (BENCHMARKS.md).
+  const SOME = ['01-py-correct', '02-ts-correct', '09-py-infinite-loop', '10-py-memory-hog', '11-py-fork-bomb', '12-py-reads-neighbours'];
+  it.skipIf(!python.command)('for a correct one in each language, an endless loop, a memory hog, a fork bomb and a neighbour-reader', { timeout: 400_000 }, async () => {
+    const { dir, out, tokens } = classCopy();
+    try {
+      for (const entry of fs.readdirSync(dir)) if (!SOME.includes(entry)) fs.rmSync(path.join(dir, entry), { recursive: true });
+      const run = await runClass({ grading, provider: embedded, submissionsDir: dir, outDir: out, jobs: 2, formats: ['gradescope'], seed: 7, python: python.command!, hide: [tokens], sandbox: choice });
+      expect(Object.fromEntries(run.results.map((r) => [r.id, r.tests.map((t) => t.score)]))).toEqual(Object.fromEntries(SOME.map((id) => [id, EXPECTED[id]])));
+      const produce = (id: string) => run.results.find((r) => r.id === id)!.tests[0].checks[0].summary;
+      expect(produce('09-py-infinite-loop')).toMatch(/wall-clock limit of 12 s reached/);
+      expect(produce('10-py-memory-hog')).toMatch(/killed by the memory limit of 512 MB/);
+      expect(produce('11-py-fork-bomb')).toMatch(/hit the limit of 64 processes/);
+      expect(run.results.find((r) => r.id === '12-py-reads-neighbours')!.tests.map((t) => t.checks[0].summary)).not.toContainEqual(expect.stringMatching(/exit code 3/));
+      expect(run.results.every((r) => r.sandbox.startsWith(`container (${choice.runtime!.cli}`))).toBe(true);
+      // Every submission's container is gone with its grading.
+      const left = spawnSync(choice.runtime!.cli, ['ps', '-a', '--format', '{{.Names}}'], { encoding: 'utf8' }).stdout.split('\n');
+      expect(left.filter((name) => name.startsWith(`kafka-lab-grade-${process.pid}-`))).toEqual([]);
     } finally {
       fs.rmSync(path.dirname(out), { recursive: true, force: true });
     }

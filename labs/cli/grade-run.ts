@@ -10,7 +10,7 @@ import { assignmentGradingPath, loadAssignmentGrading } from '../../grader/grade
 import type { Grading } from '../../grader/grade/grading.ts';
 import { AssignmentError } from '../../grader/assignment/state.ts';
 import { ProgressBar } from '../../grader/grade/progress.ts';
-import { sandboxKind } from '../../grader/grade/sandbox/sandbox.ts';
+import { chooseSandbox, SandboxUnavailable, type SandboxChoice, type SandboxMode } from '../../grader/grade/sandbox/submission-sandbox.ts';
 import { SubmissionError } from '../../grader/grade/submission.ts';
 import { providerNamed } from '../../grader/providers/index.ts';
 
@@ -29,6 +29,7 @@ export interface GradeRunOptions {
   python?: string;
   grading?: string;
   hide?: string[];
+  sandbox?: SandboxMode;
 }
 
 export async function runGradeCommand(submissions: string, options: GradeRunOptions, usage: (message: string) => never): Promise<number> {
@@ -47,10 +48,17 @@ export async function runGradeCommand(submissions: string, options: GradeRunOpti
   }
   const missing = await provider.unavailable();
   if (missing) usage(missing);
+  let sandbox: SandboxChoice;
+  try {
+    sandbox = chooseSandbox(options.sandbox);
+  } catch (error) {
+    if (error instanceof SandboxUnavailable) usage(error.message);
+    throw error;
+  }
   const python = options.python ?? process.env.KAFKA_PYTHON ?? 'python3';
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
   const bar = new ProgressBar(process.stderr);
-  process.stderr.write(`grading ${submissions} against ${grading.title} (${grading.tests.length} tests, ${grading.maxScore} points), broker: ${provider.name}, seed ${seed}\nsandbox: ${sandboxKind().description}\n`);
+  process.stderr.write(`grading ${submissions} against ${grading.title} (${grading.tests.length} tests, ${grading.maxScore} points), broker: ${provider.name}, seed ${seed}\nsandbox: ${sandbox.description}\n`);
   const abort = new AbortController();
   const stop = () => {
     process.stderr.write('\nstopping after the submissions in progress; run again with the same --out to resume\n');
@@ -71,6 +79,7 @@ export async function runGradeCommand(submissions: string, options: GradeRunOpti
       python,
       language: options.language,
       hide: options.hide,
+      sandbox,
       signal: abort.signal,
       onProgress: (event) => bar.update(event),
     });

@@ -28,7 +28,8 @@ import { DependencyError, nodeRuntime, pythonRuntime, type Runtime } from '../de
 import { startFaultCluster } from '../faults.ts';
 import { scoreOf, ungradable, type GradeContext, type Grading, type SubmissionResult, type TestResult } from '../grading.ts';
 import { commandText, startProgram, type ProgramsContext } from '../run-programs.ts';
-import { claimUid, releaseUid, sandboxKind, type SandboxExit, type SandboxRun } from '../sandbox/sandbox.ts';
+import { claimUid, releaseUid, type SandboxExit, type SandboxRun } from '../sandbox/sandbox.ts';
+import { openSandbox, type SubmissionSandbox } from '../sandbox/submission-sandbox.ts';
 import { findPrograms, prepareWorkspace, SubmissionError, type Submission } from '../submission.ts';
 import { EXPECTATIONS, type AssignmentGradingFile, type AssignmentTest, type Expectation, type RunKind } from './grading-file.ts';
 import { HANDOUT_FILE, VERIFIER_COMMAND, VERIFIER_FILE, verifierLab } from './verifier-lab.ts';
@@ -61,7 +62,7 @@ interface Setup {
 
 async function gradeVerifier(submission: Submission, context: GradeContext, { grading, ta, lab }: Setup): Promise<SubmissionResult> {
   const started = Date.now();
-  const base = { id: submission.id, provider: context.provider.name, seed: context.seed, sandbox: sandboxKind().description, fingerprint: context.fingerprint, gradedAt: new Date().toISOString() };
+  const base = { id: submission.id, provider: context.provider.name, seed: context.seed, sandbox: context.sandbox.description, fingerprint: context.fingerprint, gradedAt: new Date().toISOString() };
   const failAll = (error: string, language?: Language) => ungradable(grading, { ...base, ...(language && { language }), executionTimeMs: Date.now() - started }, error);
 
   let found;
@@ -73,6 +74,7 @@ async function gradeVerifier(submission: Submission, context: GradeContext, { gr
   }
   const uid = claimUid();
   const workDir = fs.mkdtempSync(path.join(context.workRoot, `${submission.id.replace(/[^\w.-]/g, '_')}-`));
+  let sandbox: SubmissionSandbox | undefined;
   try {
     const mainWork = path.join(workDir, 'main');
     let runtime: Runtime;
@@ -83,6 +85,8 @@ async function gradeVerifier(submission: Submission, context: GradeContext, { gr
       if (error instanceof DependencyError || error instanceof SubmissionError) return failAll(error.message, found.language);
       throw error;
     }
+    const hide = [...context.hide, context.workRoot];
+    const opened = (sandbox = await openSandbox(context.sandbox, { workDir, expose: runtime.expose, hide, limits: grading.limits }));
     let runs = 0;
     const run = (kind: RunKind, bootstrapServers: string[], security: ClientSecurity, faults?: () => Promise<{ end(): Promise<void> }>) => {
       const number = ++runs;
@@ -94,10 +98,11 @@ async function gradeVerifier(submission: Submission, context: GradeContext, { gr
         workDir: dir,
         interpreter: runtime.command,
         expose: runtime.expose,
-        hide: [...context.hide, context.workRoot],
+        hide,
         bootstrapServers,
         limits: grading.limits,
         uid,
+        sandbox: opened,
       };
       return verifierRun({ kind, programs, security, stateDir: path.join(workDir, `assignment-${number}`), groupName: submission.id, seed: `${context.seed}-${number}`, ta, grading, faults });
     };
@@ -139,6 +144,7 @@ async function gradeVerifier(submission: Submission, context: GradeContext, { gr
       executionTimeMs: Date.now() - started,
     };
   } finally {
+    await sandbox?.close();
     releaseUid(uid);
     if (!context.keepWorkspaces) fs.rmSync(workDir, { recursive: true, force: true });
   }

@@ -191,8 +191,18 @@ function removeCgroup(cgroup: Cgroup): void {
 
 // ------------------------------------------------------------------------------------ running
 
-/** Carries each broker port over a unix socket in `dir`, for the forwarder inside the namespace. */
-async function brokerSockets(dir: string, brokers: string[]): Promise<{ sockets: { host: string; port: number; socket: string }[]; close: () => void }> {
+/** A broker's host:port and the unix socket that carries it into the sandbox. */
+export interface BrokerSocket {
+  host: string;
+  port: number;
+  socket: string;
+}
+
+/**
+ * Carries each broker port over a unix socket in `dir`, for the forwarder inside the namespace
+ * (or, for a container, for the forwarders of its programs: `dir` is then bind-mounted into it).
+ */
+export async function brokerSockets(dir: string, brokers: string[]): Promise<{ sockets: BrokerSocket[]; close: () => void }> {
   const servers: net.Server[] = [];
   const connections = new Set<net.Socket>();
   const sockets = [];
@@ -228,10 +238,35 @@ async function brokerSockets(dir: string, brokers: string[]): Promise<{ sockets:
   };
 }
 
-const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+const OUTPUT_LINES = 5000;
 
-export async function runSandboxed(spec: SandboxSpec): Promise<SandboxRun> {
-  const isolated = canIsolate();
+/** What a run printed (its first OUTPUT_LINES lines kept) and who hears each line as it comes. */
+export function lineSink(): { output: string[]; listeners: ((line: string) => void)[]; take: (line: string) => void } {
+  const output: string[] = [];
+  const listeners: ((line: string) => void)[] = [];
+  const take = (line: string) => {
+    if (output.length < OUTPUT_LINES) output.push(line);
+    else if (output.length === OUTPUT_LINES) output.push(`… (output cut at ${OUTPUT_LINES} lines)`);
+    for (const l of listeners) l(line);
+  };
+  return { output, listeners, take };
+}
+
+export const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+
+export interface RunOptions {
+  /**
+   * The brokers' unix sockets when they are made outside: a container's agent has no network to
+   * reach the brokers by. Else they are made here, from `spec.brokers`.
+   */
+  carried?: BrokerSocket[];
+  /** false: limits only, even where namespaces would work (--sandbox limits). */
+  isolate?: boolean;
+}
+
+/** Runs one program of a submission in namespaces of its own (as root), else with limits only. */
+export async function runSandboxed(spec: SandboxSpec, { carried, isolate = true }: RunOptions = {}): Promise<SandboxRun> {
+  const isolated = isolate && canIsolate();
   const home = path.join(spec.workDir, '.home');
   const tmp = path.join(spec.workDir, '.tmp');
   fs.mkdirSync(home, { recursive: true });
@@ -259,13 +294,14 @@ export async function runSandboxed(spec: SandboxSpec): Promise<SandboxRun> {
   if (isolated) {
     control = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-lab-sandbox-'));
     fs.chmodSync(control, 0o700);
-    const { sockets, close } = await brokerSockets(control, spec.brokers);
+    const { sockets, close } = carried ? { sockets: carried, close: () => {} } : await brokerSockets(control, spec.brokers);
     forwarding = { close };
     spawnSync('chown', ['-R', `${spec.uid}:${spec.uid}`, spec.workDir]);
     const hidden = [...new Set([...spec.hide, '/root', os.homedir()].map((p) => path.resolve(p)))];
     // What it needs under a covered folder or a private temp one (a venv in /tmp) is moved back in.
     const inHidden = (dir: string) => [...hidden, ...PRIVATE_TMP].some((h) => dir === h || dir.startsWith(`${h}/`));
-    const expose = [...new Set([spec.workDir, control, ...spec.expose].map((p) => fs.realpathSync(p)))].filter(inHidden);
+    const socketDirs = (carried ?? []).map((b) => path.dirname(b.socket));
+    const expose = [...new Set([spec.workDir, control, ...socketDirs, ...spec.expose].map((p) => fs.realpathSync(p)))].filter(inHidden);
     const plan = {
       hide: hidden,
       expose,
@@ -293,13 +329,7 @@ export async function runSandboxed(spec: SandboxSpec): Promise<SandboxRun> {
     child = spawn('prlimit', [...limits, '--', spec.command, ...spec.args], { cwd: spec.workDir, env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'], detached: true });
   }
 
-  const output: string[] = [];
-  const listeners: ((line: string) => void)[] = [];
-  const take = (line: string) => {
-    if (output.length < 5000) output.push(line);
-    else if (output.length === 5000) output.push('… (output cut at 5000 lines)');
-    for (const l of listeners) l(line);
-  };
+  const { output, listeners, take } = lineSink();
   readline.createInterface({ input: child.stdout! }).on('line', take);
   readline.createInterface({ input: child.stderr! }).on('line', take);
   const messages: { error?: string; exit?: number | null; signal?: string | null }[] = [];

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { integerIn } from '../option-parsers.ts';
+import { SANDBOX_MODES, type SandboxMode } from '../../../grader/grade/sandbox/submission-sandbox.ts';
 
 interface GradeCommandOptions {
   lab?: string;
@@ -20,6 +21,7 @@ interface GradeCommandOptions {
   python?: string;
   grading?: string;
   hide?: string[];
+  sandbox: SandboxMode;
 }
 
 const EXAMPLES = `
@@ -46,7 +48,14 @@ Run it again with the same --out and it resumes: submissions already graded
 with the same files, grading.json, provider and seed are not graded again.
 Programs run sandboxed: a wall-clock, memory, process and CPU limit (from
 grading.json "limits"), and as root no network but the broker, no access to
-other submissions or the output folder, and a user of their own.`;
+other submissions or the output folder, and a user of their own.
+--sandbox says where:
+  auto        namespaces as root, else limits (the default)
+  container   a container per submission (podman, else docker; needs root):
+              only /usr, /etc, the interpreter and its own folder inside,
+              each program in it in namespaces of its own; 1-2 s more each
+  namespaces  each program in fresh namespaces on the host (needs root)
+  limits      rlimits, a process group and the wall clock only`;
 
 const FORMAT_NAMES = ['gradescope', 'prairielearn', 'junit', 'csv', 'text'];
 
@@ -55,6 +64,11 @@ function formatList(value: string): string[] {
   const unknown = formats.filter((f) => !FORMAT_NAMES.includes(f));
   if (unknown.length || formats.length === 0) throw new InvalidArgumentError(`Expected some of ${FORMAT_NAMES.join(', ')}, comma-separated${unknown.length ? `; not ${unknown.join(', ')}` : ''}.`);
   return formats;
+}
+
+function sandboxMode(value: string): SandboxMode {
+  if (!(SANDBOX_MODES as readonly string[]).includes(value)) throw new InvalidArgumentError(`Expected one of ${SANDBOX_MODES.join(', ')}.`);
+  return value as SandboxMode;
 }
 
 function language(value: string): 'python' | 'typescript' {
@@ -80,6 +94,7 @@ export function addGradeCommand(program: Command): void {
     .option('--python <path>', 'the Python to run submissions with, or to make their venvs from (default: $KAFKA_PYTHON, else python3)')
     .option('--grading <file>', "a grading file other than the lab's (or the assignment's) grading.json")
     .option('--hide <dir...>', 'more folders the programs must not read (tokens, keys)')
+    .option('--sandbox <kind>', `where programs run: ${SANDBOX_MODES.join(', ')} (see below)`, sandboxMode, 'auto')
     .addHelpText('after', EXAMPLES)
     .action(async (submissions: string, options: GradeCommandOptions, command: Command) => {
       if (!options.lab && !options.assignment) command.error('error: say what to grade against: --lab <id> (or --assignment <dir>)', { exitCode: 2 });
