@@ -180,11 +180,13 @@ export class ConsumerGroup {
     }
     const member = this.members.get(req.memberId);
     if (!member) throw new KafkaError('UNKNOWN_MEMBER_ID', `Member ${req.memberId} is not a member of group ${this.groupId}.`);
-    // The member may still be on its previous epoch if it missed the answer that moved it on.
     if (req.memberEpoch > member.memberEpoch) {
       throw new KafkaError('FENCED_MEMBER_EPOCH', `The consumer group member has a greater member epoch (${req.memberEpoch}) than the one known by the group coordinator (${member.memberEpoch}). The member must abandon all its partitions and rejoin.`);
     }
-    if (req.memberEpoch !== member.memberEpoch && req.memberEpoch !== member.previousMemberEpoch) {
+    // The previous epoch is accepted, as Kafka does, from a member that missed the answer moving it
+    // on: one that says what it owns, and owns nothing beyond what it is assigned now.
+    const missedTheAnswer = req.memberEpoch === member.previousMemberEpoch && req.owned !== null && minus(req.owned, member.assigned).size === 0;
+    if (req.memberEpoch < member.memberEpoch && !missedTheAnswer) {
       throw new KafkaError('FENCED_MEMBER_EPOCH', `The consumer group member has a smaller member epoch (${req.memberEpoch}) than the one known by the group coordinator (${member.memberEpoch}). The member must abandon all its partitions and rejoin.`);
     }
     return member;

@@ -99,13 +99,19 @@ async function consumerGroup(ctx: ScenarioContext, label: string, partitions: nu
     ),
     allPartitionsOwnedOnce: Object.values(members).flatMap((m) => m.owns).sort((a, b) => a - b).join() === Array.from({ length: partitions }, (_, i) => i).join(),
   });
-  return { group, heartbeat, join, beat, settle, picture, describe };
+  return { group, topicId, heartbeat, join, beat, settle, picture, describe };
 }
 
 /** An answer's error, its epochs named relative to the member's current one. */
 function errorOf(answer: Answer, epoch: number) {
   const named = (message: string | null) => message?.replaceAll(`(${epoch + 5})`, '(epoch+5)').replaceAll(`(${epoch})`, '(epoch)') ?? null;
   return { errorCode: answer.errorCode, errorMessage: named(answer.errorMessage), memberId: answer.memberId, memberEpoch: answer.memberEpoch, heartbeatIntervalMs: answer.heartbeatIntervalMs, assignment: answer.assignment };
+}
+
+/** A heartbeat's answer with its epochs named: the member's epoch now and the one before it. */
+function answerOf(answer: Answer, now: number, before: number) {
+  const named = (message: string | null) => message?.replaceAll(`(${now})`, '(epoch)').replaceAll(`(${before})`, '(previous epoch)') ?? null;
+  return { errorCode: answer.errorCode, errorMessage: named(answer.errorMessage), memberEpoch: answer.memberEpoch === now ? 'epoch' : answer.memberEpoch, assignment: answer.assignment ? 'given' : null };
 }
 
 export const consumerProtocolScenarios: Scenario[] = [
@@ -138,6 +144,25 @@ export const consumerProtocolScenarios: Scenario[] = [
         joinWithoutSubscription: errorOf(await g.heartbeat(ctx.name('member-new'), 0, { rebalanceTimeoutMs: 30_000, topicPartitions: [] }), 0),
         stillThere: g.picture(await g.settle([a]), { a }),
         unknownGroup: { ...unknownGroup, groupId: undefined },
+      };
+    },
+  },
+  {
+    name: 'consumer group protocol (KIP-848): a member that missed the answer moving it on may heartbeat on its previous epoch while it owns no more than it is assigned; owning more, or not saying what it owns, it is fenced',
+    async run(ctx) {
+      const g = await consumerGroup(ctx, 'kip848-previous', 4);
+      const a = await g.join('member-a');
+      await g.settle([a]);
+      const before = a.epoch;
+      const b = await g.join('member-b');
+      await g.settle([a, b]);
+      const owning = (partitions: number[]) => ({ topicPartitions: [{ topicId: g.topicId, partitions }] });
+      return {
+        movedOn: a.epoch > before,
+        previousOwningItsShare: answerOf(await g.heartbeat(a.id, before, owning(a.owns)), a.epoch, before),
+        previousOwningMore: answerOf(await g.heartbeat(a.id, before, owning([0, 1, 2, 3])), a.epoch, before),
+        previousSayingNothing: answerOf(await g.heartbeat(a.id, before), a.epoch, before),
+        stillThere: g.picture(await g.settle([a, b]), { a, b }),
       };
     },
   },
