@@ -7,6 +7,12 @@
 //   2. the results go out in one Kafka transaction that also commits the consumer's offsets
 //      (sendOffsets), so results and progress become visible together or not at all.
 //
+// The partitions of `submit` are read side by side, and the batches judged while a transaction is
+// on its way wait to go out together in the next one: a submission waits for at most one
+// transaction before its own, however many partitions there are. There is one transactional
+// producer, and the batches go out in the order they were judged, so a group's results arrive in
+// the order of its verdicts (its 200 before the 409 of the same transaction sent again).
+//
 // A server killed between 1 and 2 reads the same submissions again after its restart, finds their
 // verdicts and sends the same results (same code, timestamp and checksum); the aborted transaction's
 // copies are never visible to read_committed readers. Nothing is judged twice, nothing counted twice.
@@ -39,6 +45,16 @@ export interface AnsweredVerdict extends StoredVerdict {
   replayed: boolean;
 }
 
+/** A judged batch waiting for the transaction that answers it. */
+interface Judged {
+  batch: Batch;
+  verdicts: AnsweredVerdict[];
+  stillOurs: () => boolean;
+  heartbeat: () => Promise<void>;
+  /** Settles the batch's eachBatch: true once answered, false when it is no longer ours. */
+  settle: (answered: boolean) => void;
+}
+
 const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 2000;
 
@@ -49,8 +65,12 @@ export class VerdictLoop {
   #consumer: Consumer | undefined;
   #producer: Producer | undefined;
   #stopping = false;
+  #fatal = false;
   #lastError: string | undefined;
   #answered = 0;
+  /** Judged batches the next transaction takes, in the order they were judged. */
+  #waiting: Judged[] = [];
+  #sending: Promise<void> | undefined;
 
   constructor(options: VerdictLoopOptions) {
     this.#options = options;
@@ -75,11 +95,12 @@ export class VerdictLoop {
     await this.#consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: Math.max(1, config.partitions),
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         // Batches of nothing but transaction markers or aborted records never come here: kafkajs
         // moves past them itself. The last offset of one that does may be a marker: committing
         // past it keeps the lag at 0.
-        const answered = await this.#answerUntilDone(batch, () => isRunning() && !isStale() && !this.#stopping, heartbeat);
+        const answered = await this.#answer(batch, () => isRunning() && !isStale() && !this.#stopping && !this.#fatal, heartbeat);
         if (answered) resolveOffset(batch.lastOffset());
       },
     });
@@ -88,6 +109,7 @@ export class VerdictLoop {
   async stop(): Promise<void> {
     this.#stopping = true;
     await this.#consumer?.disconnect().catch(() => {});
+    await this.#sending;
     await this.#producer?.disconnect().catch(() => {});
   }
 
@@ -97,26 +119,63 @@ export class VerdictLoop {
     this.#producer = producer;
   }
 
-  /** Answers a batch, trying again while the broker is away; false when the batch is no longer ours. */
-  async #answerUntilDone(batch: Batch, stillOurs: () => boolean, heartbeat: () => Promise<void>): Promise<boolean> {
-    for (let attempt = 0, wait = RETRY_MIN_MS; ; attempt++, wait = Math.min(RETRY_MAX_MS, wait * 2)) {
-      if (!stillOurs()) return false;
+  /** Judges a batch and waits for the transaction that answers it; false when the batch is no longer ours. */
+  #answer(batch: Batch, stillOurs: () => boolean, heartbeat: () => Promise<void>): Promise<boolean> {
+    if (!stillOurs()) return Promise.resolve(false);
+    const { store } = this.#options;
+    const verdicts = store.atomically(() => batch.messages.map((message) => this.#verdictFor(batch, message)));
+    const answered = new Promise<boolean>((settle) => this.#waiting.push({ batch, verdicts, stillOurs, heartbeat, settle }));
+    this.#sending ??= this.#sendWhileWaiting();
+    return answered;
+  }
+
+  /**
+   * Sends transactions while judged batches wait, trying again while the broker is away. A failed
+   * transaction's batches go first in the next one, with those judged meanwhile behind them.
+   */
+  async #sendWhileWaiting(): Promise<void> {
+    try {
+      await this.#sendUntilNoneWait();
+    } finally {
+      // At once, as the loop ends: a batch judged after this starts the next loop.
+      this.#sending = undefined;
+    }
+  }
+
+  async #sendUntilNoneWait(): Promise<void> {
+    // The other partitions' batches of the same fetch are being judged: let them join this transaction.
+    await new Promise((resolve) => setImmediate(resolve));
+    let taken: Judged[] = [];
+    for (let wait = RETRY_MIN_MS; ; ) {
+      taken = [...taken, ...this.#waiting.splice(0)].filter((judged) => {
+        if (!judged.stillOurs()) judged.settle(false);
+        return judged.stillOurs();
+      });
+      if (taken.length === 0) return;
       try {
-        await this.#answer(batch);
+        await this.#send(taken);
         this.#lastError = undefined;
-        return true;
+        for (const judged of taken) judged.settle(true);
+        this.#answered += taken.reduce((sum, judged) => sum + judged.verdicts.length, 0);
+        for (const judged of taken) this.#options.onAnswered?.(judged.verdicts);
+        taken = [];
+        wait = RETRY_MIN_MS;
       } catch (error) {
         const type = (error as { type?: string }).type ?? '';
-        const message = `cannot answer submissions at ${batch.topic}[${batch.partition}]@${batch.firstOffset()}: ${(error as Error).message}`;
+        const { batch } = taken[0];
+        const message = `cannot answer submissions at ${batch.topic}[${batch.partition}]@${batch.firstOffset()}${taken.length > 1 ? ` and ${taken.length - 1} more batch(es)` : ''}: ${(error as Error).message}`;
         if (FATAL.has(type)) {
+          this.#fatal = true;
+          for (const judged of [...taken, ...this.#waiting.splice(0)]) judged.settle(false);
           this.#options.onFatal(new Error(`${message}${type === 'PRODUCER_FENCED' || type === 'INVALID_PRODUCER_EPOCH' ? ' (another server with this assignment took over)' : ''}`));
-          return false;
+          return;
         }
         if (message !== this.#lastError) this.#options.log(`${message}; trying again`);
         this.#lastError = message;
         await this.#resetProducer();
         await new Promise((resolve) => setTimeout(resolve, wait));
-        await heartbeat().catch(() => {});
+        await Promise.all(taken.map((judged) => judged.heartbeat().catch(() => {})));
+        wait = Math.min(RETRY_MAX_MS, wait * 2);
       }
     }
   }
@@ -133,14 +192,14 @@ export class VerdictLoop {
     }
   }
 
-  async #answer(batch: Batch): Promise<void> {
-    const { store, groupId } = this.#options;
-    const verdicts = store.atomically(() => batch.messages.map((message) => this.#verdictFor(batch, message)));
+  /** One Kafka transaction: every batch's results, in the order judged, and the consumer's offsets past them. */
+  async #send(taken: Judged[]): Promise<void> {
+    const { groupId } = this.#options;
     if (!this.#producer) await this.#connectProducer();
     const transaction = await this.#producer!.transaction();
     try {
       const byTopic = new Map<string, { key: string | null; value: Buffer; headers: Record<string, string> }[]>();
-      for (const v of verdicts) {
+      for (const v of taken.flatMap((judged) => judged.verdicts)) {
         const messages = byTopic.get(v.resultTopic) ?? [];
         messages.push({
           key: v.vid === '' ? null : v.vid,
@@ -150,17 +209,21 @@ export class VerdictLoop {
         byTopic.set(v.resultTopic, messages);
       }
       await transaction.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+      const next = new Map<string, Map<number, number>>();
+      for (const { batch } of taken) {
+        const partitions = next.get(batch.topic) ?? new Map<number, number>();
+        partitions.set(batch.partition, Math.max(partitions.get(batch.partition) ?? 0, Number(batch.lastOffset()) + 1));
+        next.set(batch.topic, partitions);
+      }
       await transaction.sendOffsets({
         consumerGroupId: groupId,
-        topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: String(Number(batch.lastOffset()) + 1) }] }],
+        topics: [...next].map(([topic, partitions]) => ({ topic, partitions: [...partitions].map(([partition, offset]) => ({ partition, offset: String(offset) })) })),
       });
       await transaction.commit();
     } catch (error) {
       await transaction.abort().catch(() => {});
       throw error;
     }
-    this.#answered += verdicts.length;
-    this.#options.onAnswered?.(verdicts);
   }
 
   #verdictFor(batch: Batch, message: KafkaMessage): AnsweredVerdict {
