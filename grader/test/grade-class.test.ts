@@ -215,9 +215,11 @@ describeWithContainerSandbox('kafka-lab grade --sandbox container gives the scor
       expect(produce('11-py-fork-bomb')).toMatch(/hit the limit of 64 processes/);
       expect(run.results.find((r) => r.id === '12-py-reads-neighbours')!.tests.map((t) => t.checks[0].summary)).not.toContainEqual(expect.stringMatching(/exit code 3/));
       expect(run.results.every((r) => r.sandbox.startsWith(`container (${choice.runtime!.cli}`))).toBe(true);
-      // Every submission's container is gone with its grading.
-      const left = spawnSync(choice.runtime!.cli, ['ps', '-a', '--format', '{{.Names}}'], { encoding: 'utf8' }).stdout.split('\n');
-      expect(left.filter((name) => name.startsWith(`kafka-lab-grade-${process.pid}-`))).toEqual([]);
+      // Every submission's container goes with its grading (the runtime removes it once its agent exited).
+      const left = () => spawnSync(choice.runtime!.cli, ['ps', '-a', '--format', '{{.Names}}'], { encoding: 'utf8' }).stdout.split('\n').filter((name) => name.startsWith(`kafka-lab-grade-${process.pid}-`));
+      const deadline = Date.now() + 15_000;
+      while (left().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(left()).toEqual([]);
     } finally {
       fs.rmSync(path.dirname(out), { recursive: true, force: true });
     }

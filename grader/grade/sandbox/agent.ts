@@ -19,42 +19,54 @@ import { runSandboxed, type BrokerSocket, type SandboxRun, type SandboxSpec } fr
 /** No session within this long: the grader that started the container is gone. */
 const SESSION_WAIT_MS = 60_000;
 
-/** The container's cgroup, mounted read-only by the runtime, made writable so each program gets one of its own inside it. */
-function writableCgroups(): void {
+/**
+ * The container's cgroup, mounted read-only by the runtime, made writable so that each program
+ * gets one of its own inside it. True when one can be made.
+ */
+function writableCgroups(): boolean {
   const v2 = fs.existsSync('/sys/fs/cgroup/cgroup.controllers');
   for (const dir of v2 ? ['/sys/fs/cgroup'] : ['/sys/fs/cgroup/memory', '/sys/fs/cgroup/pids']) {
     spawnSync('mount', ['-o', 'remount,bind,rw', dir]);
   }
-  if (v2) {
-    // No process may stay in a cgroup that hands controllers to its children: the agent moves out first.
-    try {
-      fs.mkdirSync('/sys/fs/cgroup/agent', { recursive: true });
-      fs.writeFileSync('/sys/fs/cgroup/agent/cgroup.procs', String(process.pid));
-    } catch {
-      // no cgroups of its own then: runSandboxed falls back to rlimits
-    }
-  }
   // The programs' cgroups go straight under the container's (sandbox.ts: cgroupParent).
   process.env.KAFKA_LAB_GRADE_CGROUP = '';
+  try {
+    if (v2) {
+      // No process may stay in a cgroup that hands controllers to its children: the agent moves out first.
+      fs.mkdirSync('/sys/fs/cgroup/agent', { recursive: true });
+      fs.writeFileSync('/sys/fs/cgroup/agent/cgroup.procs', String(process.pid));
+    }
+    const probe = v2 ? '/sys/fs/cgroup/agent-probe' : '/sys/fs/cgroup/memory/agent-probe';
+    fs.mkdirSync(probe);
+    fs.rmdirSync(probe);
+    return true;
+  } catch {
+    return false; // runSandboxed falls back to rlimits
+  }
 }
 
 function serve(socketPath: string): void {
   const runs = new Set<SandboxRun>();
   let session: net.Socket | undefined;
+  let ending = false;
   const end = () => {
+    if (ending) return;
+    ending = true;
     for (const run of runs) run.kill('the grader ended the submission');
     // Their exits are quick (SIGKILL); the container ends with this process.
     setTimeout(() => process.exit(0), 500).unref();
     Promise.all([...runs].map((r) => r.exit)).then(() => process.exit(0));
   };
   const noSession = setTimeout(end, SESSION_WAIT_MS);
-  const server = net.createServer((connection) => {
+  // Half-open: the grader's end of the session is heard ('end'), and the agent's end closes only
+  // when it exits — which is how the grader knows it has.
+  const server = net.createServer({ allowHalfOpen: true }, (connection) => {
     connection.on('error', () => connection.destroy());
     if (!session) {
       session = connection;
       clearTimeout(noSession);
       connection.resume();
-      connection.on('close', end);
+      connection.on('end', end).on('close', end);
       connection.write('ready\n');
       return;
     }
@@ -94,15 +106,26 @@ function startProgram(connection: net.Socket, runs: Set<SandboxRun>): void {
       },
     );
   });
-  connection.on('close', () => {
+  const gone = () => {
     closed = true;
     run?.kill('the grader stopped waiting for it');
-  });
+    connection.end();
+  };
+  connection.on('end', gone).on('close', gone);
 }
 
+if (process.argv[2] === '--trial') {
+  // container.ts's probe: can a program run here as in a submission's container?
+  const cgroups = writableCgroups();
+  const run = await runSandboxed({ command: '/bin/sh', args: ['-c', 'exit 0'], workDir: process.argv[3], env: {}, brokers: [], hide: [], expose: [], limits: { wallClockMs: 20_000, memoryMb: 64, processes: 16, cpuSeconds: 10 }, uid: 61_998 });
+  const exit = await run.exit;
+  const problem = !cgroups ? 'no cgroup of its own can be made in the container' : exit.code !== 0 || exit.reason ? `a program ended with ${exit.reason ?? `exit code ${exit.code}`}: ${run.output.slice(-3).join(' ')}` : undefined;
+  if (problem) process.stderr.write(`${problem}\n`);
+  process.exit(problem ? 1 : 0);
+}
 const socketPath = process.argv[2];
 if (!socketPath) {
-  process.stderr.write('usage: agent.ts <socket to listen on>\n');
+  process.stderr.write('usage: agent.ts <socket to listen on> | --trial <work dir>\n');
   process.exit(2);
 }
 writableCgroups();

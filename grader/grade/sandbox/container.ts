@@ -26,6 +26,8 @@ const LABEL = 'kafka-lab.grade';
 const AGENT_SOCKET = 'agent.sock';
 const NAME_PREFIX = 'kafka-lab-grade-';
 const START_MS = 60_000;
+/** How long the agent has to end its programs and exit once its session closes. */
+const AGENT_EXIT_MS = 5_000;
 /** After the wall clock, how long the agent has to say a program ended before the grader gives up on it. */
 const AGENT_GRACE_MS = 20_000;
 /** A submission runs a few programs at once (background consumers beside a producer): the container holds this many at their limits. */
@@ -39,7 +41,20 @@ export interface ContainerRuntime {
 }
 
 const run = (cli: string, args: string[], timeout = 30_000) => spawnSync(cli, args, { encoding: 'utf8', timeout });
-const problemOf = (result: ReturnType<typeof run>) => (result.error?.message ?? (result.stderr || result.stdout || `exit ${result.status}`)).trim().split('\n').slice(-1)[0];
+type Ran = { status: number | null; stdout: string; stderr: string; error?: Error };
+
+function runAsync(cli: string, args: string[], timeout: number): Promise<Ran> {
+  return new Promise((resolve) => {
+    const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.once('error', (error) => resolve({ status: null, stdout, stderr, error }));
+    child.once('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+const problemOf = (result: Ran) => (result.error?.message ?? (result.stderr || result.stdout || `exit ${result.status}`)).trim().split('\n').slice(-1)[0];
 
 // ------------------------------------------------------------------------------------ image
 
@@ -90,9 +105,10 @@ export function probeContainerRuntime(): { runtime?: ContainerRuntime; image?: s
   const problems: string[] = [];
   const clis = process.env.KAFKA_LAB_CONTAINER_RUNTIME ? [process.env.KAFKA_LAB_CONTAINER_RUNTIME] : ['podman', 'docker'];
   for (const cli of clis as ContainerRuntime['cli'][]) {
-    const version = run(cli, ['version', '--format', '{{.Client.Version}}'], 15_000);
-    if (version.status !== 0) {
-      problems.push(`${cli}: ${problemOf(version)}`);
+    // One call for the version and the OCI runtime: each call of the CLI costs a few hundred ms of CPU.
+    const info = run(cli, ['info', '--format', cli === 'podman' ? '{{.Version.Version}} {{.Host.OCIRuntime.Name}}' : '{{.ServerVersion}} {{.DefaultRuntime}}'], 30_000);
+    if (info.status !== 0) {
+      problems.push(`${cli}: ${problemOf(info)}`);
       continue;
     }
     const image = ensureImage(cli);
@@ -100,13 +116,13 @@ export function probeContainerRuntime(): { runtime?: ContainerRuntime; image?: s
       problems.push(`${cli}: ${image.problem}`);
       continue;
     }
-    const trial = run(cli, ['run', '--rm', '--network', 'none', ...bind('/usr', '/usr'), image, '/usr/bin/true'], 60_000);
-    if (trial.status !== 0) {
-      problems.push(`${cli}: ${problemOf(trial)}`);
+    const refused = agentTrial(cli, image);
+    if (refused) {
+      problems.push(`${cli}: ${refused}`);
       continue;
     }
-    const info = run(cli, ['info', '--format', cli === 'podman' ? '{{.Host.OCIRuntime.Name}}' : '{{.DefaultRuntime}}'], 15_000);
-    return (probed = { runtime: { cli, version: version.stdout.trim(), oci: info.stdout.trim() || 'unknown runtime' }, image });
+    const [version, oci] = info.stdout.trim().split(' ');
+    return (probed = { runtime: { cli, version, oci: oci || 'unknown runtime' }, image });
   }
   return (probed = { problem: problems.join('; ') });
 }
@@ -164,7 +180,60 @@ export interface SubmissionContainer {
 }
 
 /** The agent's code and what it imports, bound in read-only (and nothing else of kafka-lab: not the labs' solutions). */
+const AGENT = packagePath('grader', 'grade', 'sandbox', 'agent.ts');
 const AGENT_CODE = [packagePath('package.json'), packagePath('simulator', 'package-root.ts'), packagePath('grader', 'grade', 'sandbox')];
+
+/** `run` arguments of a submission's container, up to and with its command: node running the agent with `agentArgs`. */
+function containerArgs(cli: string, image: string, setup: SubmissionContainerSetup, control: string, agentArgs: string[]): string[] {
+  const node = path.dirname(path.dirname(fs.realpathSync(process.execPath)));
+  const readOnly = new Map<string, string>(); // target -> source
+  for (const dir of ['/usr', '/etc', node, ...AGENT_CODE, ...setup.expose]) {
+    if (!fs.existsSync(dir)) continue;
+    readOnly.set(dir, dir);
+    readOnly.set(fs.realpathSync(dir), fs.realpathSync(dir)); // a venv reached through a symlink: both ways work
+  }
+  const bound = [...readOnly.keys(), setup.workDir, control];
+  const covered = setup.hide.map((h) => path.resolve(h)).filter((h) => bound.some((b) => under(h, b) && h !== b));
+  const memoryMb = setup.limits.memoryMb * PROGRAMS_AT_ONCE + 256;
+  const tmpfs = (dir: string, options: string) => ['--tmpfs', `${dir}:${options}${cli === 'podman' ? ',notmpcopyup' : ''}`];
+  const strip = process.features.typescript ? [] : ['--experimental-strip-types'];
+  return [
+    '--label', `${LABEL}=1`,
+    '--network', 'none',
+    '--memory', `${memoryMb}m`, '--memory-swap', `${memoryMb}m`,
+    '--pids-limit', String(setup.limits.processes * PROGRAMS_AT_ONCE + 64),
+    '--cap-drop', 'ALL', '--cap-add', 'SYS_ADMIN,NET_ADMIN,SETUID,SETGID,CHOWN,DAC_OVERRIDE,FOWNER,KILL',
+    '--security-opt', 'no-new-privileges',
+    '--read-only',
+    ...(process.env.KAFKA_LAB_GRADE_CGROUP ? ['--cgroup-parent', `/${process.env.KAFKA_LAB_GRADE_CGROUP.replace(/^\/+|\/+$/g, '')}`] : []),
+    ...['/tmp', '/var/tmp', '/run', '/root'].flatMap((dir) => tmpfs(dir, `rw,nosuid,nodev,mode=${dir === '/root' ? '0700' : '1777'},size=${setup.limits.memoryMb}m`)),
+    ...[...readOnly].flatMap(([target, source]) => bind(source, target)),
+    ...bind(setup.workDir, setup.workDir, true),
+    ...bind(control, control, true),
+    ...covered.flatMap((dir) => tmpfs(dir, 'ro,size=64k')),
+    '--env', 'HOME=/root', '--env', 'PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin',
+    image,
+    fs.realpathSync(process.execPath), ...strip, AGENT, ...agentArgs,
+  ];
+}
+
+/**
+ * The agent's own trial in a container as a submission's (mounts, capabilities, cgroups, one
+ * program in namespaces): a runtime can answer and still refuse what the agent does (an
+ * AppArmor profile that forbids mount, say). Undefined when it worked, else why not.
+ */
+function agentTrial(cli: string, image: string): string | undefined {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-lab-container-trial-'));
+  try {
+    const workDir = path.join(dir, 'work');
+    fs.mkdirSync(workDir);
+    const setup = { workDir, expose: [], hide: [], limits: { wallClockMs: 20_000, memoryMb: 64, processes: 16, cpuSeconds: 10 } };
+    const trial = run(cli, ['run', '--rm', ...containerArgs(cli, image, setup, dir, ['--trial', workDir])], 60_000);
+    return trial.status === 0 ? undefined : `the agent's trial in a container failed: ${problemOf(trial)}`;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 export async function startSubmissionContainer(runtime: ContainerRuntime, setup: SubmissionContainerSetup): Promise<SubmissionContainer> {
   const { cli } = runtime;
@@ -177,36 +246,9 @@ export async function startSubmissionContainer(runtime: ContainerRuntime, setup:
   fs.chmodSync(control, 0o700);
   const name = `${NAME_PREFIX}${process.pid}-${path.basename(setup.workDir).replace(/[^\w.-]/g, '_').slice(0, 40)}-${Math.random().toString(36).slice(2, 8)}`;
   const socketPath = path.join(control, AGENT_SOCKET);
-  const node = path.dirname(path.dirname(fs.realpathSync(process.execPath)));
-  const readOnly = new Map<string, string>(); // target -> source
-  for (const dir of ['/usr', '/etc', node, ...AGENT_CODE, ...setup.expose]) {
-    if (!fs.existsSync(dir)) continue;
-    readOnly.set(dir, dir);
-    readOnly.set(fs.realpathSync(dir), fs.realpathSync(dir)); // a venv reached through a symlink: both ways work
-  }
-  const bound = [...readOnly.keys(), setup.workDir, control];
-  const covered = setup.hide.map((h) => path.resolve(h)).filter((h) => bound.some((b) => under(h, b) && h !== b));
-  const memoryMb = setup.limits.memoryMb * PROGRAMS_AT_ONCE + 256;
-  const strip = process.features.typescript ? [] : ['--experimental-strip-types'];
-  const args = [
-    'run', '-d', '--rm', '--name', name, '--label', `${LABEL}=1`,
-    '--network', 'none',
-    '--memory', `${memoryMb}m`, '--memory-swap', `${memoryMb}m`,
-    '--pids-limit', String(setup.limits.processes * PROGRAMS_AT_ONCE + 64),
-    '--cap-drop', 'ALL', '--cap-add', 'SYS_ADMIN,NET_ADMIN,SETUID,SETGID,CHOWN,DAC_OVERRIDE,FOWNER,KILL',
-    '--security-opt', 'no-new-privileges',
-    '--read-only',
-    ...(process.env.KAFKA_LAB_GRADE_CGROUP ? ['--cgroup-parent', `/${process.env.KAFKA_LAB_GRADE_CGROUP.replace(/^\/+|\/+$/g, '')}`] : []),
-    ...['/tmp', '/var/tmp', '/run', '/root'].flatMap((dir) => ['--tmpfs', `${dir}:rw,nosuid,nodev,mode=${dir === '/root' ? '0700' : '1777'},size=${setup.limits.memoryMb}m${cli === 'podman' ? ',notmpcopyup' : ''}`]),
-    ...[...readOnly].flatMap(([target, source]) => bind(source, target)),
-    ...bind(setup.workDir, setup.workDir, true),
-    ...bind(control, control, true),
-    ...covered.flatMap((dir) => ['--tmpfs', `${dir}:ro,size=64k${cli === 'podman' ? ',notmpcopyup' : ''}`]),
-    '--env', 'HOME=/root', '--env', 'PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin',
-    image,
-    fs.realpathSync(process.execPath), ...strip, packagePath('grader', 'grade', 'sandbox', 'agent.ts'), socketPath,
-  ];
-  const started = run(cli, args, START_MS);
+  const args = ['run', '-d', '--rm', '--name', name, ...containerArgs(cli, image, setup, control, [socketPath])];
+  // Not spawnSync: the embedded brokers of other submissions run in this process meanwhile.
+  const started = await runAsync(cli, args, START_MS);
   const fail = (why: string): never => {
     run(cli, ['rm', '-f', ...(cli === 'podman' ? ['-t', '0'] : []), name]);
     fs.rmSync(control, { recursive: true, force: true });
@@ -220,17 +262,20 @@ export async function startSubmissionContainer(runtime: ContainerRuntime, setup:
   });
   session.on('error', () => {});
 
+  // The agent exits once the session closes (its programs killed), and the runtime removes the
+  // container (--rm); only an agent that does not is removed by force.
+  const agentGone = new Promise<void>((resolve) => session.once('close', () => resolve()));
   let closing: Promise<void> | undefined;
   return {
     name,
     run: (spec) => runInContainer(socketPath, control, spec),
     close: () =>
-      (closing ??= new Promise<void>((resolve) => {
+      (closing ??= (async () => {
         session.end();
-        const rm = spawn(cli, ['rm', '-f', ...(cli === 'podman' ? ['-t', '0'] : []), name], { stdio: 'ignore' });
-        rm.once('error', () => resolve());
-        rm.once('exit', () => resolve());
-      }).then(() => fs.rmSync(control, { recursive: true, force: true }))),
+        const exited = await Promise.race([agentGone.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), AGENT_EXIT_MS).unref())]);
+        if (!exited) await runAsync(cli, ['rm', '-f', ...(cli === 'podman' ? ['-t', '0'] : []), name], START_MS);
+        fs.rmSync(control, { recursive: true, force: true });
+      })()),
   };
 }
 
