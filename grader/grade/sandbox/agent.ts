@@ -16,6 +16,8 @@ import readline from 'node:readline';
 import { spawnSync } from 'node:child_process';
 import { runSandboxed, type BrokerSocket, type SandboxRun, type SandboxSpec } from './sandbox.ts';
 
+/** Programs never run as root or a system user here, whoever asks. */
+const MIN_UID = 1000;
 /** No session within this long: the grader that started the container is gone. */
 const SESSION_WAIT_MS = 60_000;
 
@@ -87,6 +89,11 @@ function startProgram(connection: net.Socket, runs: Set<SandboxRun>): void {
       return;
     }
     const { spec, brokers } = JSON.parse(line) as { spec: SandboxSpec; brokers: BrokerSocket[] };
+    if (!(spec.uid >= MIN_UID)) {
+      send({ exit: { code: null, signal: null, reason: `could not start: a program runs as a user of its own (uid ${MIN_UID} or more), not ${spec.uid}`, durationMs: 0 } });
+      connection.end();
+      return;
+    }
     void runSandboxed(spec, { carried: brokers }).then(
       (started) => {
         run = started;

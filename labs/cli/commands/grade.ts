@@ -53,7 +53,7 @@ other submissions or the output folder, and a user of their own.
   auto        namespaces as root, else limits (the default)
   container   a container per submission (podman, else docker; needs root):
               only /usr, /etc, the interpreter and its own folder inside,
-              each program in it in namespaces of its own; 1-2 s more each
+              each program in it in namespaces of its own; 2-3 s more each
   namespaces  each program in fresh namespaces on the host (needs root)
   limits      rlimits, a process group and the wall clock only`;
 
