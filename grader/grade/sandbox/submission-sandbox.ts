@@ -5,8 +5,9 @@
 //               its own (agent.ts); needs a container runtime that answers and root.
 //   namespaces: each program in fresh namespaces on the host (sandbox.ts, inside.js); needs root.
 //   limits:     rlimits, a process group and the wall clock only.
-// auto: namespaces as root, else limits. The container is opt-in: measured, it adds 1-2 s a
-// submission and an overlay of binds for no score change (BENCHMARKS.md, README).
+// auto: namespaces as root, else limits ($KAFKA_LAB_SANDBOX may name another). The container is
+// opt-in: measured in the half-CPU budget it gives the same scores for 2-3.5 s more a
+// submission and a quarter to a third more on a class (BENCHMARKS.md, README).
 
 import { probeContainerRuntime, startSubmissionContainer, type ContainerRuntime } from './container.ts';
 import { runSandboxed, sandboxKind, type SandboxLimits, type SandboxRun, type SandboxSpec } from './sandbox.ts';
