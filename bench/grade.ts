@@ -15,7 +15,7 @@
 // TypeScript compilation is not counted. The cgroup is written by hand, v1 or v2 as the machine
 // has (no systemd-run needed); root only. Progress goes to stderr, figures to stdout.
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -105,10 +105,19 @@ function removeDirs(dirs: string[]): void {
     for (const child of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
       if (child.isDirectory()) removeDirs([path.join(dir, child.name)]);
     }
-    try {
-      fs.rmdirSync(dir);
-    } catch (error) {
-      process.stderr.write(`bench:grade: could not remove ${dir}: ${(error as Error).message}\n`);
+    // A container's conmon may still be cleaning up after the grader exited: busy for a moment.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        fs.rmdirSync(dir);
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EBUSY' && attempt < 100) {
+          spawnSync('sleep', ['0.1']);
+          continue;
+        }
+        process.stderr.write(`bench:grade: could not remove ${dir}: ${(error as Error).message}\n`);
+        break;
+      }
     }
   }
 }

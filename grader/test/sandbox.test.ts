@@ -4,8 +4,8 @@
 // sees, and the host's stay untouched) and bounded by its memory limit; a neighbour's folder and
 // /root are not there; the only network is the broker; a memory hog, a fork bomb and an endless
 // program end with their reason; and a grader that dies — killed, no chance to clean up — takes
-// every program it started with it (and its container). Leftover containers of a dead grader are
-// removed by the next.
+// every program it started with it (and its container). Leftover containers and control folders
+// of a dead grader are removed by the next.
 
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -165,8 +165,10 @@ function sandboxTests(kind: 'namespaces' | 'container', choice: SandboxChoice): 
       const name = `kafka-lab-grade-${dead}-leftover-${process.pid}`;
       const started = spawnSync(cli, ['run', '-d', '--label', 'kafka-lab.grade=1', '--name', name, '--network', 'none', '--mount', 'type=bind,source=/usr,destination=/usr,readonly', image!, '/usr/bin/sleep', '300'], { encoding: 'utf8' });
       expect(started.status, started.stderr).toBe(0);
+      const control = fs.mkdtempSync(path.join(os.tmpdir(), `kafka-lab-container-${dead}-`)); // its control folder
       expect(removeLeftovers(cli)).toContain(name);
       expect(spawnSync(cli, ['ps', '-a', '--format', '{{.Names}}'], { encoding: 'utf8' }).stdout.split('\n')).not.toContain(name);
+      expect(fs.existsSync(control)).toBe(false);
     });
   }
 }

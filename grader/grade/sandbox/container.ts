@@ -140,17 +140,25 @@ const alive = (pid: number) => {
 
 let swept = false;
 
-/** Removes the containers of graders that are gone (killed before they could): their names carry the grader's pid. */
+/** Control folders are named for their grader's pid too (kafka-lab-container-<pid>-…). */
+const CONTROL_PREFIX = 'kafka-lab-container-';
+const graderPid = (name: string, prefix: string) => (name.startsWith(prefix) ? Number(name.slice(prefix.length).split('-')[0]) : 0);
+const deadGrader = (pid: number) => pid > 0 && pid !== process.pid && !alive(pid);
+
+/**
+ * Removes the containers of graders that are gone (killed before they could) and their control
+ * folders: both names carry the grader's pid. The containers removed, by name.
+ */
 export function removeLeftovers(cli: string): string[] {
+  for (const entry of fs.readdirSync(os.tmpdir())) {
+    if (deadGrader(graderPid(entry, CONTROL_PREFIX))) fs.rmSync(path.join(os.tmpdir(), entry), { recursive: true, force: true });
+  }
   const listed = run(cli, ['ps', '-a', '--filter', `label=${LABEL}`, '--format', '{{.Names}}']);
   if (listed.status !== 0) return [];
   const gone = listed.stdout
     .split('\n')
     .map((name) => name.trim())
-    .filter((name) => {
-      const pid = Number(name.slice(NAME_PREFIX.length).split('-')[0]);
-      return name.startsWith(NAME_PREFIX) && pid > 0 && pid !== process.pid && !alive(pid);
-    });
+    .filter((name) => deadGrader(graderPid(name, NAME_PREFIX)));
   if (gone.length) run(cli, ['rm', '-f', ...(cli === 'podman' ? ['-t', '0'] : []), ...gone], 60_000);
   return gone;
 }
@@ -223,7 +231,7 @@ function containerArgs(cli: string, image: string, setup: SubmissionContainerSet
  * AppArmor profile that forbids mount, say). Undefined when it worked, else why not.
  */
 function agentTrial(cli: string, image: string): string | undefined {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-lab-container-trial-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${CONTROL_PREFIX}${process.pid}-trial-`));
   try {
     const workDir = path.join(dir, 'work');
     fs.mkdirSync(workDir);
@@ -242,7 +250,7 @@ export async function startSubmissionContainer(runtime: ContainerRuntime, setup:
     swept = true;
     removeLeftovers(cli);
   }
-  const control = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-lab-container-'));
+  const control = fs.mkdtempSync(path.join(os.tmpdir(), `${CONTROL_PREFIX}${process.pid}-`));
   fs.chmodSync(control, 0o700);
   const name = `${NAME_PREFIX}${process.pid}-${path.basename(setup.workDir).replace(/[^\w.-]/g, '_').slice(0, 40)}-${Math.random().toString(36).slice(2, 8)}`;
   const socketPath = path.join(control, AGENT_SOCKET);
