@@ -111,6 +111,7 @@ function removeDirs(dirs: string[]): void {
         fs.rmdirSync(dir);
         break;
       } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') break; // the runtime removed it meanwhile
         if ((error as NodeJS.ErrnoException).code === 'EBUSY' && attempt < 100) {
           spawnSync('sleep', ['0.1']);
           continue;
