@@ -18,14 +18,14 @@ import { DEFAULT_ASSIGNMENT_GRADING, loadAssignmentGrading } from '../grade/assi
 import { verifierLab } from '../grade/assignment/verifier-lab.ts';
 import { runClass, type ClassRun } from '../grade/class-run.ts';
 import { gradescopeProblems } from '../grade/reports/gradescope.ts';
-import { sandboxKind } from '../grade/sandbox/sandbox.ts';
+import { chooseSandbox } from '../grade/sandbox/submission-sandbox.ts';
 import { embedded } from '../providers/index.ts';
 import { findKafkaPython } from '../../simulator/testkit/external-clients.ts';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/assignment-class/', import.meta.url));
 const LAB_SOLUTIONS = path.join(verifierLab().dir, 'solution');
 const python = findKafkaPython();
-const sandbox = sandboxKind();
+const sandbox = chooseSandbox('auto');
 
 /**
  * Per submission, the points of each test of the default grading file: every transaction accepted

@@ -50,10 +50,11 @@ Programs run sandboxed: a wall-clock, memory, process and CPU limit (from
 grading.json "limits"), and as root no network but the broker, no access to
 other submissions or the output folder, and a user of their own.
 --sandbox says where:
-  auto        namespaces as root, else limits (the default)
+  auto        a container when podman or docker answers, else namespaces as
+              root, else limits (the default; the report says which and why)
   container   a container per submission (podman, else docker; needs root):
               only /usr, /etc, the interpreter and its own folder inside,
-              each program in it in namespaces of its own; 2-3 s more each
+              each program in it in namespaces of its own; ~1 s more each
   namespaces  each program in fresh namespaces on the host (needs root)
   limits      rlimits, a process group and the wall clock only`;
 
