@@ -16,14 +16,14 @@ const EXAMPLES = `
 Examples:
   $ kafka-lab                               the labs: a menu with your progress
   $ kafka-lab init kafka-work               a workspace with starter code
-  $ kafka-lab lab producer-consumer         open lab 1 (starts a cluster on :9092)
-  $ kafka-lab check producer-consumer       run lab 1's checks, exit code 0 if all pass
+  $ kafka-lab lab producer-consumer         open lab 1 (a cluster on :9092)
+  $ kafka-lab check producer-consumer       lab 1's checks; exit 0 if all pass
   $ kafka-lab broker                        3 brokers on 127.0.0.1:9092-9094
   $ kafka-lab broker --brokers 1 --port 0   one broker on a free port
   $ kafka-lab broker --data-dir ./data      keep topics and records on restart
   $ kafka-lab broker --trace                print one line per request
   $ kafka-lab chaos                         watch a live cluster, inject faults
-  $ kafka-lab assignment serve class-2026   host the transaction-verifier assignment
+  $ kafka-lab assignment serve class-2026   host the verifier assignment
   $ kafka-lab grade subs/ --lab avro        grade a class's submissions
   $ kafka-lab help broker                   every flag of the broker command`;
 
@@ -33,6 +33,9 @@ export function createProgram(): Command {
     .version(PACKAGE_VERSION, '-V, --version', 'print the kafka-lab version')
     .helpOption('-h, --help', 'explain a command and its flags')
     .helpCommand('help [command]', 'explain a command and its flags')
+    // In 80 columns the broker's long flag names leave commander less than its 40 columns to wrap
+    // descriptions in, and then it does not wrap at all: wrap them in what is left.
+    .configureHelp({ minWidthToWrap: 20 })
     .configureOutput({
       // Commander puts a spelling suggestion on a line of its own; keep every error to one line.
       outputError: (message, write) => write(`${message.trim().replace(/\s*\n\s*/g, ' ')}\n`),

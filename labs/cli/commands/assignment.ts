@@ -22,12 +22,12 @@ Examples:
   $ kafka-lab assignment init class-2026 --groups groups.csv
       a vid, a secret token and a handout (class-2026/handouts/) per group
   $ kafka-lab assignment serve class-2026
-      serve on an embedded cluster on 127.0.0.1:9092, its data in class-2026/cluster
+      an embedded cluster on 127.0.0.1:9092, its data in class-2026/cluster
   $ kafka-lab assignment serve class-2026 --bootstrap kafka1:9092,kafka2:9092
       serve on a cluster you run (real Kafka too)
   $ kafka-lab assignment status class-2026        the live scoreboard
   $ kafka-lab assignment export class-2026 --format gradescope --out scores.csv
-  $ kafka-lab assignment verify class-2026 '1767225600000,v007,tx-3f9a1c0b77e2,9c1e…'
+  $ kafka-lab assignment verify class-2026 '1767225600000,v007,tx-3f9a1c…,9c1e…'
 ${CODES_TEXT}`;
 
 /** "5", "5/s", "0.5/s": a positive rate per second. */

@@ -33,7 +33,7 @@ Examples:
   $ kafka-lab grade ./submissions --lab producer-consumer --jobs 4 --seed 7
       four at a time; fault scenarios drawn from seed 7 (reports name it,
       so a student can replay exactly what was graded)
-  $ kafka-lab grade ./submissions --lab producer-consumer --provider testcontainers
+  $ kafka-lab grade ./submissions --lab avro --provider testcontainers
       each submission against Apache Kafka in a container
   $ kafka-lab grade ./verifiers --assignment class-2026 --jobs 2
       each folder holds a group's transaction verifier; each runs as the one
@@ -97,6 +97,8 @@ export function addGradeCommand(program: Command): void {
     .option('--hide <dir...>', 'more folders the programs must not read (tokens, keys)')
     .option('--sandbox <kind>', `where programs run: ${SANDBOX_MODES.join(', ')} (see below)`, sandboxMode, 'auto')
     .addHelpText('after', EXAMPLES)
+    // commander's own refusals (a bad flag value, an unknown flag, no folder) are bad usage too: 2, not its 1.
+    .exitOverride((error) => process.exit(error.exitCode === 1 ? 2 : error.exitCode))
     .action(async (submissions: string, options: GradeCommandOptions, command: Command) => {
       if (!options.lab && !options.assignment) command.error('error: say what to grade against: --lab <id> (or --assignment <dir>)', { exitCode: 2 });
       if (options.lab && options.assignment) command.error('error: --lab and --assignment exclude each other', { exitCode: 2 });
