@@ -1,7 +1,7 @@
-// The command line's usage: `kafka-lab grade`'s usage errors, as the README promises them: one line on stderr and exit code
-// 2, whether commander refuses the command line (a bad flag value, an unknown flag, no folder) or
-// the command does (nothing to grade against); --help is no error. And every command's --help
-// fits in 80 columns. Grading itself is proven by grader/test/grade-class.test.ts.
+// The command line's usage. `kafka-lab grade`'s usage errors as the README promises them: one
+// line on stderr and exit code 2, whether commander refuses the command line (a bad flag value,
+// an unknown flag, no folder) or the command does (nothing to grade against); --help is no error.
+// And every command's --help fits in 80 columns. Grading itself: grader/test/grade-class.test.ts.
 
 import { describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.ts';
