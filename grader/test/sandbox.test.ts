@@ -15,7 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { probeContainerRuntime, removeLeftovers } from '../grade/sandbox/container.ts';
-import { claimUid, DEFAULT_LIMITS, releaseUid, sandboxKind, type SandboxLimits } from '../grade/sandbox/sandbox.ts';
+import { claimUid, DEFAULT_LIMITS, releaseUid, removeDeadGradersFolders, sandboxKind, type SandboxLimits } from '../grade/sandbox/sandbox.ts';
 import { chooseSandbox, openSandbox, type SandboxChoice } from '../grade/sandbox/submission-sandbox.ts';
 import { describeWithContainerSandbox } from './support/container-runtime.ts';
 
@@ -149,6 +149,16 @@ function sandboxTests(kind: 'namespaces' | 'container', choice: SandboxChoice): 
     const pid = Number(out.match(/program (\d+)/)?.[1]);
     expect(pid, out).toBeGreaterThan(0);
     expect(await until(() => !alive(pid), 10_000)).toBe(true);
+    if (kind === 'namespaces') {
+      // Its programs' control folders stay behind, named for it; the next grader's first program removes them, and no living grader's.
+      const folders = (grader: number) => fs.readdirSync(os.tmpdir()).filter((entry) => entry.startsWith(`kafka-lab-sandbox-${grader}-`));
+      expect(folders(child.pid!)).not.toEqual([]);
+      const living = fs.mkdtempSync(path.join(os.tmpdir(), `kafka-lab-sandbox-${process.pid}-`));
+      removeDeadGradersFolders('kafka-lab-sandbox-');
+      expect(folders(child.pid!)).toEqual([]);
+      expect(fs.existsSync(living)).toBe(true);
+      fs.rmSync(living, { recursive: true });
+    }
     if (kind === 'container') {
       const name = out.match(/container (\S+)/)![1];
       const cli = choice.runtime!.cli;

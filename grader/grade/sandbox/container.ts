@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { packagePath } from '../../../simulator/package-root.ts';
-import { brokerSockets, lineSink, type SandboxExit, type SandboxLimits, type SandboxRun, type SandboxSpec } from './sandbox.ts';
+import { brokerSockets, deadGrader, graderPid, lineSink, removeDeadGradersFolders, type SandboxExit, type SandboxLimits, type SandboxRun, type SandboxSpec } from './sandbox.ts';
 
 const LABEL = 'kafka-lab.grade';
 const AGENT_SOCKET = 'agent.sock';
@@ -129,30 +129,17 @@ export function probeContainerRuntime(): { runtime?: ContainerRuntime; image?: s
 
 // ------------------------------------------------------------------------------------ leftovers
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
-
 let swept = false;
 
 /** Control folders are named for their grader's pid too (kafka-lab-container-<pid>-…). */
 const CONTROL_PREFIX = 'kafka-lab-container-';
-const graderPid = (name: string, prefix: string) => (name.startsWith(prefix) ? Number(name.slice(prefix.length).split('-')[0]) : 0);
-const deadGrader = (pid: number) => pid > 0 && pid !== process.pid && !alive(pid);
 
 /**
  * Removes the containers of graders that are gone (killed before they could) and their control
  * folders: both names carry the grader's pid. The containers removed, by name.
  */
 export function removeLeftovers(cli: string): string[] {
-  for (const entry of fs.readdirSync(os.tmpdir())) {
-    if (deadGrader(graderPid(entry, CONTROL_PREFIX))) fs.rmSync(path.join(os.tmpdir(), entry), { recursive: true, force: true });
-  }
+  removeDeadGradersFolders(CONTROL_PREFIX);
   const listed = run(cli, ['ps', '-a', '--filter', `label=${LABEL}`, '--format', '{{.Names}}']);
   if (listed.status !== 0) return [];
   const gone = listed.stdout

@@ -90,6 +90,32 @@ function canIsolate(): boolean {
   return (isolationProbe = probe.status === 0 && tools);
 }
 
+// ------------------------------------------------------------------------------------ leftovers
+
+/** A program's control folder (its plan, the broker sockets): kafka-lab-sandbox-<grader pid>-…. */
+const CONTROL_PREFIX = 'kafka-lab-sandbox-';
+let swept = false;
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/** The grader pid a leftover's name carries after its prefix, or 0. */
+export const graderPid = (name: string, prefix: string) => (name.startsWith(prefix) ? Number(name.slice(prefix.length).split('-')[0]) || 0 : 0);
+export const deadGrader = (pid: number) => pid > 0 && pid !== process.pid && !alive(pid);
+
+/** Removes the temp folders named `prefix<pid>-…` of graders that are gone (killed before they could). */
+export function removeDeadGradersFolders(prefix: string): void {
+  for (const entry of fs.readdirSync(os.tmpdir())) {
+    if (deadGrader(graderPid(entry, prefix))) fs.rmSync(path.join(os.tmpdir(), entry), { recursive: true, force: true });
+  }
+}
+
 // ------------------------------------------------------------------------------------ cgroups
 
 type Cgroup = { flavour: 'v1' | 'v2'; dirs: string[]; memory: string; pids: string };
@@ -292,7 +318,9 @@ export async function runSandboxed(spec: SandboxSpec, { carried, isolate = true 
   let forwarding: { close: () => void } | undefined;
   let child;
   if (isolated) {
-    control = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-lab-sandbox-'));
+    if (!swept) removeDeadGradersFolders(CONTROL_PREFIX);
+    swept = true;
+    control = fs.mkdtempSync(path.join(os.tmpdir(), `${CONTROL_PREFIX}${process.pid}-`));
     fs.chmodSync(control, 0o700);
     const { sockets, close } = carried ? { sockets: carried, close: () => {} } : await brokerSockets(control, spec.brokers);
     forwarding = { close };
