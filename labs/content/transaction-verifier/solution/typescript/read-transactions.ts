@@ -6,7 +6,7 @@ import { handout, kafka, transactionType, type Transaction } from './handout.ts'
 import { inWorkspace } from './workspace.ts';
 
 const count = Number(process.argv[2] ?? 10);
-const consumer = kafka('read-transactions').consumer({ groupId: `${handout.groupPrefix}reader` });
+const consumer = kafka('read-transactions').consumer({ groupId: `${handout.groupPrefix}reader`, maxWaitTimeInMs: 500 });
 const lines: string[] = [];
 const { promise: finished, resolve: finish } = Promise.withResolvers<void>();
 process.once('SIGINT', () => finish());

@@ -16,8 +16,9 @@ const [first] = fs.readFileSync(inWorkspace('transactions.jsonl'), 'utf8').split
 const tx = JSON.parse(first) as Transaction;
 const client = kafka('submit-one');
 
-// Listen first: the answer may come before a consumer that starts late would be reading.
-const results = client.consumer({ groupId: `${handout.groupPrefix}results` });
+// Listen first: the answer may come before a consumer that starts late would be reading. Fetches
+// wait at most half a second for records: disconnect() waits for the one under way (5 s by default).
+const results = client.consumer({ groupId: `${handout.groupPrefix}results`, maxWaitTimeInMs: 500 });
 const { promise: answered, resolve: answer } = Promise.withResolvers<Result>();
 await results.connect();
 await results.subscribe({ topics: [handout.topics.result], fromBeginning: true });
