@@ -45,20 +45,31 @@ export interface AnsweredVerdict extends StoredVerdict {
   replayed: boolean;
 }
 
-/** A judged batch waiting for the transaction that answers it. */
+/** A judged batch, or a part of a large one, waiting for the transaction that answers it. */
 interface Judged {
   batch: Batch;
   verdicts: AnsweredVerdict[];
+  /** Where the consumer's committed offset goes once these are answered. */
+  nextOffset: number;
   stillOurs: () => boolean;
   heartbeat: () => Promise<void>;
-  /** Settles the batch's eachBatch: true once answered, false when it is no longer ours. */
+  /** Settles the batch's eachBatch: true once (its last part is) answered, false when it is no longer ours. */
   settle: (answered: boolean) => void;
 }
+
+/**
+ * At most this many results a transaction: every result of a transaction that goes to one
+ * partition of `result` is one record batch, and a batch past the topic's max.message.bytes
+ * (1 MB by default; a result is ~150 bytes) would be refused however often it is sent again.
+ */
+const RESULTS_PER_TRANSACTION = 2000;
 
 const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 2000;
 
 const FATAL = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED', 'GROUP_AUTHORIZATION_FAILED', 'TOPIC_AUTHORIZATION_FAILED']);
+
+const countOf = (parts: Judged[]) => parts.reduce((sum, judged) => sum + judged.verdicts.length, 0);
 
 export class VerdictLoop {
   readonly #options: VerdictLoopOptions;
@@ -124,7 +135,21 @@ export class VerdictLoop {
     if (!stillOurs()) return Promise.resolve(false);
     const { store } = this.#options;
     const verdicts = store.atomically(() => batch.messages.map((message) => this.#verdictFor(batch, message)));
-    const answered = new Promise<boolean>((settle) => this.#waiting.push({ batch, verdicts, stillOurs, heartbeat, settle }));
+    const answered = new Promise<boolean>((settle) => {
+      // A batch larger than a transaction takes goes in parts, each committing the offsets past it.
+      for (let from = 0; from < Math.max(1, verdicts.length); from += RESULTS_PER_TRANSACTION) {
+        const part = verdicts.slice(from, from + RESULTS_PER_TRANSACTION);
+        const last = from + RESULTS_PER_TRANSACTION >= verdicts.length;
+        this.#waiting.push({
+          batch,
+          verdicts: part,
+          nextOffset: last ? Number(batch.lastOffset()) + 1 : part.at(-1)!.offset + 1,
+          stillOurs,
+          heartbeat,
+          settle: last ? settle : (answered) => answered || settle(false),
+        });
+      }
+    });
     this.#sending ??= this.#sendWhileWaiting();
     return answered;
   }
@@ -147,7 +172,7 @@ export class VerdictLoop {
     await new Promise((resolve) => setImmediate(resolve));
     let taken: Judged[] = [];
     for (let wait = RETRY_MIN_MS; ; ) {
-      taken = [...taken, ...this.#waiting.splice(0)].filter((judged) => {
+      taken = [...taken, ...this.#takeWaiting(RESULTS_PER_TRANSACTION - countOf(taken))].filter((judged) => {
         if (!judged.stillOurs()) judged.settle(false);
         return judged.stillOurs();
       });
@@ -156,7 +181,7 @@ export class VerdictLoop {
         await this.#send(taken);
         this.#lastError = undefined;
         for (const judged of taken) judged.settle(true);
-        this.#answered += taken.reduce((sum, judged) => sum + judged.verdicts.length, 0);
+        this.#answered += countOf(taken);
         for (const judged of taken) this.#options.onAnswered?.(judged.verdicts);
         taken = [];
         wait = RETRY_MIN_MS;
@@ -178,6 +203,14 @@ export class VerdictLoop {
         wait = Math.min(RETRY_MAX_MS, wait * 2);
       }
     }
+  }
+
+  /** The waiting parts, in order, up to `room` results (a part is never larger than a transaction). */
+  #takeWaiting(room: number): Judged[] {
+    let count = 0;
+    let take = 0;
+    while (take < this.#waiting.length && count + this.#waiting[take].verdicts.length <= room) count += this.#waiting[take++].verdicts.length;
+    return this.#waiting.splice(0, take);
   }
 
   /** A producer whose transaction failed may be stuck: a new one with the same id aborts what is open. */
@@ -210,9 +243,9 @@ export class VerdictLoop {
       }
       await transaction.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
       const next = new Map<string, Map<number, number>>();
-      for (const { batch } of taken) {
+      for (const { batch, nextOffset } of taken) {
         const partitions = next.get(batch.topic) ?? new Map<number, number>();
-        partitions.set(batch.partition, Math.max(partitions.get(batch.partition) ?? 0, Number(batch.lastOffset()) + 1));
+        partitions.set(batch.partition, Math.max(partitions.get(batch.partition) ?? 0, nextOffset));
         next.set(batch.topic, partitions);
       }
       await transaction.sendOffsets({

@@ -197,4 +197,38 @@ describe('exactly once across crashes', { timeout: 400_000 }, () => {
     await stopped(server, 'SIGTERM');
     await stopped(broker, 'SIGTERM');
   });
+
+  it('a server started on a backlog of 30,000 submissions answers every one: no transaction outgrows the result topic', async () => {
+    // Judged side by side, three fetches' batches made one transaction of ~1.5 MB of results for a
+    // partition of `result`, past its max.message.bytes: refused, tried again, never answered.
+    const dir = tempDir('backlog');
+    const groupsCsv = Array.from({ length: 100 }, (_, i) => `Group ${i + 1},member${i}@x.org`).join('\n');
+    const { config } = initAssignment(dir, { groupsCsv, seed: 'backlog', ratePerSecond: 2000, rateLimit: { perSecond: 1_000_000, burst: 1_000_000 } });
+    const port = await freePort();
+    const broker = startBroker(port, path.join(dir, 'broker-data'));
+    const [bootstrap] = await broker.bootstrap(90_000);
+    let server = startServer(dir, bootstrap);
+    await server.line(/^bootstrap=/, 90_000);
+    const perGroup = 300;
+    await until(() => readBoard(dir, config).transactions.produced >= perGroup, `${perGroup} transactions produced`);
+    await stopped(server, 'SIGTERM');
+
+    const transactions = firstTransactions(config, perGroup);
+    const backlog = config.groups.flatMap((group) => transactions.map((tx) => ({ value: encodeSubmission({ vid: group.vid, txid: tx.txid, signature: genSignature(tx, group.token) }) })));
+    const producer = quietKafka([bootstrap]).producer();
+    await producer.connect();
+    for (let i = 0; i < backlog.length; i += 1000) await producer.send({ topic: 'submit', acks: -1, messages: backlog.slice(i, i + 1000) });
+    await producer.disconnect();
+
+    server = startServer(dir, bootstrap);
+    await server.line(/^bootstrap=/, 90_000);
+    // Answered: judged, and the server's offsets committed past them (in the transactions that carry their results).
+    const board = await until(() => {
+      const b = readBoard(dir, config);
+      return judgedCount(b) >= backlog.length && b.server?.lag === 0 ? b : null;
+    }, 'the backlog answered', 120_000);
+    expect(board.groups.filter((g) => g.accepted !== perGroup).map((g) => g.vid)).toEqual([]);
+    await stopped(server, 'SIGTERM');
+    await stopped(broker, 'SIGTERM');
+  });
 });
