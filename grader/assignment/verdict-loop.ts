@@ -173,8 +173,9 @@ export class VerdictLoop {
     let taken: Judged[] = [];
     for (let wait = RETRY_MIN_MS; ; ) {
       taken = [...taken, ...this.#takeWaiting(RESULTS_PER_TRANSACTION - countOf(taken))].filter((judged) => {
-        if (!judged.stillOurs()) judged.settle(false);
-        return judged.stillOurs();
+        const ours = judged.stillOurs();
+        if (!ours) judged.settle(false);
+        return ours;
       });
       if (taken.length === 0) return;
       try {

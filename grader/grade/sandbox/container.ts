@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { packagePath } from '../../../simulator/package-root.ts';
-import { brokerSockets, deadGrader, graderPid, lineSink, removeDeadGradersFolders, type SandboxExit, type SandboxLimits, type SandboxRun, type SandboxSpec } from './sandbox.ts';
+import { brokerSockets, deadGrader, graderPid, lineSink, removeDeadGradersFolders, under, type SandboxExit, type SandboxLimits, type SandboxRun, type SandboxSpec } from './sandbox.ts';
 
 const LABEL = 'kafka-lab.grade';
 const AGENT_SOCKET = 'agent.sock';
@@ -54,6 +54,8 @@ function runAsync(cli: string, args: string[], timeout: number): Promise<Ran> {
     child.once('close', (status) => resolve({ status, stdout, stderr }));
   });
 }
+/** `rm` of containers at once, not after podman's 10 s stop timeout. */
+const forceRemove = (cli: string, names: string[]) => ['rm', '-f', ...(cli === 'podman' ? ['-t', '0'] : []), ...names];
 const problemOf = (result: Ran) => (result.error?.message ?? (result.stderr || result.stdout || `exit ${result.status}`)).trim().split('\n').slice(-1)[0];
 
 // ------------------------------------------------------------------------------------ image
@@ -146,7 +148,7 @@ export function removeLeftovers(cli: string): string[] {
     .split('\n')
     .map((name) => name.trim())
     .filter((name) => deadGrader(graderPid(name, NAME_PREFIX)));
-  if (gone.length) run(cli, ['rm', '-f', ...(cli === 'podman' ? ['-t', '0'] : []), ...gone], 60_000);
+  if (gone.length) run(cli, forceRemove(cli, gone), 60_000);
   return gone;
 }
 
@@ -155,8 +157,6 @@ export function removeLeftovers(cli: string): string[] {
 function bind(source: string, target: string, writable = false): string[] {
   return ['--mount', `type=bind,source=${source},destination=${target}${writable ? '' : ',readonly'}`];
 }
-
-const under = (dir: string, parent: string) => dir === parent || dir.startsWith(`${parent}/`);
 
 export interface SubmissionContainerSetup {
   /** The submission's own folder: every program's work dir is inside it. Bound read-write. */
@@ -245,7 +245,7 @@ export async function startSubmissionContainer(runtime: ContainerRuntime, setup:
   // Not spawnSync: the embedded brokers of other submissions run in this process meanwhile.
   const started = await runAsync(cli, args, START_MS);
   const fail = (why: string): never => {
-    run(cli, ['rm', '-f', ...(cli === 'podman' ? ['-t', '0'] : []), name]);
+    run(cli, forceRemove(cli, [name]));
     fs.rmSync(control, { recursive: true, force: true });
     throw new Error(`the submission's container would not start: ${why}`);
   };
@@ -268,7 +268,7 @@ export async function startSubmissionContainer(runtime: ContainerRuntime, setup:
       (closing ??= (async () => {
         session.end();
         const exited = await Promise.race([agentGone.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), AGENT_EXIT_MS).unref())]);
-        if (!exited) await runAsync(cli, ['rm', '-f', ...(cli === 'podman' ? ['-t', '0'] : []), name], START_MS);
+        if (!exited) await runAsync(cli, forceRemove(cli, [name]), START_MS);
         fs.rmSync(control, { recursive: true, force: true });
       })()),
   };

@@ -90,6 +90,9 @@ function canIsolate(): boolean {
   return (isolationProbe = probe.status === 0 && tools);
 }
 
+/** `dir` is `parent` or inside it. */
+export const under = (dir: string, parent: string) => dir === parent || dir.startsWith(`${parent}/`);
+
 // ------------------------------------------------------------------------------------ leftovers
 
 /** A program's control folder (its plan, the broker sockets): kafka-lab-sandbox-<grader pid>-…. */
@@ -327,7 +330,7 @@ export async function runSandboxed(spec: SandboxSpec, { carried, isolate = true 
     spawnSync('chown', ['-R', `${spec.uid}:${spec.uid}`, spec.workDir]);
     const hidden = [...new Set([...spec.hide, '/root', os.homedir()].map((p) => path.resolve(p)))];
     // What it needs under a covered folder or a private temp one (a venv in /tmp) is moved back in.
-    const inHidden = (dir: string) => [...hidden, ...PRIVATE_TMP].some((h) => dir === h || dir.startsWith(`${h}/`));
+    const inHidden = (dir: string) => [...hidden, ...PRIVATE_TMP].some((h) => under(dir, h));
     const socketDirs = (carried ?? []).map((b) => path.dirname(b.socket));
     const expose = [...new Set([spec.workDir, control, ...socketDirs, ...spec.expose].map((p) => fs.realpathSync(p)))].filter(inHidden);
     const plan = {
